@@ -1,0 +1,135 @@
+import { chromium, expect, test } from "@playwright/test";
+import { chromiumArgs } from "../playwright.config";
+import { expectPlaying, join, newRoom, open, pages } from "./helpers";
+
+test("new room gets an unguessable link and shows the camera preview", async ({ page }) => {
+  const room = await newRoom(page);
+  expect(room).toMatch(/^\/r\/[A-Za-z0-9_-]{22}$/);
+  await expectPlaying(page.getByTestId("local-video"));
+  await expect(page.getByTestId("join")).toBeEnabled();
+});
+
+test("join by pasted link from the home page", async ({ page, baseURL }) => {
+  await open(page, "/");
+  const id = "pastedLinkRoom_0123456789";
+  await page.getByTestId("room-input").fill(`${baseURL}/r/${id}`);
+  await page.getByTestId("join-existing").click();
+  await page.waitForURL(`**/r/${id}`);
+  await open(page, "/");
+  await page.getByTestId("room-input").fill("nope");
+  await page.getByTestId("join-existing").click();
+  await expect(page.getByRole("alert")).toContainText("not a room link");
+});
+
+test("an ill-formed room id gets a 400 page", async ({ page, request }) => {
+  const res = await request.get("/r/short");
+  expect(res.status()).toBe(400);
+  await page.goto("/r/bad%20id%3Cscript%3E");
+  await expect(page.getByTestId("bad-room")).toContainText("not a valid room link");
+});
+
+test("(a) two people see and hear each other", async ({ browser }) => {
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  const room = await newRoom(a);
+  await join(a, room, "Ann");
+  await join(b, room, "Bo");
+  for (const page of [a, b]) {
+    await expect(page.getByTestId("remote-video")).toHaveCount(1);
+    await expectPlaying(page.getByTestId("remote-video"));
+    await expect(page.getByTestId("peer-state")).toHaveText("connected");
+  }
+  await expect(a.getByTestId("remote-tile")).toContainText("Bo");
+  await expect(b.getByTestId("remote-tile")).toContainText("Ann");
+  // The remote video carries audio too (the fake device's beep).
+  const tracks = await a.getByTestId("remote-video").evaluate((v: HTMLVideoElement) =>
+    (v.srcObject as MediaStream).getTracks().map((t) => t.kind).sort());
+  expect(tracks).toEqual(["audio", "video"]);
+  await Promise.all(contexts.map((c) => c.close()));
+});
+
+test("(b)+(c) three people form a full mesh; one leaves and the others see the tile go", async ({ browser }) => {
+  const { contexts, pages: ps } = await pages(browser, 3);
+  const room = await newRoom(ps[0]);
+  for (const [i, page] of ps.entries()) await join(page, room, `P${i}`);
+  for (const page of ps) {
+    await expect(page.getByTestId("remote-video")).toHaveCount(2);
+    for (const video of await page.getByTestId("remote-video").all()) await expectPlaying(video);
+  }
+  // P2 leaves with the button; its tile disappears for P0 and P1, whose call goes on.
+  await ps[2].getByTestId("leave").click();
+  await expect(ps[2].getByTestId("left")).toBeVisible();
+  for (const page of ps.slice(0, 2)) {
+    await expect(page.getByTestId("remote-video")).toHaveCount(1);
+    await expectPlaying(page.getByTestId("remote-video"));
+  }
+  // Leaving stopped P2's camera and closed its connections.
+  const live = await ps[2].evaluate(() => document.querySelectorAll("video").length);
+  expect(live).toBe(0);
+  // P1 closes the tab: P0 sees it go as soon as the socket closes.
+  await contexts[1].close();
+  await expect(ps[0].getByTestId("remote-video")).toHaveCount(0);
+  await Promise.all([contexts[0].close(), contexts[2].close()]);
+});
+
+test("(e) two people pressing Join at the same instant still connect", async ({ browser }) => {
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  const room = await newRoom(a);
+  for (const [page, name] of [[a, "Ann"], [b, "Bo"]] as const) {
+    await open(page, room);
+    await expectPlaying(page.getByTestId("local-video"));
+    await page.getByTestId("name-input").fill(name);
+  }
+  await Promise.all([a.getByTestId("join").click(), b.getByTestId("join").click()]);
+  for (const page of [a, b]) await expectPlaying(page.getByTestId("remote-video"));
+  await Promise.all(contexts.map((c) => c.close()));
+});
+
+test("a seventh person is told the room is full", async ({ page }) => {
+  const room = await newRoom(page);
+  const id = room.split("/").pop();
+  // Six seats taken by raw signaling sockets (cheaper than six browsers on two cores).
+  const seated = await page.evaluate(async (id) => {
+    const url = `ws://${location.host}/ws`;
+    const joined = await Promise.all(Array.from({ length: 6 }, (_, i) => new Promise<string>((resolve) => {
+      const ws = new WebSocket(url);
+      ((window as any).seats ??= []).push(ws);
+      ws.onopen = () => ws.send(JSON.stringify({ type: "join", room: id, name: `seat${i}` }));
+      ws.onmessage = (e) => resolve(JSON.parse(e.data).type);
+    })));
+    return joined;
+  }, id);
+  expect(seated).toEqual(Array(6).fill("welcome"));
+  await page.getByTestId("name-input").fill("Seven");
+  await page.getByTestId("join").click();
+  await expect(page.getByTestId("room-full")).toBeVisible();
+});
+
+test.describe("(d) camera permission denied", () => {
+  test("explains the problem and still joins receive-only", async ({ browser }) => {
+    // A second browser without the fake-UI flag: Playwright grants no permission, so
+    // getUserMedia is rejected with NotAllowedError, as when a user clicks Block.
+    const denied = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: [...chromiumArgs, "--use-fake-device-for-media-stream"],
+    });
+    const { contexts, pages: [a] } = await pages(browser, 1);
+    const dctx = await denied.newContext({ baseURL: test.info().project.use.baseURL });
+    const d = await dctx.newPage();
+    const room = await newRoom(a);
+    await join(a, room, "Ann");
+
+    await open(d, room);
+    const error = d.getByTestId("media-error");
+    await expect(error).toContainText("blocked");
+    await expect(error).toContainText("Allow camera and microphone");
+    await d.getByTestId("media-off").click();
+    await expect(d.getByTestId("receive-only")).toBeVisible();
+    await d.getByTestId("name-input").fill("Watcher");
+    await d.getByTestId("join").click();
+    await expectPlaying(d.getByTestId("remote-video"));
+    await expect(a.getByTestId("remote-tile")).toContainText("Watcher");
+    await expect(a.getByTestId("peer-state")).toHaveText("connected");
+    await Promise.all([...contexts.map((c) => c.close()), dctx.close()]);
+    await denied.close();
+  });
+});

@@ -1,0 +1,46 @@
+//! A `<video>` bound to a stream signal.
+
+use crate::hooks::use_call::StreamRef;
+use leptos::html::Video;
+use leptos::prelude::*;
+
+/// Plays `stream` when there is one. Local previews are `muted` (no echo) and `mirrored`.
+#[component]
+pub fn VideoView(
+    /// The stream to show.
+    #[prop(into)]
+    stream: Signal<Option<StreamRef>>,
+    /// Mute the element (always for the local preview).
+    #[prop(optional)]
+    muted: bool,
+    /// Flip horizontally, like a mirror (local preview).
+    #[prop(optional)]
+    mirrored: bool,
+    /// `data-testid` for tests.
+    testid: &'static str,
+    /// `data-peer` for remote videos.
+    #[prop(optional, into)]
+    peer: Option<String>,
+) -> impl IntoView {
+    let node = NodeRef::<Video>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let Some(video) = node.get() else { return };
+        let current = stream.get();
+        video.set_src_object(current.as_deref());
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = stream;
+    view! {
+        <video
+            node_ref=node
+            data-testid=testid
+            data-peer=peer
+            class:mirrored=mirrored
+            autoplay=true
+            playsinline=true
+            prop:muted=muted
+            muted=muted
+        ></video>
+    }
+}

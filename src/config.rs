@@ -1,0 +1,193 @@
+//! Server configuration: flags and environment variables over the defaults embedded from
+//! `Leptos.toml`.
+
+use crate::protocol::IceServer;
+use clap::Parser;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The defaults file, compiled in so the binary needs no file next to it.
+const EMBEDDED_DEFAULTS: &str = include_str!("../Leptos.toml");
+
+/// Command-line flags; each has an environment variable twin.
+#[derive(Debug, Parser)]
+#[command(
+    name = "straightface",
+    about = "Straightface video rooms and game server"
+)]
+pub struct Flags {
+    /// Address to listen on, e.g. 0.0.0.0:8080.
+    #[arg(long, env = "STRAIGHTFACE_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// Public origin for invite links, e.g. https://meet.example.com.
+    #[arg(long, env = "STRAIGHTFACE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// A STUN or TURN URL for browsers; repeat the flag or comma-separate in the variable.
+    #[arg(
+        long = "ice-server",
+        env = "STRAIGHTFACE_ICE_SERVERS",
+        value_delimiter = ','
+    )]
+    pub ice_servers: Vec<String>,
+    /// Folder with the built site (`pkg/`, assets). Default: `target/site` beside the binary's
+    /// target folder, or LEPTOS_SITE_ROOT when cargo-leptos runs us.
+    #[arg(long, env = "STRAIGHTFACE_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Defaults {
+    server: ServerDefaults,
+    ice: IceDefaults,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct ServerDefaults {
+    bind: SocketAddr,
+    public_url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct IceDefaults {
+    servers: Vec<String>,
+}
+
+/// Why the configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The embedded Leptos.toml does not parse (a build-time mistake).
+    #[error("embedded Leptos.toml is invalid: {0}")]
+    Defaults(#[from] toml::de::Error),
+    /// An address in an environment variable does not parse.
+    #[error("{var} is not a socket address: {value}")]
+    BadAddr {
+        /// The variable.
+        var: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// An ICE URL without a stun:/turn:/turns: scheme.
+    #[error("ICE server URL must start with stun:, turn: or turns: (got {0})")]
+    BadIceUrl(String),
+}
+
+/// The configuration the server runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Listen address.
+    pub bind: SocketAddr,
+    /// Origin for invite links.
+    pub public_url: String,
+    /// ICE servers handed to browsers.
+    pub ice_servers: Vec<IceServer>,
+    /// Built site folder.
+    pub site_root: PathBuf,
+}
+
+impl Config {
+    /// Merges flags, environment and embedded defaults.
+    pub fn from_flags(flags: Flags) -> Result<Self, ConfigError> {
+        let defaults: Defaults = toml::from_str(EMBEDDED_DEFAULTS)?;
+        let bind = match (flags.bind, std::env::var("LEPTOS_SITE_ADDR")) {
+            (Some(addr), _) => addr,
+            (None, Ok(value)) => value.parse().map_err(|_| ConfigError::BadAddr {
+                var: "LEPTOS_SITE_ADDR",
+                value,
+            })?,
+            (None, Err(_)) => defaults.server.bind,
+        };
+        let public_url = flags
+            .public_url
+            .or(Some(defaults.server.public_url).filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let urls = if flags.ice_servers.is_empty() {
+            defaults.ice.servers
+        } else {
+            flags.ice_servers
+        };
+        let ice_servers = urls
+            .into_iter()
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| parse_ice_url(u.trim()))
+            .collect::<Result<_, _>>()?;
+        let site_root = flags
+            .site_root
+            .or_else(|| std::env::var_os("LEPTOS_SITE_ROOT").map(PathBuf::from))
+            .unwrap_or_else(default_site_root);
+        Ok(Self {
+            bind,
+            public_url,
+            ice_servers,
+            site_root,
+        })
+    }
+}
+
+fn parse_ice_url(url: &str) -> Result<IceServer, ConfigError> {
+    if ["stun:", "turn:", "turns:"]
+        .iter()
+        .any(|s| url.starts_with(s))
+    {
+        Ok(IceServer {
+            urls: vec![url.to_owned()],
+            username: None,
+            credential: None,
+        })
+    } else {
+        Err(ConfigError::BadIceUrl(url.to_owned()))
+    }
+}
+
+/// `target/site` for a binary at `target/<profile>/straightface`, else `./target/site`.
+fn default_site_root() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.join("site")))
+        .filter(|p| p.join("pkg").is_dir())
+        .unwrap_or_else(|| PathBuf::from("target/site"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(args: &[&str]) -> Flags {
+        Flags::try_parse_from(std::iter::once("straightface").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn embedded_defaults_parse_and_apply() {
+        let defaults: Defaults = toml::from_str(EMBEDDED_DEFAULTS).unwrap();
+        assert_eq!(defaults.server.bind.port(), 3000);
+        let config = Config::from_flags(flags(&["--bind", "127.0.0.1:3999"])).unwrap();
+        assert_eq!(config.public_url, "http://127.0.0.1:3999");
+        assert!(config.ice_servers.is_empty());
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let config = Config::from_flags(flags(&[
+            "--bind",
+            "0.0.0.0:8080",
+            "--public-url",
+            "https://meet.example.com/",
+            "--ice-server",
+            "stun:stun.example.com:3478,turn:turn.example.com:3478",
+        ]))
+        .unwrap();
+        assert_eq!(config.bind.to_string(), "0.0.0.0:8080");
+        assert_eq!(config.public_url, "https://meet.example.com");
+        assert_eq!(config.ice_servers.len(), 2);
+    }
+
+    #[test]
+    fn bad_ice_urls_are_refused() {
+        let err = Config::from_flags(flags(&["--ice-server", "http://nope"])).unwrap_err();
+        assert!(matches!(err, ConfigError::BadIceUrl(_)));
+    }
+}

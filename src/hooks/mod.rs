@@ -1,0 +1,3 @@
+//! Hooks: browser features exposed to components as signals and callbacks.
+
+pub mod use_call;

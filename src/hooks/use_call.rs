@@ -1,0 +1,194 @@
+//! `use_call(room)`: everything the room page needs from a call, as Send-able signals and
+//! callbacks (the leptos-use hook shape). The browser objects live in `rtc::Call`, created only
+//! after hydration and released when the page's owner is disposed.
+
+use crate::media::MediaError;
+use crate::protocol::{PeerId, RoomId};
+use leptos::prelude::*;
+
+/// A `MediaStream` that can sit in a signal. Only ever constructed in the browser.
+#[cfg(feature = "hydrate")]
+pub type StreamRef = send_wrapper::SendWrapper<web_sys::MediaStream>;
+/// A `MediaStream` that can sit in a signal. Only ever constructed in the browser.
+#[cfg(not(feature = "hydrate"))]
+#[derive(Clone, Debug)]
+pub struct StreamRef(());
+
+/// `RTCPeerConnection.connectionState`, as shown on a tile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeerState {
+    /// Created, nothing exchanged yet.
+    New,
+    /// ICE/DTLS in progress.
+    Connecting,
+    /// Media can flow.
+    Connected,
+    /// Connectivity lost for now; ICE may recover.
+    Disconnected,
+    /// ICE gave up.
+    Failed,
+    /// Closed.
+    Closed,
+}
+
+impl PeerState {
+    /// Text shown on the tile (also its `data-state`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Connecting => "connecting",
+            Self::Connected => "connected",
+            Self::Disconnected => "disconnected",
+            Self::Failed => "failed",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+/// One remote participant's tile.
+#[derive(Clone, Debug)]
+pub struct Tile {
+    /// Their id.
+    pub id: PeerId,
+    /// Their display name.
+    pub name: String,
+    /// Connection state.
+    pub state: RwSignal<PeerState>,
+    /// Their media, once the first track arrived.
+    pub stream: RwSignal<Option<StreamRef>>,
+}
+
+impl Tile {
+    /// A fresh tile for a participant.
+    pub fn new(id: PeerId, name: String) -> Self {
+        Self {
+            id,
+            name,
+            state: RwSignal::new(PeerState::New),
+            stream: RwSignal::new(None),
+        }
+    }
+}
+
+/// Where the user is in the life of a call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Preview and name field.
+    PreJoin,
+    /// Join sent, waiting for the seat.
+    Joining,
+    /// Seated.
+    InCall,
+    /// The room has no free seat.
+    RoomFull,
+    /// The user left.
+    Left,
+    /// Something the user must know about (server gone, name refused).
+    Error(String),
+}
+
+/// The local camera/microphone.
+#[derive(Clone, Debug)]
+pub enum LocalMedia {
+    /// Still asking the browser.
+    Pending,
+    /// A stream: camera and microphone, or microphone only when `camera_error` says why.
+    Ready {
+        /// The stream.
+        stream: StreamRef,
+        /// Why there is no video, if the camera failed and the microphone worked.
+        camera_error: Option<MediaError>,
+    },
+    /// Nothing could be opened.
+    Failed(MediaError),
+    /// The user chose to join without camera and microphone.
+    Off,
+}
+
+/// Signals and actions of a call.
+#[derive(Clone, Copy)]
+pub struct UseCallReturn {
+    /// Where the user is.
+    pub phase: RwSignal<Phase>,
+    /// The local media.
+    pub local: RwSignal<LocalMedia>,
+    /// Remote participants, in join order.
+    pub tiles: RwSignal<Vec<Tile>>,
+    /// Our own id once seated.
+    pub me: RwSignal<Option<PeerId>>,
+    /// Join under a display name.
+    pub join: Callback<String>,
+    /// Leave the room: closes every connection and stops every track.
+    pub leave: Callback<()>,
+    /// Ask for the camera and microphone again.
+    pub retry_media: Callback<()>,
+    /// Go on without camera and microphone (receive-only).
+    pub media_off: Callback<()>,
+}
+
+/// Starts (in the browser) the call machinery for `room`.
+pub fn use_call(room: RoomId) -> UseCallReturn {
+    let ui = CallUi {
+        phase: RwSignal::new(Phase::PreJoin),
+        local: RwSignal::new(LocalMedia::Pending),
+        tiles: RwSignal::new(Vec::new()),
+        me: RwSignal::new(None),
+    };
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::rtc::call::Call;
+        let call = StoredValue::new_local(None::<Call>);
+        Effect::new(move |_| {
+            if call.with_value(Option::is_none) {
+                call.set_value(Some(Call::start(room.clone(), ui)));
+            }
+        });
+        on_cleanup(move || call.set_value(None));
+        let with = move |f: &dyn Fn(&Call)| call.with_value(|c| c.as_ref().map(f));
+        UseCallReturn {
+            phase: ui.phase,
+            local: ui.local,
+            tiles: ui.tiles,
+            me: ui.me,
+            join: Callback::new(move |name: String| {
+                with(&|c| c.join(name.clone()));
+            }),
+            leave: Callback::new(move |_| {
+                with(&|c| c.leave());
+            }),
+            retry_media: Callback::new(move |_| {
+                with(&|c| c.open_media());
+            }),
+            media_off: Callback::new(move |_| {
+                with(&|c| c.media_off());
+            }),
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = room;
+        UseCallReturn {
+            phase: ui.phase,
+            local: ui.local,
+            tiles: ui.tiles,
+            me: ui.me,
+            join: Callback::new(|_| {}),
+            leave: Callback::new(|_| {}),
+            retry_media: Callback::new(|_| {}),
+            media_off: Callback::new(|_| {}),
+        }
+    }
+}
+
+/// The signals the browser side writes to.
+#[derive(Clone, Copy)]
+pub struct CallUi {
+    /// See [`UseCallReturn::phase`].
+    pub phase: RwSignal<Phase>,
+    /// See [`UseCallReturn::local`].
+    pub local: RwSignal<LocalMedia>,
+    /// See [`UseCallReturn::tiles`].
+    pub tiles: RwSignal<Vec<Tile>>,
+    /// See [`UseCallReturn::me`].
+    pub me: RwSignal<Option<PeerId>>,
+}

@@ -1,0 +1,174 @@
+//! `/r/{room}`: pre-join preview, then the call grid.
+
+use crate::components::media_error::MediaErrorView;
+use crate::components::tile::RemoteTile;
+use crate::components::video::VideoView;
+use crate::hooks::use_call::{use_call, LocalMedia, Phase, UseCallReturn};
+use crate::protocol::{RoomId, MAX_NAME_CHARS, ROOM_CAPACITY};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Checks the room id from the path; an ill-formed one gets a 400 page.
+#[component]
+pub fn RoomPage() -> impl IntoView {
+    let params = use_params_map();
+    let raw = params.with_untracked(|p| p.get("room").unwrap_or_default());
+    match RoomId::parse(&raw) {
+        Ok(room) => view! { <Room room/> }.into_any(),
+        Err(e) => {
+            #[cfg(feature = "ssr")]
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                resp.set_status(axum::http::StatusCode::BAD_REQUEST);
+            }
+            view! {
+                <main class="page narrow" data-testid="bad-room">
+                    <Title text="Not a room link · Straightface"/>
+                    <h1>"This is not a valid room link"</h1>
+                    <p>{format!("{e}.")}" Check the link you were sent, or start a new room."</p>
+                    <p><a href="/">"Go to the start page"</a></p>
+                </main>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// A valid room.
+#[component]
+fn Room(room: RoomId) -> impl IntoView {
+    let call = use_call(room.clone());
+    let phase = call.phase;
+    view! {
+        <Title text="Room · Straightface"/>
+        <main class="page room" data-phase=move || format!("{:?}", phase.get())>
+            {move || match phase.get() {
+                Phase::PreJoin | Phase::Joining => view! { <PreJoin call room=room.clone()/> }.into_any(),
+                Phase::InCall => view! { <InCall call/> }.into_any(),
+                Phase::RoomFull => view! {
+                    <section class="notice" data-testid="room-full" role="alert">
+                        <h1>"This room is full"</h1>
+                        <p>{format!("A room holds {ROOM_CAPACITY} people. Try again when someone leaves, or start a new room.")}</p>
+                        <a href="/">"Start a new room"</a>
+                    </section>
+                }.into_any(),
+                Phase::Left => view! {
+                    <section class="notice" data-testid="left">
+                        <h1>"You left the room"</h1>
+                        <button class="primary" on:click=move |_| {
+                            call.retry_media.run(());
+                            phase.set(Phase::PreJoin);
+                        }>"Rejoin"</button>
+                        <a href="/">"Start page"</a>
+                    </section>
+                }.into_any(),
+                Phase::Error(message) => view! {
+                    <section class="notice" data-testid="call-error" role="alert">
+                        <h1>"Something went wrong"</h1>
+                        <p>{message}</p>
+                        <a href="/">"Start page"</a>
+                    </section>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// Camera preview, media problems, name field and the Join button.
+#[component]
+fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
+    let (name, set_name) = signal(String::new());
+    let joining = move || call.phase.get() == Phase::Joining;
+    let local = call.local;
+    let preview = Signal::derive(move || match local.get() {
+        LocalMedia::Ready { stream, .. } => Some(stream),
+        _ => None,
+    });
+    let status = move || {
+        match local.get() {
+        LocalMedia::Pending => Some(view! { <p class="hint">"Starting camera…"</p> }.into_any()),
+        LocalMedia::Ready { camera_error: Some(e), .. } => Some(
+            view! { <MediaErrorView error=e audio_only=true on_retry=call.retry_media on_off=call.media_off/> }
+                .into_any(),
+        ),
+        LocalMedia::Failed(e) => Some(
+            view! { <MediaErrorView error=e on_retry=call.retry_media on_off=call.media_off/> }.into_any(),
+        ),
+        LocalMedia::Off => Some(
+            view! { <p class="hint" data-testid="receive-only">"You will join without camera and microphone."</p> }
+                .into_any(),
+        ),
+        LocalMedia::Ready { camera_error: None, .. } => None,
+    }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = name.get_untracked();
+        let typed = typed.trim();
+        call.join.run(if typed.is_empty() {
+            "Guest".to_string()
+        } else {
+            typed.to_string()
+        });
+    };
+    view! {
+        <section class="prejoin">
+            <div class="preview">
+                <VideoView stream=preview muted=true mirrored=true testid="local-video"/>
+            </div>
+            <div class="prejoin-side">
+                <h1>"Ready to join?"</h1>
+                <p class="room-id">"Room "<code>{room.to_string()}</code></p>
+                {status}
+                <form on:submit=on_submit>
+                    <label for="name-input">"Your name"</label>
+                    <input
+                        id="name-input"
+                        data-testid="name-input"
+                        type="text"
+                        maxlength=MAX_NAME_CHARS
+                        autocomplete="nickname"
+                        placeholder="Guest"
+                        prop:value=name
+                        on:input=move |ev| set_name.set(event_target_value(&ev))
+                    />
+                    <button class="primary big" type="submit" data-testid="join" disabled=joining>
+                        {move || if joining() { "Joining…" } else { "Join" }}
+                    </button>
+                </form>
+            </div>
+        </section>
+    }
+}
+
+/// The call grid and controls.
+#[component]
+fn InCall(call: UseCallReturn) -> impl IntoView {
+    let local = call.local;
+    let own = Signal::derive(move || match local.get() {
+        LocalMedia::Ready { stream, .. } => Some(stream),
+        _ => None,
+    });
+    let tiles = call.tiles;
+    let count = Memo::new(move |_| tiles.with(Vec::len) + 1);
+    view! {
+        <section class="call">
+            <div class="grid" data-count=move || count.get()>
+                <figure class="tile own">
+                    <VideoView stream=own muted=true mirrored=true testid="local-video"/>
+                    <figcaption><span class="name">"You"</span></figcaption>
+                </figure>
+                <For each=move || call.tiles.get() key=|t| t.id let:tile>
+                    <RemoteTile tile/>
+                </For>
+            </div>
+            <p class="hint alone" class:hidden=move || { count.get() > 1 }>
+                "Waiting for others. Share this page's link to invite them."
+            </p>
+            <nav class="controls">
+                <button class="danger" data-testid="leave" aria-label="Leave the call"
+                    on:click=move |_| call.leave.run(())>"Leave"</button>
+            </nav>
+        </section>
+    }
+}

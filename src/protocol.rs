@@ -1,0 +1,394 @@
+//! The signaling wire protocol: one JSON message per WebSocket text frame.
+//!
+//! These types are compiled into both the server and the WASM client, so the two can never
+//! disagree about a field. Only serde lives here: no leptos, no web-sys, no tokio.
+//!
+//! The client never names itself: the server assigns [`PeerId`]s and stamps the sender of every
+//! relayed [`Signal`] (see `signaling::hub`), so a forged `from` field in a client message is
+//! simply ignored.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Largest text frame the server accepts; a bigger one closes the socket with code 1009.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// Longest display name, in characters.
+pub const MAX_NAME_CHARS: usize = 40;
+/// Participants per room: a full mesh of six means five uplinks per browser.
+pub const ROOM_CAPACITY: usize = 6;
+/// WebSocket close code for an oversized message (RFC 6455 §7.4.1, "Message Too Big").
+pub const CLOSE_TOO_BIG: u16 = 1009;
+/// WebSocket close code for a dead heartbeat or a policy violation (RFC 6455 §7.4.1).
+pub const CLOSE_POLICY: u16 = 1008;
+
+/// A participant's seat in a room, assigned by the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PeerId(pub u64);
+
+impl fmt::Display for PeerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A room id: 16 to 64 URL-safe characters (`A-Z a-z 0-9 - _`).
+///
+/// Server-made ids carry 128 random bits (22 base64url characters); 16 characters is the
+/// smallest id that can still hold the 96 bits a link must have to be unguessable.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RoomId(String);
+
+/// Why a string is not a room id.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RoomIdError {
+    /// Fewer than 16 or more than 64 characters.
+    #[error("a room id has 16 to 64 characters, this one has {0}")]
+    Length(usize),
+    /// A character outside `A-Z a-z 0-9 - _`.
+    #[error("a room id may only contain letters, digits, '-' and '_'")]
+    Charset,
+}
+
+impl RoomId {
+    /// Shortest accepted id.
+    pub const MIN_LEN: usize = 16;
+    /// Longest accepted id.
+    pub const MAX_LEN: usize = 64;
+
+    /// Checks `s` and wraps it.
+    pub fn parse(s: &str) -> Result<Self, RoomIdError> {
+        let len = s.chars().count();
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
+            return Err(RoomIdError::Length(len));
+        }
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(RoomIdError::Charset);
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// Finds a room id in what a user typed: a bare id, `/r/<id>`, or a whole pasted link.
+    pub fn from_user_input(input: &str) -> Result<Self, RoomIdError> {
+        let trimmed = input.trim().trim_end_matches('/');
+        let tail = match trimmed.rfind("/r/") {
+            Some(at) => &trimmed[at + 3..],
+            None => trimmed,
+        };
+        let tail = tail.split(['?', '#']).next().unwrap_or_default();
+        Self::parse(tail)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for RoomId {
+    type Error = RoomIdError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<RoomId> for String {
+    fn from(id: RoomId) -> Self {
+        id.0
+    }
+}
+
+impl fmt::Display for RoomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What one peer tells another to set up their RTCPeerConnection (W3C WebRTC §4.4, trickle ICE).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signal {
+    /// An SDP offer or answer (`RTCSessionDescriptionInit`).
+    Description {
+        /// `offer` or `answer`.
+        sdp_type: SdpType,
+        /// The session description.
+        sdp: String,
+    },
+    /// One trickled ICE candidate (`RTCIceCandidateInit`).
+    Candidate {
+        /// The `candidate:` attribute line; empty for end-of-candidates.
+        candidate: String,
+        /// Media stream id the candidate belongs to.
+        sdp_mid: Option<String>,
+        /// Index of the m-line the candidate belongs to.
+        sdp_m_line_index: Option<u16>,
+    },
+}
+
+/// The two description types that travel over signaling (rollback never leaves a browser).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SdpType {
+    /// An offer.
+    Offer,
+    /// An answer.
+    Answer,
+}
+
+/// One entry of `RTCConfiguration.iceServers` (W3C WebRTC §4.2.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    /// `stun:`, `turn:` or `turns:` URLs.
+    pub urls: Vec<String>,
+    /// TURN username, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// TURN credential, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+/// A participant as others see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerInfo {
+    /// Server-assigned id.
+    pub id: PeerId,
+    /// Display name, trimmed, at most [`MAX_NAME_CHARS`] characters.
+    pub name: String,
+}
+
+/// Messages from a browser to the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// Take a seat in `room` under a display name.
+    Join {
+        /// The room to join.
+        room: RoomId,
+        /// Display name.
+        name: String,
+    },
+    /// Relay a signal to one member of the same room.
+    Signal {
+        /// The recipient.
+        to: PeerId,
+        /// The payload.
+        signal: Signal,
+    },
+    /// Leave the room; the socket stays open.
+    Leave,
+    /// Application-level keep-alive (answered by [`ServerMsg::Pong`]).
+    Ping,
+}
+
+/// Messages from the server to a browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// Your seat: your id and who is already in the room.
+    Welcome {
+        /// Your id.
+        you: PeerId,
+        /// The room.
+        room: RoomId,
+        /// Members already present (you connect to each of them).
+        peers: Vec<PeerInfo>,
+    },
+    /// Someone took a seat in your room.
+    PeerJoined {
+        /// The newcomer.
+        peer: PeerInfo,
+    },
+    /// Someone left your room.
+    PeerLeft {
+        /// Who left.
+        peer: PeerId,
+    },
+    /// A signal relayed from a member of your room; `from` is stamped by the server.
+    Signal {
+        /// The sender, as the server knows it.
+        from: PeerId,
+        /// The payload.
+        signal: Signal,
+    },
+    /// Your last message was refused; the connection stays open.
+    Error {
+        /// Machine-readable reason.
+        code: ErrorCode,
+        /// Human-readable detail (English; the UI translates by `code`).
+        message: String,
+    },
+    /// Answer to [`ClientMsg::Ping`].
+    Pong,
+}
+
+/// Why the server refused a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, or not one of the [`ClientMsg`] shapes.
+    Malformed,
+    /// Binary frames are not part of the protocol.
+    Binary,
+    /// A room message before `join`.
+    NotJoined,
+    /// A second `join` on the same socket.
+    AlreadyJoined,
+    /// The room already has [`ROOM_CAPACITY`] members.
+    RoomFull,
+    /// The display name is empty or too long.
+    BadName,
+    /// The recipient is not a member of your room.
+    UnknownPeer,
+    /// More messages than the rate limit allows.
+    RateLimited,
+}
+
+impl ServerMsg {
+    /// Shorthand for an [`ServerMsg::Error`].
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Error {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn room() -> RoomId {
+        RoomId::parse("abcdefghijklmnop").unwrap()
+    }
+
+    #[test]
+    fn client_messages_round_trip() {
+        let msgs = [
+            ClientMsg::Join {
+                room: room(),
+                name: "민지".into(),
+            },
+            ClientMsg::Signal {
+                to: PeerId(7),
+                signal: Signal::Description {
+                    sdp_type: SdpType::Offer,
+                    sdp: "v=0\r\n".into(),
+                },
+            },
+            ClientMsg::Signal {
+                to: PeerId(8),
+                signal: Signal::Candidate {
+                    candidate: "candidate:1 1 udp 1 10.0.0.1 5000 typ host".into(),
+                    sdp_mid: Some("0".into()),
+                    sdp_m_line_index: Some(0),
+                },
+            },
+            ClientMsg::Leave,
+            ClientMsg::Ping,
+        ];
+        for msg in msgs {
+            let text = serde_json::to_string(&msg).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ClientMsg>(&text).unwrap(),
+                msg,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn server_messages_round_trip() {
+        let msgs = [
+            ServerMsg::Welcome {
+                you: PeerId(1),
+                room: room(),
+                peers: vec![PeerInfo {
+                    id: PeerId(2),
+                    name: "Ann".into(),
+                }],
+            },
+            ServerMsg::PeerJoined {
+                peer: PeerInfo {
+                    id: PeerId(3),
+                    name: "Bo".into(),
+                },
+            },
+            ServerMsg::PeerLeft { peer: PeerId(3) },
+            ServerMsg::Signal {
+                from: PeerId(2),
+                signal: Signal::Description {
+                    sdp_type: SdpType::Answer,
+                    sdp: "v=0".into(),
+                },
+            },
+            ServerMsg::error(ErrorCode::RoomFull, "full"),
+            ServerMsg::Pong,
+        ];
+        for msg in msgs {
+            let text = serde_json::to_string(&msg).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ServerMsg>(&text).unwrap(),
+                msg,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn wire_format_is_stable() {
+        let text = serde_json::to_string(&ClientMsg::Signal {
+            to: PeerId(4),
+            signal: Signal::Description {
+                sdp_type: SdpType::Offer,
+                sdp: "x".into(),
+            },
+        })
+        .unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"signal","to":4,"signal":{"kind":"description","sdp_type":"offer","sdp":"x"}}"#
+        );
+    }
+
+    #[test]
+    fn room_ids_are_checked_when_deserialized() {
+        let bad = r#"{"type":"join","room":"short","name":"a"}"#;
+        assert!(serde_json::from_str::<ClientMsg>(bad).is_err());
+        let bad = r#"{"type":"join","room":"abcdefghijklmnop<script>","name":"a"}"#;
+        assert!(serde_json::from_str::<ClientMsg>(bad).is_err());
+    }
+
+    #[test]
+    fn room_id_rules() {
+        assert_eq!(RoomId::parse("abc"), Err(RoomIdError::Length(3)));
+        assert_eq!(RoomId::parse(&"a".repeat(65)), Err(RoomIdError::Length(65)));
+        assert_eq!(RoomId::parse("abcdefghijklmno!"), Err(RoomIdError::Charset));
+        assert!(RoomId::parse("AZaz09-_AZaz09-_").is_ok());
+    }
+
+    #[test]
+    fn room_id_from_pasted_links() {
+        let id = "Xy_9-abcdefghijklmnopq";
+        for input in [
+            id.to_string(),
+            format!("  {id}  "),
+            format!("/r/{id}"),
+            format!("https://meet.example.com/r/{id}"),
+            format!("https://meet.example.com/r/{id}/"),
+            format!("http://localhost:3000/r/{id}?x=1#y"),
+        ] {
+            assert_eq!(
+                RoomId::from_user_input(&input).unwrap().as_str(),
+                id,
+                "{input}"
+            );
+        }
+        assert!(RoomId::from_user_input("https://example.com/r/").is_err());
+    }
+}

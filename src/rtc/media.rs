@@ -1,0 +1,60 @@
+//! Opening the camera and microphone, with the fallbacks the pre-join view offers.
+
+use super::js::{error_name, set_prop};
+use crate::media::MediaError;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MediaStream, MediaStreamConstraints};
+
+/// Asks for the given kinds; maps every failure to a [`MediaError`].
+pub async fn get_user_media(audio: bool, video: bool) -> Result<MediaStream, MediaError> {
+    let window = web_sys::window().ok_or(MediaError::Other("no window".into()))?;
+    if !window.is_secure_context() {
+        return Err(MediaError::InsecureContext);
+    }
+    let devices = window
+        .navigator()
+        .media_devices()
+        .map_err(|_| MediaError::InsecureContext)?;
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_audio(&JsValue::from_bool(audio));
+    if video {
+        // 640x360 keeps a six-way mesh (five uplinks) within an ordinary uplink.
+        let v = js_sys::Object::new();
+        let _ = set_prop(&v, "width", &JsValue::from_f64(640.0));
+        let _ = set_prop(&v, "height", &JsValue::from_f64(360.0));
+        constraints.set_video(&v);
+    } else {
+        constraints.set_video(&JsValue::FALSE);
+    }
+    let promise = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(|e| MediaError::from_dom_name(&error_name(&e)))?;
+    match JsFuture::from(promise).await {
+        Ok(stream) => stream
+            .dyn_into()
+            .map_err(|_| MediaError::Other("not a stream".into())),
+        Err(e) => Err(MediaError::from_dom_name(&error_name(&e))),
+    }
+}
+
+/// Camera and microphone; when only the camera is the problem, the microphone alone.
+/// Returns the stream (if any) and the camera's error (if the camera could not be used).
+pub async fn open_local_media() -> Result<(MediaStream, Option<MediaError>), MediaError> {
+    match get_user_media(true, true).await {
+        Ok(stream) => Ok((stream, None)),
+        Err(err) if err.audio_only_may_work() => match get_user_media(true, false).await {
+            Ok(stream) => Ok((stream, Some(err))),
+            Err(_) => Err(err),
+        },
+        Err(err) => Err(err),
+    }
+}
+
+/// Stops every track of `stream` (the camera light goes off).
+pub fn stop_stream(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        let track: web_sys::MediaStreamTrack = track.unchecked_into();
+        track.stop();
+    }
+}

@@ -1,0 +1,67 @@
+//! The axum application: Leptos SSR routes, server functions, the signaling socket and the
+//! built site's static files. `main.rs` and the integration tests both build it from here.
+
+use crate::app::{shell, App};
+use crate::config::Config;
+use crate::signaling::limits::HubConfig;
+use crate::signaling::server::{ws_route, HubHandle};
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+
+/// Everything a request handler may need.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos's own settings (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// The signaling actor.
+    pub hub: HubHandle,
+    /// Our configuration.
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Builds the state and starts the signaling actor (needs a tokio runtime).
+    pub fn new(config: Config) -> Self {
+        let env = match std::env::var("LEPTOS_ENV").as_deref() {
+            Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
+            _ => Env::PROD,
+        };
+        let reload_port = std::env::var("LEPTOS_RELOAD_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(3001);
+        let leptos_options = LeptosOptions::builder()
+            .output_name("straightface")
+            .site_root(config.site_root.to_string_lossy().as_ref())
+            .site_pkg_dir("pkg")
+            .site_addr(config.bind)
+            .env(env)
+            .reload_port(reload_port)
+            .build();
+        Self {
+            leptos_options,
+            hub: HubHandle::spawn(HubConfig::default()),
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let config = state.config.clone();
+    Router::new()
+        .route("/ws", get(ws_route))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, move || provide_context(config.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+}

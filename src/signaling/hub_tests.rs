@@ -1,0 +1,499 @@
+//! The room state machine driven by simulated sockets and simulated time.
+
+use super::hub::{ConnId, Hub, Input, Output};
+use super::limits::HubConfig;
+use crate::protocol::*;
+use std::time::{Duration, Instant};
+
+/// A hub plus a simulated clock, with helpers that speak JSON like a browser would.
+struct Sim {
+    hub: Hub,
+    now: Instant,
+}
+
+impl Sim {
+    fn new() -> Self {
+        Self {
+            hub: Hub::new(HubConfig::default()),
+            now: Instant::now(),
+        }
+    }
+
+    fn with(config: HubConfig) -> Self {
+        Self {
+            hub: Hub::new(config),
+            now: Instant::now(),
+        }
+    }
+
+    fn input(&mut self, input: Input) -> Vec<Output> {
+        self.hub.handle(self.now, input)
+    }
+
+    fn open(&mut self, n: u64) -> ConnId {
+        assert!(self.input(Input::Opened(ConnId(n))).is_empty());
+        ConnId(n)
+    }
+
+    fn send(&mut self, conn: ConnId, msg: &ClientMsg) -> Vec<Output> {
+        self.input(Input::Text(conn, serde_json::to_string(msg).unwrap()))
+    }
+
+    /// Opens a socket and joins `room`; returns the socket and the seat the server gave it.
+    fn join(&mut self, n: u64, room: &RoomId, name: &str) -> (ConnId, PeerId, Vec<Output>) {
+        let conn = self.open(n);
+        let out = self.send(
+            conn,
+            &ClientMsg::Join {
+                room: room.clone(),
+                name: name.into(),
+            },
+        );
+        let you = out
+            .iter()
+            .find_map(|o| match o {
+                Output::Send(c, ServerMsg::Welcome { you, .. }) if *c == conn => Some(*you),
+                _ => None,
+            })
+            .expect("welcome");
+        (conn, you, out)
+    }
+
+    fn advance(&mut self, d: Duration) {
+        self.now += d;
+    }
+}
+
+fn room(tag: char) -> RoomId {
+    RoomId::parse(&tag.to_string().repeat(22)).unwrap()
+}
+
+fn offer() -> Signal {
+    Signal::Description {
+        sdp_type: SdpType::Offer,
+        sdp: "v=0\r\n".into(),
+    }
+}
+
+fn error_code(out: &[Output], conn: ConnId) -> Option<ErrorCode> {
+    out.iter().find_map(|o| match o {
+        Output::Send(c, ServerMsg::Error { code, .. }) if *c == conn => Some(*code),
+        _ => None,
+    })
+}
+
+#[test]
+fn join_welcomes_with_existing_members_and_tells_them() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, pa, out) = sim.join(1, &r, "Ann");
+    assert_eq!(
+        out,
+        vec![Output::Send(
+            a,
+            ServerMsg::Welcome {
+                you: pa,
+                room: r.clone(),
+                peers: vec![]
+            }
+        )]
+    );
+
+    let (b, pb, out) = sim.join(2, &r, "  Bo  ");
+    assert_eq!(
+        out,
+        vec![
+            Output::Send(
+                a,
+                ServerMsg::PeerJoined {
+                    peer: PeerInfo {
+                        id: pb,
+                        name: "Bo".into()
+                    }
+                }
+            ),
+            Output::Send(
+                b,
+                ServerMsg::Welcome {
+                    you: pb,
+                    room: r.clone(),
+                    peers: vec![PeerInfo {
+                        id: pa,
+                        name: "Ann".into()
+                    }]
+                }
+            ),
+        ]
+    );
+    assert_ne!(pa, pb);
+    assert_eq!(sim.hub.members(&r), vec![pa, pb]);
+}
+
+#[test]
+fn signals_are_relayed_with_the_server_stamped_sender() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, pa, _) = sim.join(1, &r, "Ann");
+    let (b, pb, _) = sim.join(2, &r, "Bo");
+    let out = sim.send(
+        b,
+        &ClientMsg::Signal {
+            to: pa,
+            signal: offer(),
+        },
+    );
+    assert_eq!(
+        out,
+        vec![Output::Send(
+            a,
+            ServerMsg::Signal {
+                from: pb,
+                signal: offer()
+            }
+        )]
+    );
+}
+
+#[test]
+fn a_forged_from_field_is_ignored() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, pa, _) = sim.join(1, &r, "Ann");
+    let (b, pb, _) = sim.join(2, &r, "Bo");
+    let (_c, pc, _) = sim.join(3, &r, "Cy");
+    // Bo claims to be Cy.
+    let forged = format!(
+        r#"{{"type":"signal","from":{pc},"to":{pa},"signal":{{"kind":"description","sdp_type":"offer","sdp":"v=0\r\n"}}}}"#
+    );
+    let out = sim.input(Input::Text(b, forged));
+    assert_eq!(
+        out,
+        vec![Output::Send(
+            a,
+            ServerMsg::Signal {
+                from: pb,
+                signal: offer()
+            }
+        )]
+    );
+}
+
+#[test]
+fn signals_never_cross_rooms() {
+    let mut sim = Sim::new();
+    let (_a, pa, _) = sim.join(1, &room('a'), "Ann");
+    let (x, _px, _) = sim.join(2, &room('x'), "Xi");
+    let out = sim.send(
+        x,
+        &ClientMsg::Signal {
+            to: pa,
+            signal: offer(),
+        },
+    );
+    assert_eq!(out.len(), 1);
+    assert_eq!(error_code(&out, x), Some(ErrorCode::UnknownPeer));
+}
+
+#[test]
+fn signals_to_yourself_or_nobody_are_refused() {
+    let mut sim = Sim::new();
+    let (a, pa, _) = sim.join(1, &room('a'), "Ann");
+    let out = sim.send(
+        a,
+        &ClientMsg::Signal {
+            to: pa,
+            signal: offer(),
+        },
+    );
+    assert_eq!(error_code(&out, a), Some(ErrorCode::UnknownPeer));
+    let out = sim.send(
+        a,
+        &ClientMsg::Signal {
+            to: PeerId(999),
+            signal: offer(),
+        },
+    );
+    assert_eq!(error_code(&out, a), Some(ErrorCode::UnknownPeer));
+}
+
+#[test]
+fn room_messages_before_join_are_refused() {
+    let mut sim = Sim::new();
+    let c = sim.open(1);
+    let out = sim.send(
+        c,
+        &ClientMsg::Signal {
+            to: PeerId(1),
+            signal: offer(),
+        },
+    );
+    assert_eq!(error_code(&out, c), Some(ErrorCode::NotJoined));
+    let out = sim.send(c, &ClientMsg::Leave);
+    assert_eq!(error_code(&out, c), Some(ErrorCode::NotJoined));
+}
+
+#[test]
+fn second_join_on_one_socket_is_refused() {
+    let mut sim = Sim::new();
+    let (a, _, _) = sim.join(1, &room('a'), "Ann");
+    let out = sim.send(
+        a,
+        &ClientMsg::Join {
+            room: room('b'),
+            name: "Ann".into(),
+        },
+    );
+    assert_eq!(error_code(&out, a), Some(ErrorCode::AlreadyJoined));
+    assert_eq!(sim.hub.room_count(), 1);
+}
+
+#[test]
+fn bad_names_are_refused() {
+    let mut sim = Sim::new();
+    let c = sim.open(1);
+    for name in ["", "   ", &"x".repeat(MAX_NAME_CHARS + 1), "a\u{7}b"] {
+        let out = sim.send(
+            c,
+            &ClientMsg::Join {
+                room: room('a'),
+                name: name.into(),
+            },
+        );
+        assert_eq!(error_code(&out, c), Some(ErrorCode::BadName), "{name:?}");
+    }
+    assert_eq!(sim.hub.room_count(), 0);
+    // Forty Korean syllables is within the limit: characters, not bytes, count.
+    let out = sim.send(
+        c,
+        &ClientMsg::Join {
+            room: room('a'),
+            name: "가".repeat(MAX_NAME_CHARS),
+        },
+    );
+    assert_eq!(error_code(&out, c), None);
+}
+
+#[test]
+fn malformed_json_gets_an_error_and_the_connection_stays() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    for text in [
+        "{",
+        "[]",
+        r#"{"type":"dance"}"#,
+        r#"{"type":"join","room":"short","name":"x"}"#,
+    ] {
+        let out = sim.input(Input::Text(a, text.into()));
+        assert_eq!(out.len(), 1, "{text}");
+        assert_eq!(error_code(&out, a), Some(ErrorCode::Malformed), "{text}");
+    }
+    let out = sim.input(Input::Binary(a));
+    assert_eq!(error_code(&out, a), Some(ErrorCode::Binary));
+    // Still seated and still answered.
+    assert_eq!(sim.hub.members(&r).len(), 1);
+    assert_eq!(
+        sim.send(a, &ClientMsg::Ping),
+        vec![Output::Send(a, ServerMsg::Pong)]
+    );
+}
+
+#[test]
+fn oversized_message_closes_the_socket_and_frees_the_seat() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, _pa, _) = sim.join(1, &r, "Ann");
+    let (b, pb, _) = sim.join(2, &r, "Bo");
+    let big = format!(
+        r#"{{"type":"ping","pad":"{}"}}"#,
+        "x".repeat(MAX_MESSAGE_BYTES)
+    );
+    let out = sim.input(Input::Text(b, big));
+    assert_eq!(
+        out,
+        vec![
+            Output::Send(a, ServerMsg::PeerLeft { peer: pb }),
+            Output::Close(b, CLOSE_TOO_BIG, "message exceeds 64 KiB"),
+        ]
+    );
+    // A message of exactly the limit is fine.
+    let pad = MAX_MESSAGE_BYTES - r#"{"type":"ping","pad":""}"#.len();
+    let exact = format!(r#"{{"type":"ping","pad":"{}"}}"#, "x".repeat(pad));
+    assert_eq!(exact.len(), MAX_MESSAGE_BYTES);
+    assert_eq!(
+        sim.input(Input::Text(a, exact)),
+        vec![Output::Send(a, ServerMsg::Pong)]
+    );
+}
+
+#[test]
+fn capacity_is_six_and_the_seventh_is_told_the_room_is_full() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    for n in 1..=ROOM_CAPACITY as u64 {
+        sim.join(n, &r, "p");
+    }
+    let seventh = sim.open(7);
+    let out = sim.send(
+        seventh,
+        &ClientMsg::Join {
+            room: r.clone(),
+            name: "late".into(),
+        },
+    );
+    assert_eq!(out.len(), 1, "no one else hears of the refused join");
+    assert_eq!(error_code(&out, seventh), Some(ErrorCode::RoomFull));
+    assert_eq!(sim.hub.members(&r).len(), ROOM_CAPACITY);
+    // When someone leaves, the seventh can take the seat.
+    sim.input(Input::Closed(ConnId(1)));
+    let out = sim.send(
+        seventh,
+        &ClientMsg::Join {
+            room: r.clone(),
+            name: "late".into(),
+        },
+    );
+    assert!(out
+        .iter()
+        .any(|o| matches!(o, Output::Send(c, ServerMsg::Welcome { .. }) if *c == seventh)));
+}
+
+#[test]
+fn leave_notifies_the_others_and_the_empty_room_is_dropped() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, pa, _) = sim.join(1, &r, "Ann");
+    let (b, pb, _) = sim.join(2, &r, "Bo");
+    let out = sim.send(a, &ClientMsg::Leave);
+    assert_eq!(out, vec![Output::Send(b, ServerMsg::PeerLeft { peer: pa })]);
+    assert_eq!(sim.hub.room_count(), 1);
+    // The socket that left may join again and gets a new seat.
+    let out = sim.send(
+        a,
+        &ClientMsg::Join {
+            room: r.clone(),
+            name: "Ann".into(),
+        },
+    );
+    assert!(
+        matches!(out.last(), Some(Output::Send(c, ServerMsg::Welcome { peers, .. })) if *c == a && peers.len() == 1)
+    );
+    sim.input(Input::Closed(a));
+    let out = sim.input(Input::Closed(b));
+    assert!(out.is_empty());
+    assert_eq!(sim.hub.room_count(), 0);
+    let _ = pb;
+}
+
+#[test]
+fn a_dropped_socket_frees_its_seat() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let (b, pb, _) = sim.join(2, &r, "Bo");
+    assert_eq!(
+        sim.input(Input::Closed(b)),
+        vec![Output::Send(a, ServerMsg::PeerLeft { peer: pb })]
+    );
+    // Messages for the gone peer are now refused.
+    let out = sim.send(
+        a,
+        &ClientMsg::Signal {
+            to: pb,
+            signal: offer(),
+        },
+    );
+    assert_eq!(error_code(&out, a), Some(ErrorCode::UnknownPeer));
+}
+
+#[test]
+fn silent_sockets_expire_after_the_heartbeat_timeout() {
+    let mut sim = Sim::new();
+    let timeout = HubConfig::default().heartbeat_timeout;
+    let r = room('a');
+    let (a, _pa, _) = sim.join(1, &r, "Ann");
+    let (b, pb, _) = sim.join(2, &r, "Bo");
+    // Ann keeps answering pings; Bo's network dies silently.
+    for _ in 0..3 {
+        sim.advance(timeout / 3);
+        sim.input(Input::Alive(a));
+        assert!(sim.input(Input::Tick).is_empty());
+    }
+    sim.advance(Duration::from_millis(1));
+    let out = sim.input(Input::Tick);
+    assert_eq!(
+        out,
+        vec![
+            Output::Send(a, ServerMsg::PeerLeft { peer: pb }),
+            Output::Close(b, CLOSE_POLICY, "heartbeat timeout"),
+        ]
+    );
+    assert_eq!(sim.hub.members(&r).len(), 1);
+}
+
+#[test]
+fn flooding_is_rate_limited_without_losing_the_seat() {
+    let config = HubConfig {
+        rate_per_sec: 10.0,
+        rate_burst: 5.0,
+        ..HubConfig::default()
+    };
+    let mut sim = Sim::with(config);
+    let r = room('a');
+    let (a, _, _) = sim.join(1, &r, "Ann"); // the join used one token
+    for _ in 0..4 {
+        assert_eq!(
+            sim.send(a, &ClientMsg::Ping),
+            vec![Output::Send(a, ServerMsg::Pong)]
+        );
+    }
+    let out = sim.send(a, &ClientMsg::Ping);
+    assert_eq!(error_code(&out, a), Some(ErrorCode::RateLimited));
+    sim.advance(Duration::from_millis(100));
+    assert_eq!(
+        sim.send(a, &ClientMsg::Ping),
+        vec![Output::Send(a, ServerMsg::Pong)]
+    );
+    assert_eq!(sim.hub.members(&r).len(), 1);
+}
+
+#[test]
+fn six_simulated_peers_form_a_full_mesh_of_offers() {
+    let mut sim = Sim::new();
+    let r = room('m');
+    let mut seats = Vec::new();
+    for n in 1..=6 {
+        let (conn, id, out) = sim.join(n, &r, &format!("p{n}"));
+        let welcome_peers = out.iter().find_map(|o| match o {
+            Output::Send(_, ServerMsg::Welcome { peers, .. }) => Some(peers.len()),
+            _ => None,
+        });
+        assert_eq!(welcome_peers, Some(seats.len()));
+        seats.push((conn, id));
+    }
+    // Each newcomer offers to everyone before it: 15 offers, each delivered once, stamped.
+    let mut delivered = 0;
+    for (i, &(conn, from)) in seats.iter().enumerate() {
+        for &(to_conn, to) in &seats[..i] {
+            let out = sim.send(
+                conn,
+                &ClientMsg::Signal {
+                    to,
+                    signal: offer(),
+                },
+            );
+            assert_eq!(
+                out,
+                vec![Output::Send(
+                    to_conn,
+                    ServerMsg::Signal {
+                        from,
+                        signal: offer()
+                    }
+                )]
+            );
+            delivered += 1;
+        }
+    }
+    assert_eq!(delivered, 15);
+}

@@ -1,0 +1,171 @@
+//! The server side of signaling: one actor task owns the [`Hub`]; each WebSocket is a thin loop
+//! that turns frames into [`Input`]s and carries the hub's [`Output`]s back out.
+//!
+//! Why a plain axum route rather than a Leptos websocket server function: the rules here need the
+//! raw socket — a 64 KiB limit answered with close code 1009, protocol-level ping/pong for the
+//! heartbeat, and close reasons — which the server-fn websocket abstraction does not expose.
+
+use super::hub::{ConnId, Hub, Input, Output};
+use super::limits::HubConfig;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use futures::{Sink, SinkExt, Stream, StreamExt};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// How often the server pings each socket; pongs keep the heartbeat alive.
+pub const PING_EVERY: Duration = Duration::from_secs(5);
+/// Frames above this are cut off by the WebSocket layer itself; between 64 KiB and this the
+/// hub answers with a proper close frame.
+const TRANSPORT_LIMIT: usize = 1 << 20;
+/// Messages queued for one socket before it is considered stuck and dropped.
+const OUTBOX: usize = 512;
+
+/// What the actor tells one socket loop to do.
+#[derive(Debug)]
+enum Outbound {
+    Text(Utf8Bytes),
+    Close(u16, &'static str),
+}
+
+enum Event {
+    Open(ConnId, mpsc::Sender<Outbound>),
+    Input(Input),
+}
+
+/// A cheap handle to the hub actor, shared by every socket.
+#[derive(Clone)]
+pub struct HubHandle {
+    events: mpsc::UnboundedSender<Event>,
+    next_conn: Arc<AtomicU64>,
+}
+
+impl HubHandle {
+    /// Starts the actor on the current tokio runtime.
+    pub fn spawn(config: HubConfig) -> Self {
+        let (events, rx) = mpsc::unbounded_channel();
+        tokio::spawn(run_hub(Hub::new(config), rx));
+        Self {
+            events,
+            next_conn: Arc::new(AtomicU64::new(1)),
+        }
+    }
+
+    fn send(&self, event: Event) {
+        // The actor only stops when every handle is gone, so this cannot fail while we hold one.
+        let _ = self.events.send(event);
+    }
+}
+
+async fn run_hub(mut hub: Hub, mut events: mpsc::UnboundedReceiver<Event>) {
+    let mut sockets: HashMap<ConnId, mpsc::Sender<Outbound>> = HashMap::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let input = tokio::select! {
+            event = events.recv() => match event {
+                Some(Event::Open(conn, tx)) => {
+                    sockets.insert(conn, tx);
+                    Input::Opened(conn)
+                }
+                Some(Event::Input(input)) => input,
+                None => return,
+            },
+            _ = tick.tick() => Input::Tick,
+        };
+        if let Input::Closed(conn) = input {
+            sockets.remove(&conn);
+        }
+        for output in hub.handle(Instant::now(), input) {
+            deliver(&mut hub, &mut sockets, output);
+        }
+    }
+}
+
+fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>, output: Output) {
+    let (conn, outbound) = match output {
+        Output::Send(conn, msg) => match serde_json::to_string(&msg) {
+            Ok(text) => (conn, Outbound::Text(text.into())),
+            Err(e) => {
+                tracing::error!(error = %e, "could not serialize a server message");
+                return;
+            }
+        },
+        Output::Close(conn, code, reason) => (conn, Outbound::Close(code, reason)),
+    };
+    let closing = matches!(outbound, Outbound::Close(..));
+    let Some(tx) = sockets.get(&conn) else { return };
+    if tx.try_send(outbound).is_err() {
+        // A socket that cannot keep up is dropped; its seat is freed like any other close.
+        tracing::warn!(
+            conn = conn.0,
+            "outbox full or closed; dropping the connection"
+        );
+        sockets.remove(&conn);
+        for output in hub.handle(Instant::now(), Input::Closed(conn)) {
+            deliver(hub, sockets, output);
+        }
+    } else if closing {
+        sockets.remove(&conn);
+    }
+}
+
+/// `GET /ws`: upgrades to the signaling WebSocket.
+pub async fn ws_route(ws: WebSocketUpgrade, State(hub): State<HubHandle>) -> Response {
+    ws.max_message_size(TRANSPORT_LIMIT)
+        .max_frame_size(TRANSPORT_LIMIT)
+        .on_upgrade(move |socket: WebSocket| {
+            let (sink, stream) = socket.split();
+            serve_socket(sink, stream, hub, PING_EVERY)
+        })
+}
+
+/// The per-socket loop, generic over the socket halves so a test can drive it with channels.
+pub async fn serve_socket<S, R>(mut sink: S, mut stream: R, hub: HubHandle, ping_every: Duration)
+where
+    S: Sink<Message> + Unpin,
+    R: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    let conn = ConnId(hub.next_conn.fetch_add(1, Ordering::Relaxed));
+    let (tx, mut outbox) = mpsc::channel(OUTBOX);
+    hub.send(Event::Open(conn, tx));
+    let mut ping = tokio::time::interval(ping_every);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            frame = stream.next() => match frame {
+                Some(Ok(Message::Text(text))) => {
+                    hub.send(Event::Input(Input::Text(conn, text.to_string())))
+                }
+                Some(Ok(Message::Binary(_))) => hub.send(Event::Input(Input::Binary(conn))),
+                Some(Ok(Message::Pong(_) | Message::Ping(_))) => {
+                    hub.send(Event::Input(Input::Alive(conn)))
+                }
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+            },
+            out = outbox.recv() => match out {
+                Some(Outbound::Text(text)) => {
+                    if sink.send(Message::Text(text)).await.is_err() {
+                        break;
+                    }
+                }
+                Some(Outbound::Close(code, reason)) => {
+                    let frame = CloseFrame { code, reason: reason.into() };
+                    let _ = sink.send(Message::Close(Some(frame))).await;
+                    break;
+                }
+                None => break,
+            },
+            _ = ping.tick() => {
+                if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    hub.send(Event::Input(Input::Closed(conn)));
+}
