@@ -24,13 +24,13 @@ impl FromServerFnError for ApiError {
 }
 
 /// Creates a room: 128 random bits from the OS generator, as 22 base64url characters.
-#[server]
+#[server(endpoint = "create_room")]
 pub async fn create_room() -> Result<String, ApiError> {
     Ok(ssr::new_room_id())
 }
 
 /// The ICE servers browsers should use (no secrets: TURN credentials are minted per peer).
-#[server]
+#[server(endpoint = "ice_servers")]
 pub async fn ice_servers() -> Result<Vec<IceServer>, ApiError> {
     let config = expect_context::<std::sync::Arc<crate::config::Config>>();
     Ok(config.ice_servers.clone())

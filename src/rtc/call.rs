@@ -1,6 +1,7 @@
 //! A call: the signaling socket, the local media and one [`Peer`] per remote participant,
 //! driven by server messages and user actions, reporting through [`CallUi`] signals.
 
+use super::js::Handler;
 use super::media::{open_local_media, stop_stream};
 use super::peer::{Peer, SendFn};
 use super::socket::{signaling_url, Socket};
@@ -32,7 +33,7 @@ struct Inner {
     room: RoomId,
     ui: CallUi,
     state: RefCell<State>,
-    _pagehide: RefCell<Option<Closure<dyn FnMut(JsValue)>>>,
+    _pagehide: RefCell<Option<Handler>>,
 }
 
 /// The browser side of one room visit. Dropping it leaves the room and releases everything.

@@ -37,3 +37,6 @@ pub fn error_name(err: &JsValue) -> String {
         .and_then(|n| n.as_string())
         .unwrap_or_default()
 }
+
+/// An event handler kept alive next to the object it is attached to.
+pub type Handler = Closure<dyn FnMut(JsValue)>;

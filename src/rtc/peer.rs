@@ -7,7 +7,7 @@
 //! and adds its media first; the other side adds its media when the first offer arrives, so the
 //! answer carries both directions and a call needs exactly one offer/answer round trip.
 
-use super::js::{describe, implicit_set_local_description, set_prop};
+use super::js::{describe, implicit_set_local_description, set_prop, Handler};
 use crate::hooks::use_call::{PeerState, Tile};
 use crate::protocol::{ClientMsg, IceServer, PeerId, SdpType, Signal};
 use js_sys::Array;
@@ -40,7 +40,7 @@ struct Shared {
 /// A live connection to one remote participant. Dropping it closes the connection.
 pub struct Peer {
     shared: Rc<Shared>,
-    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+    _handlers: Vec<Handler>,
 }
 
 impl Peer {
@@ -236,7 +236,7 @@ fn rtc_configuration(ice: &[IceServer]) -> Result<RtcConfiguration, JsValue> {
     Ok(config)
 }
 
-fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> Vec<Closure<dyn FnMut(JsValue)>> {
+fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> Vec<Handler> {
     let pc = &shared.pc;
     let on_negotiation = {
         let shared = shared.clone();

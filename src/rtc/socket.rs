@@ -1,5 +1,6 @@
 //! The browser end of the signaling WebSocket.
 
+use super::js::Handler;
 use super::peer::SendFn;
 use crate::protocol::{ClientMsg, ServerMsg};
 use std::rc::Rc;
@@ -9,7 +10,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 /// An open (or opening) signaling socket; dropping it detaches the handlers and closes it.
 pub struct Socket {
     ws: WebSocket,
-    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+    _handlers: Vec<Handler>,
 }
 
 /// `ws://` or `wss://` URL of `/ws` on the page's own origin.

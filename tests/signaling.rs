@@ -1,0 +1,232 @@
+//! The real server on a real port, driven by real WebSocket clients.
+
+use futures::{SinkExt, StreamExt};
+use std::net::SocketAddr;
+use std::time::Duration;
+use straightface::config::{Config, Flags};
+use straightface::protocol::*;
+use straightface::server::{router, AppState};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use clap::Parser;
+
+/// Starts the whole application router on 127.0.0.1:0 and returns its address.
+async fn start() -> SocketAddr {
+    let flags = Flags::try_parse_from(["straightface", "--bind", "127.0.0.1:0"]).unwrap();
+    let config = Config::from_flags(flags).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(AppState::new(config));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+const WAIT: Duration = Duration::from_secs(5);
+
+impl Client {
+    async fn connect(addr: SocketAddr) -> Self {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
+        Self { ws }
+    }
+
+    async fn join(addr: SocketAddr, room: &RoomId, name: &str) -> (Self, PeerId, Vec<PeerInfo>) {
+        let mut c = Self::connect(addr).await;
+        c.send(&ClientMsg::Join { room: room.clone(), name: name.into() }).await;
+        match c.recv().await {
+            ServerMsg::Welcome { you, peers, .. } => (c, you, peers),
+            other => panic!("expected welcome, got {other:?}"),
+        }
+    }
+
+    async fn send(&mut self, msg: &ClientMsg) {
+        self.send_text(serde_json::to_string(msg).unwrap()).await;
+    }
+
+    async fn send_text(&mut self, text: String) {
+        self.ws.send(Message::text(text)).await.unwrap();
+    }
+
+    /// The next protocol message (pings are answered by tungstenite and skipped here).
+    async fn recv(&mut self) -> ServerMsg {
+        loop {
+            let frame = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .expect("a message within 5 s")
+                .expect("socket open")
+                .expect("frame");
+            match frame {
+                Message::Text(t) => return serde_json::from_str(&t).unwrap(),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+
+    /// Proves nothing is queued for us: a ping's pong must be the very next message.
+    async fn expect_nothing_pending(&mut self) {
+        self.send(&ClientMsg::Ping).await;
+        assert_eq!(self.recv().await, ServerMsg::Pong);
+    }
+}
+
+fn room(tag: char) -> RoomId {
+    RoomId::parse(&tag.to_string().repeat(22)).unwrap()
+}
+
+fn offer(sdp: &str) -> Signal {
+    Signal::Description { sdp_type: SdpType::Offer, sdp: sdp.into() }
+}
+
+#[tokio::test]
+async fn relay_reaches_only_the_addressed_member_of_the_same_room() {
+    let addr = start().await;
+    let (mut a, pa, _) = Client::join(addr, &room('a'), "Ann").await;
+    let (mut b, pb, peers) = Client::join(addr, &room('a'), "Bo").await;
+    assert_eq!(peers, vec![PeerInfo { id: pa, name: "Ann".into() }]);
+    assert_eq!(a.recv().await, ServerMsg::PeerJoined { peer: PeerInfo { id: pb, name: "Bo".into() } });
+    let (mut x, _px, _) = Client::join(addr, &room('x'), "Xi").await;
+
+    b.send(&ClientMsg::Signal { to: pa, signal: offer("from-b") }).await;
+    assert_eq!(a.recv().await, ServerMsg::Signal { from: pb, signal: offer("from-b") });
+
+    // Xi is in another room: refused, and Ann hears nothing.
+    x.send(&ClientMsg::Signal { to: pa, signal: offer("from-x") }).await;
+    assert!(matches!(x.recv().await, ServerMsg::Error { code: ErrorCode::UnknownPeer, .. }));
+    a.expect_nothing_pending().await;
+    b.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn a_forged_sender_is_replaced_by_the_real_one() {
+    let addr = start().await;
+    let r = room('f');
+    let (mut a, pa, _) = Client::join(addr, &r, "Ann").await;
+    let (mut b, pb, _) = Client::join(addr, &r, "Bo").await;
+    let (_c, pc, _) = Client::join(addr, &r, "Cy").await;
+    let forged = format!(
+        r#"{{"type":"signal","from":{pc},"to":{pa},"signal":{{"kind":"description","sdp_type":"offer","sdp":"x"}}}}"#
+    );
+    b.send_text(forged).await;
+    // Ann first hears of Bo and Cy joining, then the signal, stamped with Bo's id.
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        got.push(a.recv().await);
+    }
+    assert_eq!(got[2], ServerMsg::Signal { from: pb, signal: offer("x") });
+}
+
+#[tokio::test]
+async fn malformed_json_gets_an_error_and_the_connection_stays() {
+    let addr = start().await;
+    let (mut a, _, _) = Client::join(addr, &room('m'), "Ann").await;
+    for text in ["not json", "{\"type\":\"join\"}", "{\"type\":\"signal\",\"to\":\"x\"}"] {
+        a.send_text(text.into()).await;
+        match a.recv().await {
+            ServerMsg::Error { code: ErrorCode::Malformed, message } => {
+                assert!(message.starts_with("malformed message"), "{message}")
+            }
+            other => panic!("expected a malformed error for {text:?}, got {other:?}"),
+        }
+    }
+    a.ws.send(Message::binary(vec![1u8, 2, 3])).await.unwrap();
+    assert!(matches!(a.recv().await, ServerMsg::Error { code: ErrorCode::Binary, .. }));
+    a.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn an_oversized_message_closes_the_socket_with_a_reason() {
+    let addr = start().await;
+    let r = room('o');
+    let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
+    let (mut b, pb, _) = Client::join(addr, &r, "Bo").await;
+    let _ = a.recv().await; // Bo joined
+    b.send_text(format!("{{\"type\":\"ping\",\"pad\":\"{}\"}}", "x".repeat(MAX_MESSAGE_BYTES))).await;
+    let close = loop {
+        match tokio::time::timeout(WAIT, b.ws.next()).await.unwrap() {
+            Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
+            Some(Ok(Message::Ping(_))) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!(close.code, CloseCode::Size);
+    assert_eq!(close.reason.as_str(), "message exceeds 64 KiB");
+    assert_eq!(a.recv().await, ServerMsg::PeerLeft { peer: pb });
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_announced_to_the_room() {
+    let addr = start().await;
+    let r = room('d');
+    let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
+    let (b, pb, _) = Client::join(addr, &r, "Bo").await;
+    let _ = a.recv().await; // Bo joined
+    // Drop the TCP connection without a close handshake, like a killed tab.
+    drop(b);
+    assert_eq!(a.recv().await, ServerMsg::PeerLeft { peer: pb });
+}
+
+#[tokio::test]
+async fn the_seventh_participant_is_refused_with_room_full() {
+    let addr = start().await;
+    let r = room('c');
+    let mut seated = Vec::new();
+    for i in 0..ROOM_CAPACITY {
+        seated.push(Client::join(addr, &r, &format!("p{i}")).await);
+    }
+    let mut late = Client::connect(addr).await;
+    late.send(&ClientMsg::Join { room: r.clone(), name: "late".into() }).await;
+    assert!(matches!(late.recv().await, ServerMsg::Error { code: ErrorCode::RoomFull, .. }));
+    late.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn an_unknown_room_id_shape_is_refused_on_the_socket() {
+    let addr = start().await;
+    let mut c = Client::connect(addr).await;
+    c.send_text(r#"{"type":"join","room":"../../etc","name":"x"}"#.into()).await;
+    assert!(matches!(c.recv().await, ServerMsg::Error { code: ErrorCode::Malformed, .. }));
+}
+
+/// A minimal HTTP/1.1 request over a raw socket.
+async fn http(addr: SocketAddr, method: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    tokio::time::timeout(WAIT, s.read_to_end(&mut buf)).await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let status = text[9..12].parse().unwrap();
+    (status, text)
+}
+
+#[tokio::test]
+async fn pages_and_server_functions() {
+    let addr = start().await;
+    let (status, body) = http(addr, "GET", "/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("data-testid=\"new-room\""));
+    let (status, body) = http(addr, "GET", "/r/short").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("not a valid room link"));
+    let (status, _) = http(addr, "GET", "/r/abcdefghijklmnopqrstuv").await;
+    assert_eq!(status, 200);
+    let (status, _) = http(addr, "GET", "/nowhere").await;
+    assert_eq!(status, 404);
+    let (status, body) = http(addr, "POST", "/api/create_room").await;
+    assert_eq!(status, 200);
+    let id: String = serde_json::from_str(body.rsplit("\r\n\r\n").next().unwrap().trim()).unwrap();
+    assert!(RoomId::parse(&id).is_ok() && id.len() == 22, "{id}");
+    let (status, body) = http(addr, "GET", "/healthz").await;
+    assert_eq!(status, 200);
+    assert!(body.ends_with("ok"));
+}
