@@ -12,6 +12,7 @@ pub mod media;
 pub mod pages;
 pub mod protocol;
 pub mod signaling;
+pub mod vision;
 
 #[cfg(feature = "hydrate")]
 pub mod rtc;

@@ -1,0 +1,90 @@
+//! `wasm32` + `simd128` versions of the two hot kernels (GEMM micro-kernel
+//! and the depthwise per-pixel accumulation).
+//!
+//! Compiled only with `-C target-feature=+simd128`; the scalar kernels in
+//! `gemm.rs`/`conv.rs` are used natively and in tests. These do the same
+//! operations in the same order per output element (separate `f32x4_mul`
+//! and `f32x4_add`, no FMA, k ascending), so results are identical to the
+//! scalar path lane for lane; only the number of lanes in flight differs.
+//!
+//! Loads and stores go through fixed-size arrays (`f32x4(a[0], …)`,
+//! `f32x4_extract_lane`); LLVM folds those into `v128.load`/`v128.store`,
+//! so no `unsafe` pointer intrinsics are needed.
+
+use core::arch::wasm32::{f32x4, f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128};
+
+use super::gemm::{MR, NR};
+
+#[inline(always)]
+fn load(s: &[f32]) -> v128 {
+    let s: &[f32; 4] = s[..4].try_into().expect("4 lanes");
+    f32x4(s[0], s[1], s[2], s[3])
+}
+
+#[inline(always)]
+fn store(d: &mut [f32], v: v128) {
+    let d: &mut [f32; 4] = (&mut d[..4]).try_into().expect("4 lanes");
+    d[0] = f32x4_extract_lane::<0>(v);
+    d[1] = f32x4_extract_lane::<1>(v);
+    d[2] = f32x4_extract_lane::<2>(v);
+    d[3] = f32x4_extract_lane::<3>(v);
+}
+
+/// `MR × NR` block of `a[rows] · panel` (see `gemm::micro_kernel`).
+#[inline(always)]
+pub(super) fn gemm_micro_kernel(a: &[f32], mr: usize, k: usize, panel: &[f32]) -> [[f32; NR]; MR] {
+    let zero = f32x4_splat(0.0);
+    let mut acc = [[zero; NR / 4]; MR];
+    if mr == MR {
+        let (a0, rest) = a.split_at(k);
+        let (a1, rest) = rest.split_at(k);
+        let (a2, a3) = rest.split_at(k);
+        for (kk, bv) in panel.chunks_exact(NR).enumerate().take(k) {
+            let (b0, b1) = (load(&bv[0..4]), load(&bv[4..8]));
+            for (row, x) in acc.iter_mut().zip([a0[kk], a1[kk], a2[kk], a3[kk]]) {
+                let xv = f32x4_splat(x);
+                row[0] = f32x4_add(row[0], f32x4_mul(xv, b0));
+                row[1] = f32x4_add(row[1], f32x4_mul(xv, b1));
+            }
+        }
+    } else {
+        for (kk, bv) in panel.chunks_exact(NR).enumerate().take(k) {
+            let (b0, b1) = (load(&bv[0..4]), load(&bv[4..8]));
+            for (r, row) in acc.iter_mut().enumerate().take(mr) {
+                let xv = f32x4_splat(a[r * k + kk]);
+                row[0] = f32x4_add(row[0], f32x4_mul(xv, b0));
+                row[1] = f32x4_add(row[1], f32x4_mul(xv, b1));
+            }
+        }
+    }
+    let mut out = [[0.0f32; NR]; MR];
+    for (o, v) in out.iter_mut().zip(acc.iter()) {
+        store(&mut o[0..4], v[0]);
+        store(&mut o[4..8], v[1]);
+    }
+    out
+}
+
+/// Depthwise accumulation for one output pixel: for every channel,
+/// `o[c] = Σ_taps data[src + c] · w[wo + c]`, taps in the given order.
+#[inline(always)]
+pub(super) fn depthwise_pixel(o: &mut [f32], data: &[f32], w: &[f32], taps: &[(usize, usize)]) {
+    let c = o.len();
+    let vec_end = c / 4 * 4;
+    let mut ch = 0;
+    while ch < vec_end {
+        let mut acc = f32x4_splat(0.0);
+        for &(src, wo) in taps {
+            let x = load(&data[src + ch..]);
+            let k = load(&w[wo + ch..]);
+            acc = f32x4_add(acc, f32x4_mul(x, k));
+        }
+        store(&mut o[ch..], acc);
+        ch += 4;
+    }
+    for (i, o) in o.iter_mut().enumerate().skip(vec_end) {
+        *o = taps
+            .iter()
+            .fold(0.0f32, |acc, &(src, wo)| acc + data[src + i] * w[wo + i]);
+    }
+}
