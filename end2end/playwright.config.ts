@@ -15,6 +15,7 @@ export const fakeMediaArgs = ["--use-fake-ui-for-media-stream", "--use-fake-devi
 
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   workers: 1,

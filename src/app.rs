@@ -1,6 +1,6 @@
 //! The HTML shell, the root component and the routes.
 
-use crate::pages::{home::HomePage, not_found::NotFound, room::RoomPage};
+use crate::pages::{home::HomePage, lab::LabPage, not_found::NotFound, room::RoomPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("") view=HomePage/>
                 <Route path=path!("/r/:room") view=RoomPage/>
+                <Route path=path!("/lab") view=LabPage/>
             </Routes>
         </Router>
     }

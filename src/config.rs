@@ -34,6 +34,10 @@ pub struct Flags {
     /// target folder, or LEPTOS_SITE_ROOT when cargo-leptos runs us.
     #[arg(long, env = "STRAIGHTFACE_SITE_ROOT")]
     pub site_root: Option<PathBuf>,
+    /// Folder with the face-api model files (npm `@vladmandic/face-api` 1.7.15 `model/`).
+    /// Default: where `scripts/setup` installs them in this checkout.
+    #[arg(long, env = "STRAIGHTFACE_MODELS_DIR")]
+    pub models_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +89,8 @@ pub struct Config {
     pub ice_servers: Vec<IceServer>,
     /// Built site folder.
     pub site_root: PathBuf,
+    /// Face model files.
+    pub models_dir: PathBuf,
 }
 
 impl Config {
@@ -119,11 +125,16 @@ impl Config {
             .site_root
             .or_else(|| std::env::var_os("LEPTOS_SITE_ROOT").map(PathBuf::from))
             .unwrap_or_else(default_site_root);
+        let models_dir = flags.models_dir.unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("models/node_modules/@vladmandic/face-api/model")
+        });
         Ok(Self {
             bind,
             public_url,
             ice_servers,
             site_root,
+            models_dir,
         })
     }
 }

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod face;
 pub mod hooks;
 pub mod media;
 pub mod pages;

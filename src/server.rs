@@ -5,7 +5,9 @@ use crate::app::{shell, App};
 use crate::config::Config;
 use crate::signaling::limits::HubConfig;
 use crate::signaling::server::{ws_route, HubHandle};
-use axum::extract::FromRef;
+use axum::extract::{FromRef, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
@@ -58,10 +60,41 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/ws", get(ws_route))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/models/{file}", get(model_file))
         .leptos_routes_with_context(&state, routes, move || provide_context(config.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+}
+
+/// `GET /models/{file}`: the four face-model files the browser's worker loads, and nothing else
+/// from that folder. Their sha256 is checked again by the engine at load.
+async fn model_file(Path(file): Path<String>, State(config): State<Arc<Config>>) -> Response {
+    if !crate::face::MODEL_FILES.contains(&file.as_str()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match tokio::fs::read(config.models_dir.join(&file)).await {
+        Ok(bytes) => {
+            let kind = if file.ends_with(".json") {
+                "application/json"
+            } else {
+                "application/octet-stream"
+            };
+            let headers = [
+                (header::CONTENT_TYPE, kind),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ];
+            (headers, bytes).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, dir = %config.models_dir.display(), "model file missing");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "face models are not installed on this server",
+            )
+                .into_response()
+        }
+    }
 }

@@ -1,3 +1,4 @@
 //! Hooks: browser features exposed to components as signals and callbacks.
 
 pub mod use_call;
+pub mod use_face_reader;

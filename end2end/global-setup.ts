@@ -1,0 +1,31 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const here = __dirname;
+const images = join(here, "../tests/fixtures/vision/images");
+/** Fake-camera videos, made from the golden images' face boxes (see faces below). */
+export const fixtures = join(here, ".fixtures");
+
+/**
+ * Faces cut from the golden images around a face box of golden.json, 4:3, scaled to 640x480:
+ * happy = sample3 face 0 (face-api: happy 1.00), neutral = sample4 face 0 (neutral 0.84).
+ */
+export const faces = {
+  happy: { image: "sample3.png", crop: "700:525:817:128" },
+  neutral: { image: "sample4.png", crop: "560:420:471:3" },
+} as const;
+
+export function facePath(name: keyof typeof faces): string {
+  return join(fixtures, `${name}.y4m`);
+}
+
+export default function globalSetup() {
+  mkdirSync(fixtures, { recursive: true });
+  for (const [name, { image, crop }] of Object.entries(faces)) {
+    const out = facePath(name as keyof typeof faces);
+    if (existsSync(out)) continue;
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-loop", "1", "-i", join(images, image),
+      "-vf", `crop=${crop},scale=640:480`, "-t", "1", "-r", "10", "-pix_fmt", "yuv420p", out]);
+  }
+}

@@ -1,0 +1,176 @@
+//! The page side of face reading: starts the worker, feeds it one video frame at a time (the
+//! next only after the previous report, so a slow device never queues frames), and hands
+//! reports back through callbacks.
+
+use super::{FrameReport, WorkerStatus};
+use crate::rtc::js::{describe, set_prop, Handler};
+use gloo_timers::callback::Timeout;
+use js_sys::{Array, Object, Reflect};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{HtmlVideoElement, ImageBitmap, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+struct Shared {
+    worker: Worker,
+    video: HtmlVideoElement,
+    input_size: Box<dyn Fn() -> u32>,
+    min_interval_ms: f64,
+    next_id: Cell<u32>,
+    last_submit: Cell<f64>,
+    timer: RefCell<Option<Timeout>>,
+    on_status: Box<dyn Fn(WorkerStatus)>,
+    on_report: Box<dyn Fn(FrameReport)>,
+}
+
+/// A running face reader for one `<video>`. Dropping it stops the loop and the worker.
+pub struct FaceReader {
+    shared: Rc<Shared>,
+    _on_message: Handler,
+}
+
+impl FaceReader {
+    /// Starts the worker and, once the model is loaded, reads `video` at most `max_fps` times
+    /// a second.
+    pub fn start(
+        video: HtmlVideoElement,
+        input_size: impl Fn() -> u32 + 'static,
+        max_fps: f64,
+        on_status: impl Fn(WorkerStatus) + 'static,
+        on_report: impl Fn(FrameReport) + 'static,
+    ) -> Result<Self, JsValue> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("/vision-worker.js", &options)?;
+        let shared = Rc::new(Shared {
+            worker,
+            video,
+            input_size: Box::new(input_size),
+            min_interval_ms: 1000.0 / max_fps.max(0.1),
+            next_id: Cell::new(0),
+            last_submit: Cell::new(0.0),
+            timer: RefCell::new(None),
+            on_status: Box::new(on_status),
+            on_report: Box::new(on_report),
+        });
+        (shared.on_status)(WorkerStatus::Loading);
+        let weak = Rc::downgrade(&shared);
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            if let Some(shared) = weak.upgrade() {
+                shared.on_message(event.unchecked_into());
+            }
+        });
+        shared
+            .worker
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Self {
+            shared,
+            _on_message: on_message,
+        })
+    }
+}
+
+impl Drop for FaceReader {
+    fn drop(&mut self) {
+        self.shared.timer.borrow_mut().take();
+        self.shared.worker.set_onmessage(None);
+        self.shared.worker.terminate();
+    }
+}
+
+impl Shared {
+    fn on_message(self: &Rc<Self>, event: MessageEvent) {
+        let data = event.data();
+        let field = |k: &str| {
+            Reflect::get(&data, &JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        match field("kind").as_deref() {
+            Some("booted") => {
+                let msg = Object::new();
+                let _ = set_prop(&msg, "kind", &"init".into());
+                let _ = set_prop(&msg, "base", &"/models/".into());
+                let _ = self.worker.post_message(&msg);
+            }
+            Some("ready") => {
+                (self.on_status)(WorkerStatus::Ready);
+                self.schedule(0.0);
+            }
+            Some("report") => {
+                match field("json").map(|j| serde_json::from_str::<FrameReport>(&j)) {
+                    Some(Ok(report)) => (self.on_report)(report),
+                    _ => leptos::logging::warn!("unreadable face report"),
+                }
+                let since = now() - self.last_submit.get();
+                self.schedule((self.min_interval_ms - since).max(0.0));
+            }
+            Some("error") => {
+                let message = field("message").unwrap_or_else(|| "unknown error".into());
+                (self.on_status)(WorkerStatus::Failed(message));
+                // A failed frame (e.g. the camera paused) must not stop the loop for good.
+                self.schedule(500.0);
+            }
+            _ => {}
+        }
+    }
+
+    fn schedule(self: &Rc<Self>, delay_ms: f64) {
+        let weak = Rc::downgrade(self);
+        let timeout = Timeout::new(delay_ms as u32, move || {
+            if let Some(shared) = weak.upgrade() {
+                shared.submit();
+            }
+        });
+        *self.timer.borrow_mut() = Some(timeout);
+    }
+
+    /// Grabs the current frame as an ImageBitmap and transfers it to the worker.
+    fn submit(self: &Rc<Self>) {
+        // HAVE_CURRENT_DATA: no frame yet (camera starting, or not shown): look again soon.
+        if self.video.ready_state() < 2 || self.video.video_width() == 0 {
+            self.schedule(100.0);
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let promise = match window.create_image_bitmap_with_html_video_element(&self.video) {
+            Ok(p) => p,
+            Err(_) => return self.schedule(100.0),
+        };
+        let this = self.clone();
+        spawn_local(async move {
+            let bitmap: ImageBitmap = match JsFuture::from(promise).await.and_then(|b| b.dyn_into())
+            {
+                Ok(b) => b,
+                Err(e) => {
+                    leptos::logging::warn!("frame grab failed: {}", describe(&e));
+                    return this.schedule(200.0);
+                }
+            };
+            let id = this.next_id.get().wrapping_add(1);
+            this.next_id.set(id);
+            this.last_submit.set(now());
+            let msg = Object::new();
+            let _ = set_prop(&msg, "kind", &"frame".into());
+            let _ = set_prop(&msg, "id", &JsValue::from(id));
+            let _ = set_prop(&msg, "inputSize", &JsValue::from((this.input_size)()));
+            let _ = set_prop(&msg, "bitmap", &bitmap);
+            let transfer = Array::of1(&bitmap);
+            if let Err(e) = this.worker.post_message_with_transfer(&msg, &transfer) {
+                leptos::logging::warn!("could not send a frame: {}", describe(&e));
+                this.schedule(200.0);
+            }
+        });
+    }
+}
+
+/// performance.now() on the page.
+pub fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}

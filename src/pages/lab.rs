@@ -1,0 +1,125 @@
+//! `/lab`: the expression engine on the local camera — face box, seven live expression bars,
+//! frames per second and milliseconds per stage. For trying the model and for tests.
+
+use crate::components::media_error::MediaErrorView;
+use crate::face::{WorkerStatus, DEFAULT_INPUT_SIZE, INPUT_SIZES};
+use crate::hooks::use_call::StreamRef;
+use crate::hooks::use_face_reader::use_face_reader;
+use crate::media::MediaError;
+use crate::vision::Expression;
+use leptos::html::Video;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The lab page.
+#[component]
+pub fn LabPage() -> impl IntoView {
+    let camera = RwSignal::new(None::<Result<StreamRef, MediaError>>);
+    let retry = RwSignal::new(0u32);
+    open_camera(camera, retry);
+    let video = NodeRef::<Video>::new();
+    let input_size = RwSignal::new(DEFAULT_INPUT_SIZE);
+    let reader = use_face_reader(video, input_size.into(), 30.0);
+    let report = reader.report;
+    let best = move || report.get().and_then(|r| r.best);
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let (Some(v), Some(Ok(s))) = (video.get(), camera.get()) {
+            v.set_src_object(Some(&s));
+        }
+    });
+    let face_box = move || {
+        best().map(|f| {
+            let [x, y, w, h] = f.bbox.map(|v| v * 100.0);
+            view! { <div class="face-box" style=format!("left:{x}%;top:{y}%;width:{w}%;height:{h}%")></div> }
+        })
+    };
+    let status = move || match reader.status.get() {
+        None | Some(WorkerStatus::Loading) => "Loading the model…".to_string(),
+        Some(WorkerStatus::Ready) => "Reading faces".to_string(),
+        Some(WorkerStatus::Failed(e)) => format!("Face reader error: {e}"),
+    };
+    let on_size = move |ev: leptos::ev::Event| {
+        if let Ok(size) = event_target_value(&ev).parse() {
+            input_size.set(size);
+        }
+    };
+
+    view! {
+        <Title text="Expression lab · Straightface"/>
+        <main class="page lab">
+            <h1>"Expression lab"</h1>
+            {move || camera.get().and_then(Result::err).map(|e| view! {
+                <MediaErrorView error=e on_retry=Callback::new(move |_| retry.update(|n| *n += 1))
+                    on_off=Callback::new(|_| {})/>
+            })}
+            <div class="lab-grid">
+                <div class="lab-video mirrored">
+                    <video node_ref=video data-testid="local-video" autoplay=true playsinline=true
+                        muted=true prop:muted=true></video>
+                    {face_box}
+                </div>
+                <section class="lab-panel" aria-live="polite">
+                    <p class="hint" data-testid="lab-status">{status}</p>
+                    <dl class="stats">
+                        <dt>"Faces"</dt>
+                        <dd data-testid="face-count">{move || report.get().map(|r| r.face_count).unwrap_or(0)}</dd>
+                        <dt>"Top expression"</dt>
+                        <dd data-testid="top-expression">{move || best().map(|f| f.top().0.label()).unwrap_or("-")}</dd>
+                        <dt>"Frames per second"</dt>
+                        <dd data-testid="fps">{move || format!("{:.1}", reader.fps.get())}</dd>
+                        <dt>"ms per stage"</dt>
+                        <dd data-testid="stage-ms">{move || report.get().map(|r| format!(
+                            "readback {:.1} · detect {:.1} · expressions {:.1}",
+                            r.timings.readback_ms, r.timings.detect_ms, r.timings.expressions_ms)).unwrap_or_default()}</dd>
+                    </dl>
+                    <ul class="bars">
+                        {Expression::ALL.into_iter().enumerate().map(|(i, e)| {
+                            let value = move || best().map(|f| f.expressions[i]).unwrap_or(0.0);
+                            view! {
+                                <li>
+                                    <span class="label">{e.label()}</span>
+                                    <span class="bar"><span style=move || format!("width:{:.1}%", value() * 100.0)></span></span>
+                                    <span class="value" data-testid=format!("expr-{}", e.label())>{move || format!("{:.3}", value())}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <label for="input-size">"Detector input size"</label>
+                    <select id="input-size" data-testid="input-size" on:change=on_size>
+                        {INPUT_SIZES.into_iter().map(|s| view! {
+                            <option value=s.to_string() selected=s == DEFAULT_INPUT_SIZE>{s.to_string()}</option>
+                        }).collect_view()}
+                    </select>
+                </section>
+            </div>
+        </main>
+    }
+}
+
+/// Opens the camera (video only) after hydration and again whenever `retry` changes; stops
+/// the tracks when the page goes away.
+fn open_camera(camera: RwSignal<Option<Result<StreamRef, MediaError>>>, retry: RwSignal<u32>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::rtc::media::{get_user_media, stop_stream};
+        Effect::new(move |_| {
+            retry.track();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = get_user_media(false, true).await.map(StreamRef::new);
+                if let Some(Ok(old)) = camera.get_untracked() {
+                    stop_stream(&old);
+                }
+                camera.set(Some(result));
+            });
+        });
+        on_cleanup(move || {
+            if let Some(Some(Ok(s))) = camera.try_get_untracked() {
+                stop_stream(&s);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (camera, retry);
+}
