@@ -15,12 +15,9 @@ use straightface::vision::preprocess::{detector_input, expression_input};
 use straightface::vision::{DetectorOptions, Engine, Image};
 
 fn models_dir() -> PathBuf {
-    std::env::var_os("STRAIGHTFACE_MODELS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("models/node_modules/@vladmandic/face-api/model")
-        })
+    std::env::var_os("STRAIGHTFACE_MODELS_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/node_modules/@vladmandic/face-api/model")
+    })
 }
 
 fn read(dir: &Path, name: &str) -> Vec<u8> {
@@ -35,9 +32,7 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
 
 fn load_png(path: &Path) -> (usize, usize, Vec<u8>) {
     let file = std::fs::File::open(path).expect("open image");
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-        .read_info()
-        .expect("png");
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file)).read_info().expect("png");
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).expect("png frame");
     assert_eq!(info.color_type, png::ColorType::Rgb);
@@ -58,11 +53,7 @@ fn bench(name: &str, runs: usize, mut f: impl FnMut()) {
         })
         .collect();
     ms.sort_by(f64::total_cmp);
-    let median = if runs % 2 == 1 {
-        ms[runs / 2]
-    } else {
-        (ms[runs / 2 - 1] + ms[runs / 2]) / 2.0
-    };
+    let median = if runs % 2 == 1 { ms[runs / 2] } else { (ms[runs / 2 - 1] + ms[runs / 2]) / 2.0 };
     println!(
         "{name:44} median {median:8.2} ms   min {:8.2}   max {:8.2}   (n={runs})",
         ms[0],
@@ -91,19 +82,13 @@ fn layer_breakdown(engine: &Engine, img: &Image, size: usize, runs: usize) {
             })
             .unwrap();
     }
-    let line: Vec<String> = totals
-        .iter()
-        .map(|(n, t)| format!("{n} {:.2}", t / runs as f64))
-        .collect();
+    let line: Vec<String> =
+        totals.iter().map(|(n, t)| format!("{n} {:.2}", t / runs as f64)).collect();
     println!("detector@{size} per layer (mean ms): {}", line.join(", "));
 }
 
 fn main() {
-    let runs: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(20)
-        .max(1);
+    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20).max(1);
     let dir = models_dir();
     let engine = Engine::load(
         &read(&dir, "tiny_face_detector_model-weights_manifest.json"),
@@ -118,11 +103,7 @@ fn main() {
     let img = Image::rgb(w, h, &rgb).expect("image");
     println!(
         "sample1 {w}x{h}, single thread, {} build",
-        if cfg!(debug_assertions) {
-            "DEBUG"
-        } else {
-            "release"
-        }
+        if cfg!(debug_assertions) { "DEBUG" } else { "release" }
     );
 
     for size in [224, 416] {
@@ -131,20 +112,14 @@ fn main() {
         bench(&format!("detector@{size} net only"), runs, || {
             black_box(engine.detector().forward(black_box(&input)).unwrap());
         });
-        bench(
-            &format!("detector@{size} full (pre+net+decode+NMS)"),
-            runs,
-            || {
-                black_box(engine.detect_faces(black_box(&img), &opts).unwrap());
-            },
-        );
+        bench(&format!("detector@{size} full (pre+net+decode+NMS)"), runs, || {
+            black_box(engine.detect_faces(black_box(&img), &opts).unwrap());
+        });
     }
 
     layer_breakdown(&engine, &img, 416, runs);
 
-    let det = engine
-        .detect_faces(&img, &DetectorOptions::default())
-        .unwrap();
+    let det = engine.detect_faces(&img, &DetectorOptions::default()).unwrap();
     let best = det.first().expect("sample1 has faces at 416");
     let crop = face_crop_rect(&best.bbox, w, h).expect("crop");
     let x = expression_input(&img, crop);
@@ -156,10 +131,6 @@ fn main() {
     });
     let opts = DetectorOptions::new(224, 0.5);
     bench("detect_single_face_with_expressions@224", runs, || {
-        black_box(
-            engine
-                .detect_single_face_with_expressions(black_box(&img), &opts)
-                .unwrap(),
-        );
+        black_box(engine.detect_single_face_with_expressions(black_box(&img), &opts).unwrap());
     });
 }

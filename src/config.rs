@@ -2,6 +2,7 @@
 //! `Leptos.toml`.
 
 use crate::protocol::IceServer;
+use crate::signaling::ice::{IceConfig, TurnConfig};
 use clap::Parser;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -12,10 +13,7 @@ const EMBEDDED_DEFAULTS: &str = include_str!("../Leptos.toml");
 
 /// Command-line flags; each has an environment variable twin.
 #[derive(Debug, Parser)]
-#[command(
-    name = "straightface",
-    about = "Straightface video rooms and game server"
-)]
+#[command(name = "straightface", about = "Straightface video rooms and game server")]
 pub struct Flags {
     /// Address to listen on, e.g. 0.0.0.0:8080.
     #[arg(long, env = "STRAIGHTFACE_BIND")]
@@ -24,11 +22,7 @@ pub struct Flags {
     #[arg(long, env = "STRAIGHTFACE_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// A STUN or TURN URL for browsers; repeat the flag or comma-separate in the variable.
-    #[arg(
-        long = "ice-server",
-        env = "STRAIGHTFACE_ICE_SERVERS",
-        value_delimiter = ','
-    )]
+    #[arg(long = "ice-server", env = "STRAIGHTFACE_ICE_SERVERS", value_delimiter = ',')]
     pub ice_servers: Vec<String>,
     /// Folder with the built site (`pkg/`, assets). Default: `target/site` beside the binary's
     /// target folder, or LEPTOS_SITE_ROOT when cargo-leptos runs us.
@@ -38,6 +32,21 @@ pub struct Flags {
     /// Default: where `scripts/setup` installs them in this checkout.
     #[arg(long, env = "STRAIGHTFACE_MODELS_DIR")]
     pub models_dir: Option<PathBuf>,
+    /// Folder for the server's own state (seat-ticket key; later the SQLite file).
+    #[arg(long, env = "STRAIGHTFACE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// A TURN relay URL (turn: or turns:); repeat or comma-separate. Needs --turn-secret.
+    #[arg(long = "turn-url", env = "STRAIGHTFACE_TURN_URLS", value_delimiter = ',')]
+    pub turn_urls: Vec<String>,
+    /// coturn's static-auth-secret (use-auth-secret). Stays on the server.
+    #[arg(long, env = "STRAIGHTFACE_TURN_SECRET", hide_env_values = true)]
+    pub turn_secret: Option<String>,
+    /// Lifetime of minted TURN credentials, in seconds.
+    #[arg(long, env = "STRAIGHTFACE_TURN_TTL", default_value_t = 3600)]
+    pub turn_ttl: u64,
+    /// Seconds a dropped participant's seat is held for it to reconnect.
+    #[arg(long, env = "STRAIGHTFACE_RESUME_GRACE", default_value_t = 30)]
+    pub resume_grace: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +82,12 @@ pub enum ConfigError {
         /// Its value.
         value: String,
     },
+    /// TURN URLs without a secret (or an empty one).
+    #[error("--turn-url needs --turn-secret (coturn's static-auth-secret)")]
+    TurnSecret,
+    /// A TURN URL that is not turn:/turns:.
+    #[error("invalid TURN setting: {0}")]
+    Turn(String),
     /// An ICE URL without a stun:/turn:/turns: scheme.
     #[error("ICE server URL must start with stun:, turn: or turns: (got {0})")]
     BadIceUrl(String),
@@ -91,6 +106,12 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Face model files.
     pub models_dir: PathBuf,
+    /// Server state folder.
+    pub data_dir: PathBuf,
+    /// TURN relay, if configured.
+    pub turn: Option<TurnConfig>,
+    /// Seat hold time after a dropped connection.
+    pub resume_grace: std::time::Duration,
 }
 
 impl Config {
@@ -99,10 +120,9 @@ impl Config {
         let defaults: Defaults = toml::from_str(EMBEDDED_DEFAULTS)?;
         let bind = match (flags.bind, std::env::var("LEPTOS_SITE_ADDR")) {
             (Some(addr), _) => addr,
-            (None, Ok(value)) => value.parse().map_err(|_| ConfigError::BadAddr {
-                var: "LEPTOS_SITE_ADDR",
-                value,
-            })?,
+            (None, Ok(value)) => value
+                .parse()
+                .map_err(|_| ConfigError::BadAddr { var: "LEPTOS_SITE_ADDR", value })?,
             (None, Err(_)) => defaults.server.bind,
         };
         let public_url = flags
@@ -111,11 +131,8 @@ impl Config {
             .unwrap_or_else(|| format!("http://{bind}"))
             .trim_end_matches('/')
             .to_owned();
-        let urls = if flags.ice_servers.is_empty() {
-            defaults.ice.servers
-        } else {
-            flags.ice_servers
-        };
+        let urls =
+            if flags.ice_servers.is_empty() { defaults.ice.servers } else { flags.ice_servers };
         let ice_servers = urls
             .into_iter()
             .filter(|u| !u.trim().is_empty())
@@ -129,26 +146,38 @@ impl Config {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("models/node_modules/@vladmandic/face-api/model")
         });
-        Ok(Self {
+        let turn = match (flags.turn_urls.is_empty(), flags.turn_secret) {
+            (true, _) => None,
+            (false, Some(secret)) if !secret.is_empty() => Some(TurnConfig {
+                urls: flags.turn_urls,
+                secret,
+                ttl: std::time::Duration::from_secs(flags.turn_ttl.max(60)),
+            }),
+            (false, _) => return Err(ConfigError::TurnSecret),
+        };
+        let config = Self {
             bind,
             public_url,
             ice_servers,
             site_root,
             models_dir,
-        })
+            data_dir: flags.data_dir,
+            turn,
+            resume_grace: std::time::Duration::from_secs(flags.resume_grace),
+        };
+        config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;
+        Ok(config)
+    }
+
+    /// ICE servers and TURN settings for the signaling hub.
+    pub fn ice(&self) -> IceConfig {
+        IceConfig { servers: self.ice_servers.clone(), turn: self.turn.clone() }
     }
 }
 
 fn parse_ice_url(url: &str) -> Result<IceServer, ConfigError> {
-    if ["stun:", "turn:", "turns:"]
-        .iter()
-        .any(|s| url.starts_with(s))
-    {
-        Ok(IceServer {
-            urls: vec![url.to_owned()],
-            username: None,
-            credential: None,
-        })
+    if ["stun:", "turn:", "turns:"].iter().any(|s| url.starts_with(s)) {
+        Ok(IceServer { urls: vec![url.to_owned()], username: None, credential: None })
     } else {
         Err(ConfigError::BadIceUrl(url.to_owned()))
     }
@@ -194,6 +223,18 @@ mod tests {
         assert_eq!(config.bind.to_string(), "0.0.0.0:8080");
         assert_eq!(config.public_url, "https://meet.example.com");
         assert_eq!(config.ice_servers.len(), 2);
+    }
+
+    #[test]
+    fn turn_needs_a_secret() {
+        let err = Config::from_flags(flags(&["--turn-url", "turn:127.0.0.1:3478"])).unwrap_err();
+        assert!(matches!(err, ConfigError::TurnSecret));
+        let err =
+            Config::from_flags(flags(&["--turn-url", "stun:x", "--turn-secret", "s"])).unwrap_err();
+        assert!(matches!(err, ConfigError::Turn(_)));
+        let ok =
+            Config::from_flags(flags(&["--turn-url", "turn:127.0.0.1:3478", "--turn-secret", "s"]));
+        assert!(ok.unwrap().turn.is_some());
     }
 
     #[test]

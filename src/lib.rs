@@ -3,9 +3,11 @@
 //! One crate, compiled twice: with `ssr` it is the axum server (SSR, server functions,
 //! signaling); with `hydrate` it is the WASM client that drives the browser's WebRTC.
 #![forbid(unsafe_code)]
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;
+pub mod call;
 pub mod components;
 pub mod face;
 pub mod hooks;

@@ -27,16 +27,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let addr = listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     tracing::info!(%addr, site_root = %config.site_root.display(), "Straightface listening on http://{addr}");
-    let app = router(AppState::new(config));
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
+    let state = match AppState::new(config) {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("straightface: cannot use the data folder: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let app = router(state);
+    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
         eprintln!("straightface: server error: {e}");
         return ExitCode::from(1);
     }

@@ -36,10 +36,7 @@ impl MediaError {
 
     /// Whether asking for the microphone alone may still work (the camera was the problem).
     pub fn audio_only_may_work(&self) -> bool {
-        matches!(
-            self,
-            Self::NotFound | Self::NotReadable | Self::Overconstrained
-        )
+        matches!(self, Self::NotFound | Self::NotReadable | Self::Overconstrained)
     }
 
     /// Short headline for the page.
@@ -90,26 +87,11 @@ mod tests {
 
     #[test]
     fn dom_names_map_to_errors() {
-        assert_eq!(
-            MediaError::from_dom_name("NotAllowedError"),
-            MediaError::NotAllowed
-        );
-        assert_eq!(
-            MediaError::from_dom_name("NotFoundError"),
-            MediaError::NotFound
-        );
-        assert_eq!(
-            MediaError::from_dom_name("NotReadableError"),
-            MediaError::NotReadable
-        );
-        assert_eq!(
-            MediaError::from_dom_name("OverconstrainedError"),
-            MediaError::Overconstrained
-        );
-        assert_eq!(
-            MediaError::from_dom_name("Weird"),
-            MediaError::Other("Weird".into())
-        );
+        assert_eq!(MediaError::from_dom_name("NotAllowedError"), MediaError::NotAllowed);
+        assert_eq!(MediaError::from_dom_name("NotFoundError"), MediaError::NotFound);
+        assert_eq!(MediaError::from_dom_name("NotReadableError"), MediaError::NotReadable);
+        assert_eq!(MediaError::from_dom_name("OverconstrainedError"), MediaError::Overconstrained);
+        assert_eq!(MediaError::from_dom_name("Weird"), MediaError::Other("Weird".into()));
     }
 
     #[test]

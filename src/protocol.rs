@@ -63,10 +63,7 @@ impl RoomId {
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
             return Err(RoomIdError::Length(len));
         }
-        if !s
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
+        if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
             return Err(RoomIdError::Charset);
         }
         Ok(Self(s.to_owned()))
@@ -180,6 +177,18 @@ pub enum ClientMsg {
         /// The payload.
         signal: Signal,
     },
+    /// Take back a seat held before (socket dropped, or server restarted) with the ticket the
+    /// server issued for it in `welcome`.
+    Resume {
+        /// The room.
+        room: RoomId,
+        /// Display name (used when the server no longer knows the seat).
+        name: String,
+        /// The seat's id.
+        peer: PeerId,
+        /// The seat ticket from `welcome`.
+        ticket: String,
+    },
     /// Leave the room; the socket stays open.
     Leave,
     /// Application-level keep-alive (answered by [`ServerMsg::Pong`]).
@@ -198,6 +207,11 @@ pub enum ServerMsg {
         room: RoomId,
         /// Members already present (you connect to each of them).
         peers: Vec<PeerInfo>,
+        /// Proof of this seat, to take it back after a dropped connection ([`ClientMsg::Resume`]).
+        ticket: String,
+        /// ICE servers for your peer connections, TURN credentials minted for you.
+        #[serde(default)]
+        ice_servers: Vec<IceServer>,
     },
     /// Someone took a seat in your room.
     PeerJoined {
@@ -245,6 +259,10 @@ pub enum ErrorCode {
     BadName,
     /// The recipient is not a member of your room.
     UnknownPeer,
+    /// The recipient's connection dropped; its seat is held while it reconnects.
+    PeerAway,
+    /// A resume ticket that the server did not issue for that seat.
+    BadTicket,
     /// More messages than the rate limit allows.
     RateLimited,
 }
@@ -252,10 +270,7 @@ pub enum ErrorCode {
 impl ServerMsg {
     /// Shorthand for an [`ServerMsg::Error`].
     pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::Error {
-            code,
-            message: message.into(),
-        }
+        Self::Error { code, message: message.into() }
     }
 }
 
@@ -270,16 +285,10 @@ mod tests {
     #[test]
     fn client_messages_round_trip() {
         let msgs = [
-            ClientMsg::Join {
-                room: room(),
-                name: "민지".into(),
-            },
+            ClientMsg::Join { room: room(), name: "민지".into() },
             ClientMsg::Signal {
                 to: PeerId(7),
-                signal: Signal::Description {
-                    sdp_type: SdpType::Offer,
-                    sdp: "v=0\r\n".into(),
-                },
+                signal: Signal::Description { sdp_type: SdpType::Offer, sdp: "v=0\r\n".into() },
             },
             ClientMsg::Signal {
                 to: PeerId(8),
@@ -289,16 +298,18 @@ mod tests {
                     sdp_m_line_index: Some(0),
                 },
             },
+            ClientMsg::Resume {
+                room: room(),
+                name: "민지".into(),
+                peer: PeerId(9),
+                ticket: "abc".into(),
+            },
             ClientMsg::Leave,
             ClientMsg::Ping,
         ];
         for msg in msgs {
             let text = serde_json::to_string(&msg).unwrap();
-            assert_eq!(
-                serde_json::from_str::<ClientMsg>(&text).unwrap(),
-                msg,
-                "{text}"
-            );
+            assert_eq!(serde_json::from_str::<ClientMsg>(&text).unwrap(), msg, "{text}");
         }
     }
 
@@ -308,35 +319,26 @@ mod tests {
             ServerMsg::Welcome {
                 you: PeerId(1),
                 room: room(),
-                peers: vec![PeerInfo {
-                    id: PeerId(2),
-                    name: "Ann".into(),
+                peers: vec![PeerInfo { id: PeerId(2), name: "Ann".into() }],
+                ticket: "t".into(),
+                ice_servers: vec![IceServer {
+                    urls: vec!["turn:127.0.0.1:3478".into()],
+                    username: Some("1:1".into()),
+                    credential: Some("c".into()),
                 }],
             },
-            ServerMsg::PeerJoined {
-                peer: PeerInfo {
-                    id: PeerId(3),
-                    name: "Bo".into(),
-                },
-            },
+            ServerMsg::PeerJoined { peer: PeerInfo { id: PeerId(3), name: "Bo".into() } },
             ServerMsg::PeerLeft { peer: PeerId(3) },
             ServerMsg::Signal {
                 from: PeerId(2),
-                signal: Signal::Description {
-                    sdp_type: SdpType::Answer,
-                    sdp: "v=0".into(),
-                },
+                signal: Signal::Description { sdp_type: SdpType::Answer, sdp: "v=0".into() },
             },
             ServerMsg::error(ErrorCode::RoomFull, "full"),
             ServerMsg::Pong,
         ];
         for msg in msgs {
             let text = serde_json::to_string(&msg).unwrap();
-            assert_eq!(
-                serde_json::from_str::<ServerMsg>(&text).unwrap(),
-                msg,
-                "{text}"
-            );
+            assert_eq!(serde_json::from_str::<ServerMsg>(&text).unwrap(), msg, "{text}");
         }
     }
 
@@ -344,10 +346,7 @@ mod tests {
     fn wire_format_is_stable() {
         let text = serde_json::to_string(&ClientMsg::Signal {
             to: PeerId(4),
-            signal: Signal::Description {
-                sdp_type: SdpType::Offer,
-                sdp: "x".into(),
-            },
+            signal: Signal::Description { sdp_type: SdpType::Offer, sdp: "x".into() },
         })
         .unwrap();
         assert_eq!(
@@ -383,11 +382,7 @@ mod tests {
             format!("https://meet.example.com/r/{id}/"),
             format!("http://localhost:3000/r/{id}?x=1#y"),
         ] {
-            assert_eq!(
-                RoomId::from_user_input(&input).unwrap().as_str(),
-                id,
-                "{input}"
-            );
+            assert_eq!(RoomId::from_user_input(&input).unwrap().as_str(), id, "{input}");
         }
         assert!(RoomId::from_user_input("https://example.com/r/").is_err());
     }

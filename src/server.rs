@@ -5,6 +5,7 @@ use crate::app::{shell, App};
 use crate::config::Config;
 use crate::signaling::limits::HubConfig;
 use crate::signaling::server::{ws_route, HubHandle};
+use crate::signaling::ticket::TicketKey;
 use axum::extract::{FromRef, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,16 +28,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state and starts the signaling actor (needs a tokio runtime).
-    pub fn new(config: Config) -> Self {
+    /// Builds the state and starts the signaling actor (needs a tokio runtime). Fails when the
+    /// data folder cannot hold the seat-ticket key.
+    pub fn new(config: Config) -> std::io::Result<Self> {
         let env = match std::env::var("LEPTOS_ENV").as_deref() {
             Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
             _ => Env::PROD,
         };
-        let reload_port = std::env::var("LEPTOS_RELOAD_PORT")
-            .ok()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(3001);
+        let reload_port =
+            std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001);
         let leptos_options = LeptosOptions::builder()
             .output_name("straightface")
             .site_root(config.site_root.to_string_lossy().as_ref())
@@ -45,11 +45,15 @@ impl AppState {
             .env(env)
             .reload_port(reload_port)
             .build();
-        Self {
-            leptos_options,
-            hub: HubHandle::spawn(HubConfig::default()),
-            config: Arc::new(config),
-        }
+        let tickets = TicketKey::load_or_create(&config.data_dir.join("seat.key"))?;
+        let hub_config = HubConfig {
+            grace: config.resume_grace,
+            // Ids below 2^53 stay exact in JavaScript numbers.
+            first_peer_id: rand::random_range(1..(1u64 << 52)),
+            ..HubConfig::default()
+        };
+        let hub = HubHandle::spawn(hub_config, tickets, config.ice());
+        Ok(Self { leptos_options, hub, config: Arc::new(config) })
     }
 }
 
@@ -82,18 +86,13 @@ async fn model_file(Path(file): Path<String>, State(config): State<Arc<Config>>)
             } else {
                 "application/octet-stream"
             };
-            let headers = [
-                (header::CONTENT_TYPE, kind),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
-            ];
+            let headers =
+                [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=86400")];
             (headers, bytes).into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, dir = %config.models_dir.display(), "model file missing");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "face models are not installed on this server",
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, "face models are not installed on this server")
                 .into_response()
         }
     }

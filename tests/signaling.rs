@@ -16,11 +16,22 @@ use clap::Parser;
 
 /// Starts the whole application router on 127.0.0.1:0 and returns its address.
 async fn start() -> SocketAddr {
-    let flags = Flags::try_parse_from(["straightface", "--bind", "127.0.0.1:0"]).unwrap();
-    let config = Config::from_flags(flags).unwrap();
+    start_with(&[]).await
+}
+
+/// Starts the server with extra flags; each server gets its own data folder.
+async fn start_with(extra: &[&str]) -> SocketAddr {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let data = std::env::temp_dir().join(format!("sf-it-{}-{n}", std::process::id()));
+    let data = data.to_string_lossy().to_string();
+    let mut args =
+        vec!["straightface", "--bind", "127.0.0.1:0", "--data-dir", &data, "--resume-grace", "1"];
+    args.extend_from_slice(extra);
+    let config = Config::from_flags(Flags::try_parse_from(args).unwrap()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = router(AppState::new(config));
+    let app = router(AppState::new(config).unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
 }
@@ -33,19 +44,13 @@ const WAIT: Duration = Duration::from_secs(5);
 
 impl Client {
     async fn connect(addr: SocketAddr) -> Self {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
-            .await
-            .unwrap();
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
         Self { ws }
     }
 
     async fn join(addr: SocketAddr, room: &RoomId, name: &str) -> (Self, PeerId, Vec<PeerInfo>) {
         let mut c = Self::connect(addr).await;
-        c.send(&ClientMsg::Join {
-            room: room.clone(),
-            name: name.into(),
-        })
-        .await;
+        c.send(&ClientMsg::Join { room: room.clone(), name: name.into() }).await;
         match c.recv().await {
             ServerMsg::Welcome { you, peers, .. } => (c, you, peers),
             other => panic!("expected welcome, got {other:?}"),
@@ -88,10 +93,7 @@ fn room(tag: char) -> RoomId {
 }
 
 fn offer(sdp: &str) -> Signal {
-    Signal::Description {
-        sdp_type: SdpType::Offer,
-        sdp: sdp.into(),
-    }
+    Signal::Description { sdp_type: SdpType::Offer, sdp: sdp.into() }
 }
 
 #[tokio::test]
@@ -99,50 +101,19 @@ async fn relay_reaches_only_the_addressed_member_of_the_same_room() {
     let addr = start().await;
     let (mut a, pa, _) = Client::join(addr, &room('a'), "Ann").await;
     let (mut b, pb, peers) = Client::join(addr, &room('a'), "Bo").await;
-    assert_eq!(
-        peers,
-        vec![PeerInfo {
-            id: pa,
-            name: "Ann".into()
-        }]
-    );
+    assert_eq!(peers, vec![PeerInfo { id: pa, name: "Ann".into() }]);
     assert_eq!(
         a.recv().await,
-        ServerMsg::PeerJoined {
-            peer: PeerInfo {
-                id: pb,
-                name: "Bo".into()
-            }
-        }
+        ServerMsg::PeerJoined { peer: PeerInfo { id: pb, name: "Bo".into() } }
     );
     let (mut x, _px, _) = Client::join(addr, &room('x'), "Xi").await;
 
-    b.send(&ClientMsg::Signal {
-        to: pa,
-        signal: offer("from-b"),
-    })
-    .await;
-    assert_eq!(
-        a.recv().await,
-        ServerMsg::Signal {
-            from: pb,
-            signal: offer("from-b")
-        }
-    );
+    b.send(&ClientMsg::Signal { to: pa, signal: offer("from-b") }).await;
+    assert_eq!(a.recv().await, ServerMsg::Signal { from: pb, signal: offer("from-b") });
 
     // Xi is in another room: refused, and Ann hears nothing.
-    x.send(&ClientMsg::Signal {
-        to: pa,
-        signal: offer("from-x"),
-    })
-    .await;
-    assert!(matches!(
-        x.recv().await,
-        ServerMsg::Error {
-            code: ErrorCode::UnknownPeer,
-            ..
-        }
-    ));
+    x.send(&ClientMsg::Signal { to: pa, signal: offer("from-x") }).await;
+    assert!(matches!(x.recv().await, ServerMsg::Error { code: ErrorCode::UnknownPeer, .. }));
     a.expect_nothing_pending().await;
     b.expect_nothing_pending().await;
 }
@@ -163,43 +134,24 @@ async fn a_forged_sender_is_replaced_by_the_real_one() {
     for _ in 0..3 {
         got.push(a.recv().await);
     }
-    assert_eq!(
-        got[2],
-        ServerMsg::Signal {
-            from: pb,
-            signal: offer("x")
-        }
-    );
+    assert_eq!(got[2], ServerMsg::Signal { from: pb, signal: offer("x") });
 }
 
 #[tokio::test]
 async fn malformed_json_gets_an_error_and_the_connection_stays() {
     let addr = start().await;
     let (mut a, _, _) = Client::join(addr, &room('m'), "Ann").await;
-    for text in [
-        "not json",
-        "{\"type\":\"join\"}",
-        "{\"type\":\"signal\",\"to\":\"x\"}",
-    ] {
+    for text in ["not json", "{\"type\":\"join\"}", "{\"type\":\"signal\",\"to\":\"x\"}"] {
         a.send_text(text.into()).await;
         match a.recv().await {
-            ServerMsg::Error {
-                code: ErrorCode::Malformed,
-                message,
-            } => {
+            ServerMsg::Error { code: ErrorCode::Malformed, message } => {
                 assert!(message.starts_with("malformed message"), "{message}")
             }
             other => panic!("expected a malformed error for {text:?}, got {other:?}"),
         }
     }
     a.ws.send(Message::binary(vec![1u8, 2, 3])).await.unwrap();
-    assert!(matches!(
-        a.recv().await,
-        ServerMsg::Error {
-            code: ErrorCode::Binary,
-            ..
-        }
-    ));
+    assert!(matches!(a.recv().await, ServerMsg::Error { code: ErrorCode::Binary, .. }));
     a.expect_nothing_pending().await;
 }
 
@@ -210,11 +162,8 @@ async fn an_oversized_message_closes_the_socket_with_a_reason() {
     let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
     let (mut b, pb, _) = Client::join(addr, &r, "Bo").await;
     let _ = a.recv().await; // Bo joined
-    b.send_text(format!(
-        "{{\"type\":\"ping\",\"pad\":\"{}\"}}",
-        "x".repeat(MAX_MESSAGE_BYTES)
-    ))
-    .await;
+    b.send_text(format!("{{\"type\":\"ping\",\"pad\":\"{}\"}}", "x".repeat(MAX_MESSAGE_BYTES)))
+        .await;
     let close = loop {
         match tokio::time::timeout(WAIT, b.ws.next()).await.unwrap() {
             Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
@@ -248,18 +197,8 @@ async fn the_seventh_participant_is_refused_with_room_full() {
         seated.push(Client::join(addr, &r, &format!("p{i}")).await);
     }
     let mut late = Client::connect(addr).await;
-    late.send(&ClientMsg::Join {
-        room: r.clone(),
-        name: "late".into(),
-    })
-    .await;
-    assert!(matches!(
-        late.recv().await,
-        ServerMsg::Error {
-            code: ErrorCode::RoomFull,
-            ..
-        }
-    ));
+    late.send(&ClientMsg::Join { room: r.clone(), name: "late".into() }).await;
+    assert!(matches!(late.recv().await, ServerMsg::Error { code: ErrorCode::RoomFull, .. }));
     late.expect_nothing_pending().await;
 }
 
@@ -267,15 +206,8 @@ async fn the_seventh_participant_is_refused_with_room_full() {
 async fn an_unknown_room_id_shape_is_refused_on_the_socket() {
     let addr = start().await;
     let mut c = Client::connect(addr).await;
-    c.send_text(r#"{"type":"join","room":"../../etc","name":"x"}"#.into())
-        .await;
-    assert!(matches!(
-        c.recv().await,
-        ServerMsg::Error {
-            code: ErrorCode::Malformed,
-            ..
-        }
-    ));
+    c.send_text(r#"{"type":"join","room":"../../etc","name":"x"}"#.into()).await;
+    assert!(matches!(c.recv().await, ServerMsg::Error { code: ErrorCode::Malformed, .. }));
 }
 
 /// A minimal HTTP/1.1 request over a raw socket.
@@ -286,10 +218,7 @@ async fn http(addr: SocketAddr, method: &str, path: &str) -> (u16, String) {
     );
     s.write_all(req.as_bytes()).await.unwrap();
     let mut buf = Vec::new();
-    tokio::time::timeout(WAIT, s.read_to_end(&mut buf))
-        .await
-        .unwrap()
-        .unwrap();
+    tokio::time::timeout(WAIT, s.read_to_end(&mut buf)).await.unwrap().unwrap();
     let text = String::from_utf8_lossy(&buf).to_string();
     let status = text[9..12].parse().unwrap();
     (status, text)

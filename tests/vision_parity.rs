@@ -11,21 +11,11 @@ use straightface::vision::preprocess::detector_input;
 use straightface::vision::{BBox, DetectorOptions, Expression, PixelFormat};
 
 fn image_ids() -> Vec<&'static str> {
-    golden()["images"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|im| im["id"].as_str().unwrap())
-        .collect()
+    golden()["images"].as_array().unwrap().iter().map(|im| im["id"].as_str().unwrap()).collect()
 }
 
 fn bbox(v: &Value) -> BBox {
-    BBox {
-        x: f(&v["x"]),
-        y: f(&v["y"]),
-        width: f(&v["width"]),
-        height: f(&v["height"]),
-    }
+    BBox { x: f(&v["x"]), y: f(&v["y"]), width: f(&v["width"]), height: f(&v["height"]) }
 }
 
 fn box_diff(a: &BBox, b: &BBox) -> f64 {
@@ -53,9 +43,7 @@ fn all_images_at_416_with_expressions() {
     assert_eq!(ids.len(), 7);
     for id in ids {
         let rgb = load_rgb(id);
-        let faces = engine()
-            .detect_with_expressions(&rgb.image(), &opts)
-            .unwrap();
+        let faces = engine().detect_with_expressions(&rgb.image(), &opts).unwrap();
         let gfaces = common::golden_image(id)["faces"].as_array().unwrap();
         assert_eq!(faces.len(), gfaces.len(), "{id}: face count");
         for (i, (face, g)) in faces.iter().zip(gfaces).enumerate() {
@@ -63,13 +51,9 @@ fn all_images_at_416_with_expressions() {
             worst.score = worst.score.max((face.score - f(&g["score"])).abs());
             worst.box_px = worst.box_px.max(box_diff(&face.bbox, &bbox(&g["box"])));
             let c = &g["crop"];
-            let want = [
-                c["x"].as_u64(),
-                c["y"].as_u64(),
-                c["width"].as_u64(),
-                c["height"].as_u64(),
-            ]
-            .map(|v| v.unwrap() as usize);
+            let want =
+                [c["x"].as_u64(), c["y"].as_u64(), c["width"].as_u64(), c["height"].as_u64()]
+                    .map(|v| v.unwrap() as usize);
             assert_eq!(
                 [face.crop.x, face.crop.y, face.crop.width, face.crop.height],
                 want,
@@ -130,16 +114,11 @@ fn candidates_before_nms_match_at_416() {
             worst.score = worst.score.max((c.score - f(&w["score"])).abs());
             // Relative boxes scaled to pixels of the original image for the tolerance.
             let px = |b: &BBox| b.scale(rgb.width as f64, rgb.height as f64);
-            worst.box_px = worst
-                .box_px
-                .max(box_diff(&px(&c.rel), &px(&bbox(&w["rel"]))));
+            worst.box_px = worst.box_px.max(box_diff(&px(&c.rel), &px(&bbox(&w["rel"]))));
         }
     }
     println!("candidates worst: {worst:?}");
-    assert!(
-        worst.score <= tol::SCORE && worst.box_px <= tol::BOX_PX,
-        "{worst:?}"
-    );
+    assert!(worst.score <= tol::SCORE && worst.box_px <= tol::BOX_PX, "{worst:?}");
 }
 
 #[test]
@@ -148,9 +127,7 @@ fn all_images_at_every_other_input_size() {
     let mut checked = 0;
     for id in image_ids() {
         let rgb = load_rgb(id);
-        let sizes = common::golden_image(id)["detections_other_input_sizes"]
-            .as_object()
-            .unwrap();
+        let sizes = common::golden_image(id)["detections_other_input_sizes"].as_object().unwrap();
         assert_eq!(sizes.len(), 6, "{id}: 128, 160, 224, 320, 512, 608");
         for (size, gdets) in sizes {
             let opts = DetectorOptions::new(size.parse().unwrap(), 0.5);
@@ -173,17 +150,10 @@ fn all_images_at_every_other_input_size() {
 fn single_face_is_the_best_face() {
     let rgb = load_rgb("sample3");
     let opts = DetectorOptions::default();
-    let all = engine()
-        .detect_with_expressions(&rgb.image(), &opts)
-        .unwrap();
-    let single = engine()
-        .detect_single_face_with_expressions(&rgb.image(), &opts)
-        .unwrap()
-        .unwrap();
-    let best = all
-        .iter()
-        .max_by(|a, b| a.score.total_cmp(&b.score))
-        .unwrap();
+    let all = engine().detect_with_expressions(&rgb.image(), &opts).unwrap();
+    let single =
+        engine().detect_single_face_with_expressions(&rgb.image(), &opts).unwrap().unwrap();
+    let best = all.iter().max_by(|a, b| a.score.total_cmp(&b.score)).unwrap();
     assert_eq!(&single, best);
     // A uniform frame has no face.
     let grey = vec![128u8; 320 * 240 * 3];
@@ -209,9 +179,7 @@ fn rgba_input_gives_the_same_result_as_rgb() {
     let img =
         straightface::vision::Image::new(rgb.width, rgb.height, PixelFormat::Rgba, &rgba).unwrap();
     let opts = DetectorOptions::new(320, 0.5);
-    let a = engine()
-        .detect_with_expressions(&rgb.image(), &opts)
-        .unwrap();
+    let a = engine().detect_with_expressions(&rgb.image(), &opts).unwrap();
     let b = engine().detect_with_expressions(&img, &opts).unwrap();
     assert!(!a.is_empty());
     assert_eq!(a, b);
@@ -220,16 +188,8 @@ fn rgba_input_gives_the_same_result_as_rgb() {
 #[test]
 fn invalid_options_are_typed_errors() {
     let rgb = load_rgb("sample1_portrait_crop");
-    for opts in [
-        DetectorOptions::new(400, 0.5),
-        DetectorOptions::new(416, 1.5),
-    ] {
-        let err = engine()
-            .detect_with_expressions(&rgb.image(), &opts)
-            .unwrap_err();
-        assert!(
-            matches!(err, straightface::vision::VisionError::Options(_)),
-            "{err:?}"
-        );
+    for opts in [DetectorOptions::new(400, 0.5), DetectorOptions::new(416, 1.5)] {
+        let err = engine().detect_with_expressions(&rgb.image(), &opts).unwrap_err();
+        assert!(matches!(err, straightface::vision::VisionError::Options(_)), "{err:?}");
     }
 }

@@ -16,31 +16,15 @@ fn check_model(model: &str, manifest: &[u8], bin: &[u8]) {
     for (g, name) in entries.iter().zip(names) {
         assert_eq!(name, g["name"].as_str().unwrap(), "manifest order");
         let t = w.get(name).unwrap();
-        let shape: Vec<usize> = g["shape"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d.as_u64().unwrap() as usize)
-            .collect();
+        let shape: Vec<usize> =
+            g["shape"].as_array().unwrap().iter().map(|d| d.as_u64().unwrap() as usize).collect();
         assert_eq!(t.shape, shape, "{name}: shape");
-        assert_eq!(
-            t.values.len() as u64,
-            g["count"].as_u64().unwrap(),
-            "{name}: count"
-        );
-        assert_eq!(
-            g["byte_offset"].as_u64().unwrap() as usize,
-            bytes,
-            "{name}: offset"
-        );
+        assert_eq!(t.values.len() as u64, g["count"].as_u64().unwrap(), "{name}: count");
+        assert_eq!(g["byte_offset"].as_u64().unwrap() as usize, bytes, "{name}: offset");
         bytes += g["byte_length"].as_u64().unwrap() as usize;
         // SPEC §1.3: dequantisation must be bit-exact.
         for (i, (v, want)) in t.values.iter().zip(common::f64s(&g["first8"])).enumerate() {
-            assert_eq!(
-                v.to_bits(),
-                (want as f32).to_bits(),
-                "{name}[{i}]: {v} vs {want}"
-            );
+            assert_eq!(v.to_bits(), (want as f32).to_bits(), "{name}[{i}]: {v} vs {want}");
         }
         assert_eq!(
             t.values.last().copied().unwrap(),
@@ -50,10 +34,7 @@ fn check_model(model: &str, manifest: &[u8], bin: &[u8]) {
         // The f64 sum of the f32 values pins every element, not just the first 8.
         let sum: f64 = t.values.iter().map(|&v| f64::from(v)).sum();
         let want = g["sum"].as_f64().unwrap();
-        assert!(
-            (sum - want).abs() <= 1e-9 * want.abs().max(1.0),
-            "{name}: sum {sum} vs {want}"
-        );
+        assert!((sum - want).abs() <= 1e-9 * want.abs().max(1.0), "{name}: sum {sum} vs {want}");
     }
     assert_eq!(bytes, bin.len(), "{model}: total bytes");
 }
@@ -106,19 +87,13 @@ fn truncated_and_oversized_bins_are_typed_errors() {
     let short = &m.det_bin[..m.det_bin.len() - 1];
     assert_eq!(
         Weights::from_bytes(&m.det_manifest, short).unwrap_err(),
-        VisionError::WeightSize {
-            expected: 193_321,
-            actual: 193_320
-        }
+        VisionError::WeightSize { expected: 193_321, actual: 193_320 }
     );
     let mut long = m.expr_bin.clone();
     long.extend_from_slice(&[0; 4]);
     assert_eq!(
         Weights::from_bytes(&m.expr_manifest, &long).unwrap_err(),
-        VisionError::WeightSize {
-            expected: 329_468,
-            actual: 329_472
-        }
+        VisionError::WeightSize { expected: 329_468, actual: 329_472 }
     );
     assert!(matches!(
         Weights::from_bytes(&m.det_manifest, &[]),
@@ -156,10 +131,7 @@ fn malformed_manifests_are_typed_errors() {
         Err(VisionError::UnsupportedDtype { .. })
     ));
     let dup = br#"[{"paths":["x"],"weights":[{"name":"a","shape":[1],"dtype":"float32"},{"name":"a","shape":[1],"dtype":"float32"}]}]"#;
-    assert!(matches!(
-        Weights::from_bytes(dup, &[0; 8]),
-        Err(VisionError::Manifest(_))
-    ));
+    assert!(matches!(Weights::from_bytes(dup, &[0; 8]), Err(VisionError::Manifest(_))));
 }
 
 #[test]
@@ -171,17 +143,12 @@ fn wrong_architecture_is_a_typed_error_at_load() {
     let err = Engine::from_weights(&expr, &det).unwrap_err();
     assert_eq!(err, VisionError::MissingTensor("conv0/filters".into()));
     // A tensor with the right name but wrong shape.
-    let manifest = String::from_utf8(model_bytes().det_manifest.clone())
-        .unwrap()
-        .replacen("\"shape\":[3,3,3,16]", "\"shape\":[3,3,16,3]", 1);
-    assert_ne!(
-        manifest.as_bytes(),
-        model_bytes().det_manifest.as_slice(),
-        "replacement applied"
+    let manifest = String::from_utf8(model_bytes().det_manifest.clone()).unwrap().replacen(
+        "\"shape\":[3,3,3,16]",
+        "\"shape\":[3,3,16,3]",
+        1,
     );
+    assert_ne!(manifest.as_bytes(), model_bytes().det_manifest.as_slice(), "replacement applied");
     let w = Weights::from_bytes(manifest.as_bytes(), &model_bytes().det_bin).unwrap();
-    assert!(matches!(
-        Engine::from_weights(&w, &expr),
-        Err(VisionError::Shape { .. })
-    ));
+    assert!(matches!(Engine::from_weights(&w, &expr), Err(VisionError::Shape { .. })));
 }

@@ -61,13 +61,8 @@ impl FaceReader {
                 shared.on_message(event.unchecked_into());
             }
         });
-        shared
-            .worker
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Ok(Self {
-            shared,
-            _on_message: on_message,
-        })
+        shared.worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Self { shared, _on_message: on_message })
     }
 }
 
@@ -82,11 +77,8 @@ impl Drop for FaceReader {
 impl Shared {
     fn on_message(self: &Rc<Self>, event: MessageEvent) {
         let data = event.data();
-        let field = |k: &str| {
-            Reflect::get(&data, &JsValue::from_str(k))
-                .ok()
-                .and_then(|v| v.as_string())
-        };
+        let field =
+            |k: &str| Reflect::get(&data, &JsValue::from_str(k)).ok().and_then(|v| v.as_string());
         match field("kind").as_deref() {
             Some("booted") => {
                 let msg = Object::new();
@@ -169,8 +161,5 @@ impl Shared {
 
 /// performance.now() on the page.
 pub fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }

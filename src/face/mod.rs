@@ -6,6 +6,8 @@ use crate::vision::{DetectorOptions, Engine, Expression, Image, VisionError};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "hydrate")]
+pub mod bench;
+#[cfg(feature = "hydrate")]
 pub mod client;
 #[cfg(feature = "hydrate")]
 pub mod worker;
@@ -116,10 +118,5 @@ pub fn analyze(
 fn relative_box(det: &crate::vision::Detection, img: &Image) -> [f32; 4] {
     let (w, h) = (img.width() as f64, img.height() as f64);
     let b = &det.bbox;
-    [
-        (b.x / w) as f32,
-        (b.y / h) as f32,
-        (b.width / w) as f32,
-        (b.height / h) as f32,
-    ]
+    [(b.x / w) as f32, (b.y / h) as f32, (b.width / w) as f32, (b.height / h) as f32]
 }

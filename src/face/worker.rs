@@ -37,23 +37,15 @@ pub fn vision_worker_start() {
         let kind = get(&data, "kind").as_string().unwrap_or_default();
         let outcome = match kind.as_str() {
             "init" => {
-                let base = get(&data, "base")
-                    .as_string()
-                    .unwrap_or_else(|| "/models/".into());
+                let base = get(&data, "base").as_string().unwrap_or_else(|| "/models/".into());
                 init(reply_scope.clone(), state.clone(), base);
                 Ok(())
             }
             "frame" => on_frame(&reply_scope, &state, &data),
-            other => Err(JsValue::from_str(&format!(
-                "unknown message kind {other:?}"
-            ))),
+            other => Err(JsValue::from_str(&format!("unknown message kind {other:?}"))),
         };
         if let Err(e) = outcome {
-            post(
-                &reply_scope,
-                "error",
-                Some(("message", describe(&e).into())),
-            );
+            post(&reply_scope, "error", Some(("message", describe(&e).into())));
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -78,19 +70,13 @@ async fn load_engine(scope: &DedicatedWorkerGlobalScope, base: &str) -> Result<E
     let mut files = Vec::with_capacity(MODEL_FILES.len());
     for name in MODEL_FILES {
         let url = format!("{}/{name}", base.trim_end_matches('/'));
-        files.push(
-            fetch_bytes(scope, &url)
-                .await
-                .map_err(|e| format!("{url}: {}", describe(&e)))?,
-        );
+        files.push(fetch_bytes(scope, &url).await.map_err(|e| format!("{url}: {}", describe(&e)))?);
     }
     Engine::load(&files[0], &files[1], &files[2], &files[3]).map_err(|e| e.to_string())
 }
 
 async fn fetch_bytes(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Vec<u8>, JsValue> {
-    let response: Response = JsFuture::from(scope.fetch_with_str(url))
-        .await?
-        .dyn_into()?;
+    let response: Response = JsFuture::from(scope.fetch_with_str(url)).await?.dyn_into()?;
     if !response.ok() {
         return Err(JsValue::from_str(&format!("HTTP {}", response.status())));
     }
@@ -113,11 +99,7 @@ fn on_frame(
     bitmap.close();
     let pixels = pixels?;
     let readback = clock() - t0;
-    let engine = state
-        .borrow()
-        .engine
-        .clone()
-        .ok_or("the engine is not loaded yet")?;
+    let engine = state.borrow().engine.clone().ok_or("the engine is not loaded yet")?;
     let img = Image::rgba(width as usize, height as usize, &pixels)
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
     let mut report: FrameReport = analyze(&engine, &img, input_size, &clock)
@@ -133,10 +115,7 @@ fn on_frame(
 fn read_pixels(state: &Rc<RefCell<WorkerState>>, bitmap: &ImageBitmap) -> Result<Vec<u8>, JsValue> {
     let (w, h) = (bitmap.width(), bitmap.height());
     let mut state = state.borrow_mut();
-    let stale = state
-        .canvas
-        .as_ref()
-        .is_none_or(|(c, _)| c.width() != w || c.height() != h);
+    let stale = state.canvas.as_ref().is_none_or(|(c, _)| c.width() != w || c.height() != h);
     if stale {
         let canvas = OffscreenCanvas::new(w, h)?;
         let options = Object::new();

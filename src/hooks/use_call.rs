@@ -45,6 +45,33 @@ impl PeerState {
     }
 }
 
+/// What the stats panel of a tile shows (from getStats, once a second).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TileStats {
+    /// Round-trip time of the selected candidate pair.
+    pub rtt_ms: Option<f64>,
+    /// Packets lost over the last second, in percent.
+    pub loss_pct: Option<f64>,
+    /// Inbound jitter.
+    pub jitter_ms: Option<f64>,
+    /// Received bitrate.
+    pub in_kbps: f64,
+    /// Sent bitrate.
+    pub out_kbps: f64,
+    /// Received video resolution.
+    pub resolution: Option<(u32, u32)>,
+    /// Received video frames per second.
+    pub fps: f64,
+    /// Received video codec (MIME type).
+    pub codec: Option<String>,
+    /// Local candidate type of the selected pair: host, srflx, prflx or relay.
+    pub candidate: Option<String>,
+    /// SVG polyline points of the last 60 s of received bitrate.
+    pub spark_kbps: String,
+    /// SVG polyline points of the last 60 s of round-trip time.
+    pub spark_rtt: String,
+}
+
 /// One remote participant's tile.
 #[derive(Clone, Debug)]
 pub struct Tile {
@@ -56,6 +83,14 @@ pub struct Tile {
     pub state: RwSignal<PeerState>,
     /// Their media, once the first track arrived.
     pub stream: RwSignal<Option<StreamRef>>,
+    /// The connection is being recovered (ICE restart in progress).
+    pub reconnecting: RwSignal<bool>,
+    /// Call quality: good, fair or poor (from loss and RTT).
+    pub quality: RwSignal<Option<crate::call::quality::Quality>>,
+    /// Latest stats.
+    pub stats: RwSignal<Option<TileStats>>,
+    /// A problem worth telling the user (relay refused, recovery given up).
+    pub problem: RwSignal<Option<String>>,
 }
 
 impl Tile {
@@ -66,7 +101,64 @@ impl Tile {
             name,
             state: RwSignal::new(PeerState::New),
             stream: RwSignal::new(None),
+            reconnecting: RwSignal::new(false),
+            quality: RwSignal::new(None),
+            stats: RwSignal::new(None),
+            problem: RwSignal::new(None),
         }
+    }
+}
+
+/// Outgoing video limits, applied with `RTCRtpSender.setParameters` (no renegotiation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoCap {
+    /// Browser default.
+    Auto,
+    /// 1.5 Mbps, full resolution.
+    High,
+    /// 500 kbps, half resolution.
+    Medium,
+    /// 150 kbps, quarter resolution.
+    Low,
+}
+
+impl VideoCap {
+    /// All choices, for the settings menu.
+    pub const ALL: [VideoCap; 4] = [Self::Auto, Self::High, Self::Medium, Self::Low];
+
+    /// `(maxBitrate in bit/s, scaleResolutionDownBy)`, or `None` for no limit.
+    pub fn limits(self) -> Option<(u32, f64)> {
+        match self {
+            Self::Auto => None,
+            Self::High => Some((1_500_000, 1.0)),
+            Self::Medium => Some((500_000, 2.0)),
+            Self::Low => Some((150_000, 4.0)),
+        }
+    }
+
+    /// Value in the settings menu.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+
+    /// Human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Auto => "Automatic",
+            Self::High => "High (1.5 Mbps)",
+            Self::Medium => "Medium (500 kbps, ½ resolution)",
+            Self::Low => "Low (150 kbps, ¼ resolution)",
+        }
+    }
+
+    /// The choice with that menu value.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.key() == key)
     }
 }
 
@@ -116,6 +208,10 @@ pub struct UseCallReturn {
     pub tiles: RwSignal<Vec<Tile>>,
     /// Our own id once seated.
     pub me: RwSignal<Option<PeerId>>,
+    /// Signaling or a peer connection is being recovered.
+    pub reconnecting: RwSignal<bool>,
+    /// Outgoing video limit.
+    pub video_cap: RwSignal<VideoCap>,
     /// Join under a display name.
     pub join: Callback<String>,
     /// Leave the room: closes every connection and stops every track.
@@ -133,6 +229,8 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         local: RwSignal::new(LocalMedia::Pending),
         tiles: RwSignal::new(Vec::new()),
         me: RwSignal::new(None),
+        reconnecting: RwSignal::new(false),
+        video_cap: RwSignal::new(VideoCap::Auto),
     };
     #[cfg(feature = "hydrate")]
     {
@@ -150,6 +248,8 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             local: ui.local,
             tiles: ui.tiles,
             me: ui.me,
+            reconnecting: ui.reconnecting,
+            video_cap: ui.video_cap,
             join: Callback::new(move |name: String| {
                 with(&|c| c.join(name.clone()));
             }),
@@ -172,6 +272,8 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             local: ui.local,
             tiles: ui.tiles,
             me: ui.me,
+            reconnecting: ui.reconnecting,
+            video_cap: ui.video_cap,
             join: Callback::new(|_| {}),
             leave: Callback::new(|_| {}),
             retry_media: Callback::new(|_| {}),
@@ -191,4 +293,8 @@ pub struct CallUi {
     pub tiles: RwSignal<Vec<Tile>>,
     /// See [`UseCallReturn::me`].
     pub me: RwSignal<Option<PeerId>>,
+    /// See [`UseCallReturn::reconnecting`].
+    pub reconnecting: RwSignal<bool>,
+    /// See [`UseCallReturn::video_cap`].
+    pub video_cap: RwSignal<VideoCap>,
 }

@@ -48,11 +48,7 @@ pub fn use_face_reader(
                     if let Some(prev) = last.replace(Some(t)) {
                         let instant = 1000.0 / (t - prev).max(1.0);
                         out.fps.update(|f| {
-                            *f = if *f == 0.0 {
-                                instant
-                            } else {
-                                0.8 * *f + 0.2 * instant
-                            }
+                            *f = if *f == 0.0 { instant } else { 0.8 * *f + 0.2 * instant }
                         });
                     }
                     out.report.set(Some(report));
@@ -60,9 +56,7 @@ pub fn use_face_reader(
             );
             match started {
                 Ok(r) => reader.set_value(Some(r)),
-                Err(e) => out
-                    .status
-                    .set(Some(WorkerStatus::Failed(crate::rtc::js::describe(&e)))),
+                Err(e) => out.status.set(Some(WorkerStatus::Failed(crate::rtc::js::describe(&e)))),
             }
         });
         on_cleanup(move || reader.set_value(None));

@@ -3,7 +3,7 @@
 use crate::components::media_error::MediaErrorView;
 use crate::components::tile::RemoteTile;
 use crate::components::video::VideoView;
-use crate::hooks::use_call::{use_call, LocalMedia, Phase, UseCallReturn};
+use crate::hooks::use_call::{use_call, LocalMedia, Phase, UseCallReturn, VideoCap};
 use crate::protocol::{RoomId, MAX_NAME_CHARS, ROOM_CAPACITY};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -105,11 +105,7 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
         ev.prevent_default();
         let typed = name.get_untracked();
         let typed = typed.trim();
-        call.join.run(if typed.is_empty() {
-            "Guest".to_string()
-        } else {
-            typed.to_string()
-        });
+        call.join.run(if typed.is_empty() { "Guest".to_string() } else { typed.to_string() });
     };
     view! {
         <section class="prejoin">
@@ -153,6 +149,11 @@ fn InCall(call: UseCallReturn) -> impl IntoView {
     let count = Memo::new(move |_| tiles.with(Vec::len) + 1);
     view! {
         <section class="call">
+            {move || call.reconnecting.get().then(|| view! {
+                <div class="banner" data-testid="reconnecting" role="status">
+                    "Reconnecting… your call continues while we restore the connection."
+                </div>
+            })}
             <div class="grid" data-count=move || count.get()>
                 <figure class="tile own">
                     <VideoView stream=own muted=true mirrored=true testid="local-video"/>
@@ -166,6 +167,19 @@ fn InCall(call: UseCallReturn) -> impl IntoView {
                 "Waiting for others. Share this page's link to invite them."
             </p>
             <nav class="controls">
+                <label class="cap">
+                    <span class="sr-only">"Video quality I send"</span>
+                    <select data-testid="video-cap" aria-label="Video quality I send"
+                        on:change=move |ev| {
+                            if let Some(cap) = VideoCap::from_key(&event_target_value(&ev)) {
+                                call.video_cap.set(cap);
+                            }
+                        }>
+                        {VideoCap::ALL.into_iter().map(|c| view! {
+                            <option value=c.key() selected=move || call.video_cap.get() == c>{c.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
                 <button class="danger" data-testid="leave" aria-label="Leave the call"
                     on:click=move |_| call.leave.run(())>"Leave"</button>
             </nav>

@@ -1,35 +1,61 @@
 //! A call: the signaling socket, the local media and one [`Peer`] per remote participant,
-//! driven by server messages and user actions, reporting through [`CallUi`] signals.
+//! driven by server messages, user actions and a once-a-second tick, reporting through
+//! [`CallUi`] signals.
+//!
+//! Signaling may drop at any time. The socket reconnects with jittered backoff
+//! (`call::reconnect`) and takes the seat back with its ticket (`resume`), also after a server
+//! restart; peer connections are keyed by peer id, which a resumed seat keeps, so media keeps
+//! flowing while signaling is away.
 
 use super::js::Handler;
 use super::media::{open_local_media, stop_stream};
-use super::peer::{Peer, SendFn};
+use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
-use crate::api::ice_servers;
-use crate::hooks::use_call::{CallUi, LocalMedia, Phase, StreamRef, Tile};
-use crate::protocol::{ClientMsg, ErrorCode, IceServer, PeerId, PeerInfo, RoomId, ServerMsg};
+use crate::call::reconnect::{jitter_from_unit, Backoff};
+use crate::hooks::use_call::{CallUi, LocalMedia, Phase, StreamRef, Tile, VideoCap};
+use crate::protocol::{ClientMsg, ErrorCode, PeerId, PeerInfo, RoomId, ServerMsg};
+use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
+use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
 
+/// Milliseconds since the page started, as a `Duration` (the clock of the call state machines).
+pub fn monotonic() -> Duration {
+    let ms = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
+    Duration::from_secs_f64(ms.max(0.0) / 1000.0)
+}
+
+struct Seat {
+    peer: PeerId,
+    ticket: String,
+}
+
 #[derive(Default)]
 struct State {
     socket: Option<Socket>,
-    ice: Option<Vec<IceServer>>,
-    me: Option<PeerId>,
+    ice: IceSetup,
+    seat: Option<Seat>,
     local: Option<MediaStream>,
     peers: HashMap<PeerId, Peer>,
-    /// A join the user asked for before the socket or ICE servers were ready.
+    /// A join the user asked for before the socket was open.
     pending_join: Option<String>,
+    /// The display name we joined with (sent again when resuming).
+    name: String,
     /// Bumped on each media request, so a slow earlier request cannot overwrite a later one.
     media_generation: u32,
+    backoff: Backoff,
+    reconnect: Option<Timeout>,
+    tick: Option<Interval>,
+    cap: Option<VideoCap>,
 }
 
 struct Inner {
+    me: Weak<Inner>,
     room: RoomId,
     ui: CallUi,
     state: RefCell<State>,
@@ -42,33 +68,28 @@ pub struct Call {
 }
 
 impl Call {
-    /// Connects to signaling, fetches ICE servers and opens the camera, all at once, so that
-    /// pressing Join only has to send one message.
+    /// Connects to signaling and opens the camera at once, so that pressing Join only has to
+    /// send one message.
     pub fn start(room: RoomId, ui: CallUi) -> Self {
-        let inner = Rc::new(Inner {
+        let relay_only = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .is_some_and(|q| q.contains("ice=relay"));
+        let state = State { ice: IceSetup { servers: vec![], relay_only }, ..State::default() };
+        let inner = Rc::new_cyclic(|me| Inner {
+            me: me.clone(),
             room,
             ui,
-            state: RefCell::new(State::default()),
+            state: RefCell::new(state),
             _pagehide: RefCell::new(None),
         });
         Inner::connect(&inner);
-        let weak = Rc::downgrade(&inner);
-        spawn_local(async move {
-            let servers = ice_servers().await.unwrap_or_else(|e| {
-                leptos::logging::warn!("ICE servers unavailable, using host candidates: {e}");
-                Vec::new()
-            });
-            if let Some(inner) = weak.upgrade() {
-                inner.state.borrow_mut().ice = Some(servers);
-                inner.try_join();
-            }
-        });
-        // Closing the tab or navigating away: close peer connections and stop the camera at
-        // once instead of waiting for the page to be torn down.
+        Inner::start_tick(&inner);
+        // Closing the tab or navigating away: say goodbye, close peer connections and stop the
+        // camera at once instead of waiting for the page to be torn down.
         let weak = Rc::downgrade(&inner);
         let pagehide = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             if let Some(inner) = weak.upgrade() {
-                inner.release();
+                inner.leave();
             }
         });
         if let Some(w) = web_sys::window() {
@@ -95,25 +116,19 @@ impl Call {
         let weak = Rc::downgrade(&self.inner);
         spawn_local(async move {
             let result = open_local_media().await;
-            let Some(inner) = weak.upgrade() else {
+            let current =
+                weak.upgrade().filter(|i| i.state.borrow().media_generation == generation);
+            let Some(inner) = current else {
                 if let Ok((stream, _)) = result {
                     stop_stream(&stream);
                 }
                 return;
             };
-            if inner.state.borrow().media_generation != generation {
-                if let Ok((stream, _)) = result {
-                    stop_stream(&stream);
-                }
-                return;
-            }
             match result {
                 Ok((stream, camera_error)) => {
                     inner.state.borrow_mut().local = Some(stream.clone());
-                    inner.ui.local.set(LocalMedia::Ready {
-                        stream: StreamRef::new(stream),
-                        camera_error,
-                    });
+                    let stream = StreamRef::new(stream);
+                    inner.ui.local.set(LocalMedia::Ready { stream, camera_error });
                 }
                 Err(e) => inner.ui.local.set(LocalMedia::Failed(e)),
             }
@@ -142,18 +157,19 @@ impl Call {
 
     /// Leaves: tells the server, closes every connection, stops every track.
     pub fn leave(&self) {
-        if let Some(socket) = &self.inner.state.borrow().socket {
-            (socket.sender())(ClientMsg::Leave);
-        }
-        self.inner.release();
+        self.inner.leave();
         self.inner.ui.phase.set(Phase::Left);
     }
 }
 
 impl Drop for Call {
     fn drop(&mut self) {
-        self.inner.release();
-        self.inner.state.borrow_mut().socket = None;
+        self.inner.leave();
+        let mut state = self.inner.state.borrow_mut();
+        state.socket = None;
+        state.reconnect = None;
+        state.tick = None;
+        drop(state);
         if let (Some(w), Some(cb)) = (web_sys::window(), self.inner._pagehide.borrow_mut().take()) {
             let _ = w.remove_event_listener_with_callback("pagehide", cb.as_ref().unchecked_ref());
         }
@@ -162,46 +178,84 @@ impl Drop for Call {
 
 impl Inner {
     fn connect(this: &Rc<Self>) {
-        let url = match signaling_url() {
-            Ok(url) => url,
-            Err(_) => return,
-        };
-        let (open, message, close) = (
-            Rc::downgrade(this),
-            Rc::downgrade(this),
-            Rc::downgrade(this),
-        );
+        let Ok(url) = signaling_url() else { return };
+        let (open, message, close) =
+            (Rc::downgrade(this), Rc::downgrade(this), Rc::downgrade(this));
         let socket = Socket::connect(
             &url,
-            move || with(&open, |inner| inner.try_join()),
+            move || with(&open, |inner| inner.on_socket_open()),
             move |msg| with(&message, |inner| inner.on_server_msg(msg)),
-            move |code, reason| with(&close, |inner| inner.on_socket_closed(code, reason)),
+            move |code, reason| {
+                if let Some(inner) = close.upgrade() {
+                    Inner::on_socket_closed(&inner, code, reason);
+                }
+            },
         );
         match socket {
             Ok(socket) => this.state.borrow_mut().socket = Some(socket),
-            Err(_) => this
-                .ui
-                .phase
-                .set(Phase::Error("Cannot reach the signaling server.".into())),
+            Err(_) => Inner::schedule_reconnect(this),
         }
     }
 
-    /// Sends the pending join once the socket is open and the ICE servers are known.
+    fn start_tick(this: &Rc<Self>) {
+        let weak = Rc::downgrade(this);
+        let tick = Interval::new(1000, move || with(&weak, Inner::on_tick));
+        this.state.borrow_mut().tick = Some(tick);
+    }
+
+    /// Once a second: ICE recovery timers, stats, the video cap, and the banner.
+    fn on_tick(&self) {
+        let now = monotonic();
+        let cap = self.ui.video_cap.get_untracked();
+        let mut state = self.state.borrow_mut();
+        let apply_cap = state.cap != Some(cap);
+        state.cap = Some(cap);
+        for peer in state.peers.values() {
+            peer.tick(now);
+            if apply_cap {
+                peer.apply_cap(cap);
+            }
+        }
+        let socket_down =
+            state.seat.is_some() && !state.socket.as_ref().is_some_and(Socket::is_open);
+        drop(state);
+        let peers_recovering =
+            self.ui.tiles.with_untracked(|t| t.iter().any(|t| t.reconnecting.get_untracked()));
+        let show = socket_down || peers_recovering;
+        if self.ui.reconnecting.get_untracked() != show {
+            self.ui.reconnecting.set(show);
+        }
+    }
+
+    fn on_socket_open(&self) {
+        let mut state = self.state.borrow_mut();
+        state.backoff.on_open(monotonic());
+        let resume = state.seat.as_ref().map(|seat| ClientMsg::Resume {
+            room: self.room.clone(),
+            name: state.name.clone(),
+            peer: seat.peer,
+            ticket: seat.ticket.clone(),
+        });
+        if let (Some(msg), Some(socket)) = (resume, &state.socket) {
+            (socket.sender())(msg);
+            return;
+        }
+        drop(state);
+        self.try_join();
+    }
+
+    /// Sends the pending join once the socket is open.
     fn try_join(&self) {
         let mut state = self.state.borrow_mut();
-        let ready = state.ice.is_some() && state.socket.as_ref().is_some_and(Socket::is_open);
-        if !ready {
+        if !state.socket.as_ref().is_some_and(Socket::is_open) {
             return;
         }
-        let Some(name) = state.pending_join.take() else {
-            return;
-        };
+        let Some(name) = state.pending_join.take() else { return };
+        state.seat = None;
         if let Some(socket) = &state.socket {
-            (socket.sender())(ClientMsg::Join {
-                room: self.room.clone(),
-                name,
-            });
+            (socket.sender())(ClientMsg::Join { room: self.room.clone(), name: name.clone() });
         }
+        state.name = name;
     }
 
     fn sender(&self) -> Option<SendFn> {
@@ -210,17 +264,15 @@ impl Inner {
 
     fn on_server_msg(&self, msg: ServerMsg) {
         match msg {
-            ServerMsg::Welcome { you, peers, .. } => {
-                self.state.borrow_mut().me = Some(you);
-                self.ui.me.set(Some(you));
-                self.ui.phase.set(Phase::InCall);
-                for peer in peers {
-                    self.add_peer(you, peer, true);
-                }
+            ServerMsg::Welcome { you, peers, ticket, ice_servers, .. } => {
+                self.on_welcome(you, peers, ticket, ice_servers)
             }
             ServerMsg::PeerJoined { peer } => {
-                let me = self.state.borrow().me;
-                if let Some(me) = me {
+                let me = self.state.borrow().seat.as_ref().map(|s| s.peer);
+                let known = self.state.borrow().peers.contains_key(&peer.id);
+                // A known id is a participant coming back after a server restart: its
+                // connection to us never stopped, so it is kept.
+                if let (Some(me), false) = (me, known) {
                     self.add_peer(me, peer, false);
                 }
             }
@@ -229,14 +281,22 @@ impl Inner {
                 Some(peer) => peer.on_signal(signal),
                 None => leptos::logging::warn!("signal from unknown peer {from}"),
             },
-            ServerMsg::Error {
-                code: ErrorCode::RoomFull,
-                ..
-            } => self.ui.phase.set(Phase::RoomFull),
-            ServerMsg::Error {
-                code: ErrorCode::BadName,
-                message,
-            } => self.ui.phase.set(Phase::Error(message)),
+            ServerMsg::Error { code: ErrorCode::RoomFull, .. } => {
+                self.ui.phase.set(Phase::RoomFull)
+            }
+            ServerMsg::Error { code: ErrorCode::BadName, message } => {
+                self.ui.phase.set(Phase::Error(message))
+            }
+            ServerMsg::Error { code: ErrorCode::BadTicket, .. } => {
+                // The server cannot vouch for our seat any more: join afresh.
+                let had_seat = self.state.borrow_mut().seat.take().is_some();
+                self.release_peers();
+                if had_seat {
+                    let mut state = self.state.borrow_mut();
+                    state.pending_join = Some(state.name.clone());
+                }
+                self.try_join();
+            }
             ServerMsg::Error { code, message } => {
                 leptos::logging::warn!("server refused a message ({code:?}): {message}")
             }
@@ -244,17 +304,43 @@ impl Inner {
         }
     }
 
+    fn on_welcome(
+        &self,
+        you: PeerId,
+        peers: Vec<PeerInfo>,
+        ticket: String,
+        ice: Vec<crate::protocol::IceServer>,
+    ) {
+        {
+            let mut state = self.state.borrow_mut();
+            state.backoff.on_success();
+            state.seat = Some(Seat { peer: you, ticket });
+            state.ice.servers = ice;
+        }
+        self.ui.me.set(Some(you));
+        self.ui.phase.set(Phase::InCall);
+        for peer in peers {
+            let known = self.state.borrow().peers.contains_key(&peer.id);
+            if !known {
+                self.add_peer(you, peer, true);
+            }
+        }
+    }
+
     fn add_peer(&self, me: PeerId, info: PeerInfo, initiator: bool) {
-        let Some(send) = self.sender() else { return };
+        let Some(send) = self.sender_for_peers() else { return };
         let tile = Tile::new(info.id, info.name);
         let (ice, local) = {
             let state = self.state.borrow();
-            (state.ice.clone().unwrap_or_default(), state.local.clone())
+            (state.ice.clone(), state.local.clone())
         };
         // The later joiner is polite: it yields when both sides offer at once.
         let polite = me > info.id;
         match Peer::new(info.id, polite, initiator, &ice, local, send, tile.clone()) {
             Ok(peer) => {
+                if let Some(cap) = self.state.borrow().cap {
+                    peer.apply_cap(cap);
+                }
                 self.state.borrow_mut().peers.insert(info.id, peer);
                 self.ui.tiles.update(|tiles| {
                     tiles.retain(|t| t.id != info.id);
@@ -265,6 +351,18 @@ impl Inner {
         }
     }
 
+    /// A sender that always uses the current socket, so peers survive a reconnect.
+    fn sender_for_peers(&self) -> Option<SendFn> {
+        let me = self.me.clone();
+        Some(Rc::new(move |msg: ClientMsg| {
+            let Some(inner) = me.upgrade() else { return };
+            let Ok(state) = inner.state.try_borrow() else { return };
+            if let Some(socket) = &state.socket {
+                (socket.sender())(msg);
+            }
+        }))
+    }
+
     fn remove_peer(&self, id: PeerId) {
         // Dropping the Peer closes its RTCPeerConnection.
         let removed = self.state.borrow_mut().peers.remove(&id);
@@ -272,34 +370,63 @@ impl Inner {
         self.ui.tiles.update(|tiles| tiles.retain(|t| t.id != id));
     }
 
-    fn on_socket_closed(&self, code: u16, reason: String) {
-        self.state.borrow_mut().socket = None;
-        if matches!(
-            self.ui.phase.get_untracked(),
-            Phase::InCall | Phase::Joining
-        ) {
-            leptos::logging::warn!("signaling closed ({code}) {reason}");
-            self.ui.phase.set(Phase::Error(
-                "Lost the connection to the server. Calls already connected keep running.".into(),
-            ));
+    fn on_socket_closed(this: &Rc<Self>, code: u16, reason: String) {
+        this.state.borrow_mut().socket = None;
+        leptos::logging::warn!("signaling closed ({code}) {reason}");
+        if reason == "seat resumed on another connection" {
+            this.release_peers();
+            this.ui
+                .phase
+                .set(Phase::Error("This room was opened again in another tab or window.".into()));
+            return;
         }
+        if this.state.borrow().seat.is_some() {
+            this.ui.reconnecting.set(true);
+        }
+        Inner::schedule_reconnect(this);
     }
 
-    /// Closes every peer connection and stops every local track.
-    fn release(&self) {
-        let (peers, local) = {
+    fn schedule_reconnect(this: &Rc<Self>) {
+        let delay = this
+            .state
+            .borrow_mut()
+            .backoff
+            .on_closed(monotonic(), jitter_from_unit(js_sys::Math::random()));
+        let weak = Rc::downgrade(this);
+        let timer = Timeout::new(delay.as_millis() as u32, move || {
+            if let Some(inner) = weak.upgrade() {
+                Inner::connect(&inner);
+            }
+        });
+        this.state.borrow_mut().reconnect = Some(timer);
+    }
+
+    fn release_peers(&self) {
+        let peers = std::mem::take(&mut self.state.borrow_mut().peers);
+        drop(peers);
+        self.ui.tiles.set(Vec::new());
+    }
+
+    /// Says goodbye, closes every peer connection and stops every local track.
+    fn leave(&self) {
+        let seat = self.state.borrow_mut().seat.take();
+        if seat.is_some() {
+            if let Some(send) = self.sender() {
+                send(ClientMsg::Leave);
+            }
+        }
+        self.release_peers();
+        let local = {
             let mut state = self.state.borrow_mut();
-            state.me = None;
             state.pending_join = None;
             state.media_generation += 1;
-            (std::mem::take(&mut state.peers), state.local.take())
+            state.local.take()
         };
-        drop(peers);
         if let Some(stream) = local {
             stop_stream(&stream);
         }
-        self.ui.tiles.set(Vec::new());
         self.ui.me.set(None);
+        self.ui.reconnecting.set(false);
         self.ui.local.set(LocalMedia::Off);
     }
 }

@@ -12,10 +12,7 @@ pub async fn get_user_media(audio: bool, video: bool) -> Result<MediaStream, Med
     if !window.is_secure_context() {
         return Err(MediaError::InsecureContext);
     }
-    let devices = window
-        .navigator()
-        .media_devices()
-        .map_err(|_| MediaError::InsecureContext)?;
+    let devices = window.navigator().media_devices().map_err(|_| MediaError::InsecureContext)?;
     let constraints = MediaStreamConstraints::new();
     constraints.set_audio(&JsValue::from_bool(audio));
     if video {
@@ -31,9 +28,7 @@ pub async fn get_user_media(audio: bool, video: bool) -> Result<MediaStream, Med
         .get_user_media_with_constraints(&constraints)
         .map_err(|e| MediaError::from_dom_name(&error_name(&e)))?;
     match JsFuture::from(promise).await {
-        Ok(stream) => stream
-            .dyn_into()
-            .map_err(|_| MediaError::Other("not a stream".into())),
+        Ok(stream) => stream.dyn_into().map_err(|_| MediaError::Other("not a stream".into())),
         Err(e) => Err(MediaError::from_dom_name(&error_name(&e))),
     }
 }

@@ -7,3 +7,4 @@ pub mod js;
 pub mod media;
 pub mod peer;
 pub mod socket;
+pub mod stats;

@@ -8,13 +8,19 @@
 //! answer carries both directions and a call needs exactly one offer/answer round trip.
 
 use super::js::{describe, implicit_set_local_description, set_prop, Handler};
-use crate::hooks::use_call::{PeerState, Tile};
+use crate::call::ice_recovery::{
+    IceRecovery, IceState, Input as IceInput, Output as IceOutput, RecoveryConfig,
+};
+use crate::call::quality::{polyline_points, QualityMeter, Series, HISTORY_LEN};
+use crate::hooks::use_call::{PeerState, Tile, TileStats, VideoCap};
 use crate::protocol::{ClientMsg, IceServer, PeerId, SdpType, Signal};
 use js_sys::Array;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::cell::Cell;
+use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
@@ -35,6 +41,10 @@ struct Shared {
     media_added: Cell<bool>,
     local: Option<MediaStream>,
     send: SendFn,
+    tile: Tile,
+    recovery: RefCell<IceRecovery>,
+    meter: RefCell<QualityMeter>,
+    sampling: Cell<bool>,
 }
 
 /// A live connection to one remote participant. Dropping it closes the connection.
@@ -49,7 +59,7 @@ impl Peer {
         remote: PeerId,
         polite: bool,
         initiator: bool,
-        ice: &[IceServer],
+        ice: &IceSetup,
         local: Option<MediaStream>,
         send: SendFn,
         tile: Tile,
@@ -64,15 +74,16 @@ impl Peer {
             media_added: Cell::new(false),
             local,
             send,
+            tile: tile.clone(),
+            recovery: RefCell::new(IceRecovery::new(RecoveryConfig::default(), polite)),
+            meter: RefCell::new(QualityMeter::default()),
+            sampling: Cell::new(false),
         });
         let handlers = attach_handlers(&shared, tile);
         if initiator {
             shared.add_media()?;
         }
-        Ok(Self {
-            shared,
-            _handlers: handlers,
-        })
+        Ok(Self { shared, _handlers: handlers })
     }
 
     /// Applies a signal relayed from the remote side.
@@ -85,10 +96,35 @@ impl Peer {
         });
     }
 
-    /// The underlying connection (for stats and tests).
-    pub fn connection(&self) -> &RtcPeerConnection {
-        &self.shared.pc
+    /// Once a second: drives ICE recovery timers and samples getStats.
+    pub fn tick(&self, now: Duration) {
+        let outputs = self.shared.recovery.borrow_mut().handle(now, IceInput::Tick);
+        self.shared.apply_recovery(outputs);
+        if self.shared.sampling.replace(true) {
+            return; // the previous getStats has not answered yet
+        }
+        let shared = self.shared.clone();
+        spawn_local(async move {
+            if let Ok(sample) = super::stats::sample(&shared.pc, now).await {
+                shared.on_stats(&sample);
+            }
+            shared.sampling.set(false);
+        });
     }
+
+    /// Limits outgoing video on this connection (no renegotiation).
+    pub fn apply_cap(&self, cap: VideoCap) {
+        self.shared.apply_cap(cap);
+    }
+}
+
+/// ICE servers plus the transport policy (`relay` forces TURN: a diagnostic switch).
+#[derive(Clone, Debug, Default)]
+pub struct IceSetup {
+    /// From the server's welcome.
+    pub servers: Vec<IceServer>,
+    /// `iceTransportPolicy: "relay"`.
+    pub relay_only: bool,
 }
 
 impl Drop for Peer {
@@ -98,16 +134,120 @@ impl Drop for Peer {
         pc.set_onicecandidate(None);
         pc.set_ontrack(None);
         pc.set_onconnectionstatechange(None);
+        pc.set_oniceconnectionstatechange(None);
+        if let Some(h) = self._handlers.last() {
+            let _ = pc.remove_event_listener_with_callback(
+                "icecandidateerror",
+                h.as_ref().unchecked_ref(),
+            );
+        }
         pc.close();
     }
 }
 
 impl Shared {
-    fn signal(&self, signal: Signal) {
-        (self.send)(ClientMsg::Signal {
-            to: self.remote,
-            signal,
+    fn on_ice_state(&self, now: Duration) {
+        let state = match self.pc.ice_connection_state() {
+            web_sys::RtcIceConnectionState::New => IceState::New,
+            web_sys::RtcIceConnectionState::Checking => IceState::Checking,
+            web_sys::RtcIceConnectionState::Connected => IceState::Connected,
+            web_sys::RtcIceConnectionState::Completed => IceState::Completed,
+            web_sys::RtcIceConnectionState::Disconnected => IceState::Disconnected,
+            web_sys::RtcIceConnectionState::Failed => IceState::Failed,
+            _ => IceState::Closed,
+        };
+        let outputs = self.recovery.borrow_mut().handle(now, IceInput::State(state));
+        self.apply_recovery(outputs);
+    }
+
+    fn apply_recovery(&self, outputs: Vec<IceOutput>) {
+        for output in outputs {
+            match output {
+                IceOutput::RestartIce => self.restart_ice(),
+                IceOutput::ShowReconnecting(on) => {
+                    self.tile.reconnecting.set(on);
+                    if !on {
+                        self.tile.problem.set(None);
+                    }
+                }
+                IceOutput::GiveUp => self.tile.problem.set(Some(
+                    "The connection to this participant was lost and could not be recovered."
+                        .into(),
+                )),
+            }
+        }
+    }
+
+    /// `restartIce()` (WebRTC 1.0 §4.4.1.6): perfect negotiation sends the restart offer. An
+    /// offer stuck without answer (lost while signaling was down) is rolled back first, or
+    /// `negotiationneeded` would never fire.
+    fn restart_ice(&self) {
+        let pc = self.pc.clone();
+        spawn_local(async move {
+            if pc.signaling_state() == RtcSignalingState::HaveLocalOffer {
+                let rollback = RtcSessionDescriptionInit::new(RtcSdpType::Rollback);
+                let _ = JsFuture::from(pc.set_local_description(&rollback)).await;
+            }
+            let restart = js_sys::Reflect::get(&pc, &JsValue::from_str("restartIce"))
+                .and_then(|f| f.dyn_into::<js_sys::Function>());
+            if let Ok(f) = restart {
+                let _ = f.call0(&pc);
+            }
         });
+    }
+
+    fn on_stats(&self, sample: &crate::call::quality::StatsSample) {
+        let mut meter = self.meter.borrow_mut();
+        let Some(interval) = meter.push(sample) else { return };
+        self.tile.quality.set(meter.quality());
+        let history = meter.history();
+        let spark = |series| polyline_points(&history.series(series), HISTORY_LEN, 120.0, 28.0);
+        self.tile.stats.set(Some(TileStats {
+            rtt_ms: interval.rtt_ms,
+            loss_pct: interval.loss_pct,
+            jitter_ms: interval.jitter_ms,
+            in_kbps: interval.in_kbps,
+            out_kbps: interval.out_kbps,
+            resolution: sample.frame_width.zip(sample.frame_height),
+            fps: sample.fps.unwrap_or(interval.decoded_fps),
+            codec: sample.codec.clone(),
+            candidate: sample.local_candidate.map(|c| format!("{c:?}").to_lowercase()),
+            spark_kbps: spark(Series::InKbps),
+            spark_rtt: spark(Series::RttMs),
+        }));
+    }
+
+    /// Sets maxBitrate and scaleResolutionDownBy on every video sender (WebRTC 1.0 §5.2,
+    /// `setParameters`): takes effect without renegotiation.
+    fn apply_cap(&self, cap: VideoCap) {
+        for sender in self.pc.get_senders().iter() {
+            let sender: web_sys::RtcRtpSender = sender.unchecked_into();
+            if sender.track().is_none_or(|t| t.kind() != "video") {
+                continue;
+            }
+            let params = sender.get_parameters();
+            let encodings = js_sys::Reflect::get(&params, &JsValue::from_str("encodings"))
+                .ok()
+                .and_then(|e| e.dyn_into::<Array>().ok());
+            let Some(encodings) = encodings.filter(|e| e.length() > 0) else { continue };
+            let first = encodings.get(0);
+            let (bitrate, scale) = match cap.limits() {
+                Some((b, s)) => (JsValue::from(b), JsValue::from(s)),
+                None => (JsValue::UNDEFINED, JsValue::from(1.0)),
+            };
+            let _ = set_prop(&first, "maxBitrate", &bitrate);
+            let _ = set_prop(&first, "scaleResolutionDownBy", &scale);
+            let promise = sender.set_parameters_with_parameters(&params.unchecked_into());
+            spawn_local(async move {
+                if let Err(e) = JsFuture::from(promise).await {
+                    leptos::logging::warn!("setParameters failed: {}", describe(&e));
+                }
+            });
+        }
+    }
+
+    fn signal(&self, signal: Signal) {
+        (self.send)(ClientMsg::Signal { to: self.remote, signal });
     }
 
     /// Adds our tracks, or receive-only transceivers for the kinds we do not send, so that the
@@ -161,10 +301,7 @@ impl Shared {
                 RtcSdpType::Answer | RtcSdpType::Pranswer => SdpType::Answer,
                 _ => SdpType::Offer,
             };
-            self.signal(Signal::Description {
-                sdp_type,
-                sdp: desc.sdp(),
-            });
+            self.signal(Signal::Description { sdp_type, sdp: desc.sdp() });
         }
     }
 
@@ -193,17 +330,12 @@ impl Shared {
                     self.send_local_description();
                 }
             }
-            Signal::Candidate {
-                candidate,
-                sdp_mid,
-                sdp_m_line_index,
-            } => {
+            Signal::Candidate { candidate, sdp_mid, sdp_m_line_index } => {
                 let init = RtcIceCandidateInit::new(&candidate);
                 init.set_sdp_mid(sdp_mid.as_deref());
                 init.set_sdp_m_line_index(sdp_m_line_index);
                 let added = JsFuture::from(
-                    self.pc
-                        .add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init)),
+                    self.pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init)),
                 )
                 .await;
                 if let Err(e) = added {
@@ -217,9 +349,9 @@ impl Shared {
     }
 }
 
-fn rtc_configuration(ice: &[IceServer]) -> Result<RtcConfiguration, JsValue> {
+fn rtc_configuration(ice: &IceSetup) -> Result<RtcConfiguration, JsValue> {
     let servers = Array::new();
-    for server in ice {
+    for server in &ice.servers {
         let entry = js_sys::Object::new();
         let urls: Array = server.urls.iter().map(|u| JsValue::from_str(u)).collect();
         set_prop(&entry, "urls", &urls)?;
@@ -233,6 +365,9 @@ fn rtc_configuration(ice: &[IceServer]) -> Result<RtcConfiguration, JsValue> {
     }
     let config = RtcConfiguration::new();
     config.set_ice_servers(&servers);
+    if ice.relay_only {
+        config.set_ice_transport_policy(web_sys::RtcIceTransportPolicy::Relay);
+    }
     Ok(config)
 }
 
@@ -285,9 +420,8 @@ fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> Vec<Handler> {
                 stream
             }
         };
-        let same = tile
-            .stream
-            .with_untracked(|s| s.as_ref().is_some_and(|s| s.id() == stream.id()));
+        let same =
+            tile.stream.with_untracked(|s| s.as_ref().is_some_and(|s| s.id() == stream.id()));
         if !same {
             tile.stream.set(Some(SendWrapper::new(stream)));
         }
@@ -309,5 +443,32 @@ fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> Vec<Handler> {
         })
     };
     pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
-    vec![on_negotiation, on_candidate, on_track, on_state]
+
+    let on_ice_state = {
+        let shared = shared.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |_| shared.on_ice_state(super::call::monotonic()))
+    };
+    pc.set_oniceconnectionstatechange(Some(on_ice_state.as_ref().unchecked_ref()));
+
+    // TURN answers 401 (or 403) when it refuses the credentials (RFC 8656 §6, RFC 8489 §9.2).
+    let on_candidate_error = {
+        let shared = shared.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let code = js_sys::Reflect::get(&event, &JsValue::from_str("errorCode"))
+                .ok()
+                .and_then(|c| c.as_f64())
+                .unwrap_or(0.0) as u32;
+            if code == 401 || code == 403 {
+                shared.tile.problem.set(Some(
+                    "The relay (TURN) server refused our credentials, so this call cannot use it."
+                        .into(),
+                ));
+            }
+        })
+    };
+    let _ = pc.add_event_listener_with_callback(
+        "icecandidateerror",
+        on_candidate_error.as_ref().unchecked_ref(),
+    );
+    vec![on_negotiation, on_candidate, on_track, on_state, on_ice_state, on_candidate_error]
 }

@@ -16,11 +16,7 @@ pub struct Socket {
 /// `ws://` or `wss://` URL of `/ws` on the page's own origin.
 pub fn signaling_url() -> Result<String, JsValue> {
     let location = web_sys::window().ok_or("no window")?.location();
-    let scheme = if location.protocol()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
+    let scheme = if location.protocol()? == "https:" { "wss" } else { "ws" };
     Ok(format!("{scheme}://{}/ws", location.host()?))
 }
 
@@ -51,10 +47,7 @@ impl Socket {
         ws.set_onopen(Some(open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(close.as_ref().unchecked_ref()));
-        Ok(Self {
-            ws,
-            _handlers: vec![open, message, close],
-        })
+        Ok(Self { ws, _handlers: vec![open, message, close] })
     }
 
     /// A function that sends on this socket (while it is open).

@@ -1,10 +1,18 @@
 //! The room registry as a sans-IO state machine (the str0m shape: `handle(now, input) -> outputs`).
 //!
 //! It owns every rule of signaling: who sits in which room, who may send to whom, message size
-//! and rate limits, capacity, heartbeat expiry, and dropping a room when it empties. It does no
-//! I/O and never reads a clock, so tests drive it with simulated sockets and simulated time.
+//! and rate limits, capacity, heartbeat expiry, held seats while a connection is away, and
+//! dropping a room when it empties. It does no I/O and never reads a clock, so tests drive it
+//! with simulated sockets and simulated time.
+//!
+//! Seats outlive connections: a socket that drops without a close handshake (network loss,
+//! server-side heartbeat timeout) leaves its seat *held* for [`HubConfig::grace`]; the browser
+//! takes it back with `resume` and its seat ticket, and nobody is told it was gone. A clean
+//! close, a `leave` or the end of the grace period frees the seat and tells the room. A ticket
+//! also restores a seat the server no longer knows (after a restart), under the same peer id.
 
 use super::limits::{HubConfig, TokenBucket};
+use super::ticket::TicketKey;
 use crate::protocol::{
     ClientMsg, ErrorCode, PeerId, PeerInfo, RoomId, ServerMsg, CLOSE_POLICY, CLOSE_TOO_BIG,
     MAX_MESSAGE_BYTES, MAX_NAME_CHARS,
@@ -15,6 +23,15 @@ use std::time::Instant;
 /// One WebSocket connection, numbered by the socket layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId(pub u64);
+
+/// How a socket ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseKind {
+    /// A close handshake: the user closed the tab or navigated away. The seat is freed.
+    Clean,
+    /// The connection died (network, crash). The seat is held for the grace period.
+    Abrupt,
+}
 
 /// What happened on the socket side.
 #[derive(Debug)]
@@ -28,8 +45,8 @@ pub enum Input {
     /// A pong (or any other sign of life) arrived.
     Alive(ConnId),
     /// The socket is gone.
-    Closed(ConnId),
-    /// Time passed; used for heartbeat expiry.
+    Closed(ConnId, CloseKind),
+    /// Time passed; used for heartbeat and grace expiry.
     Tick,
 }
 
@@ -56,41 +73,37 @@ struct Room {
 
 #[derive(Debug)]
 struct Member {
-    conn: ConnId,
+    /// `None` while the seat is held for a dropped connection.
+    conn: Option<ConnId>,
     name: String,
+    held_until: Option<Instant>,
 }
 
 /// Every room and connection of one server.
 #[derive(Debug)]
 pub struct Hub {
     config: HubConfig,
+    tickets: TicketKey,
     conns: HashMap<ConnId, Conn>,
     rooms: HashMap<RoomId, Room>,
     next_peer: u64,
 }
 
 impl Hub {
-    /// An empty hub.
-    pub fn new(config: HubConfig) -> Self {
-        Self {
-            config,
-            conns: HashMap::new(),
-            rooms: HashMap::new(),
-            next_peer: 1,
-        }
+    /// An empty hub that signs seat tickets with `tickets`.
+    pub fn new(config: HubConfig, tickets: TicketKey) -> Self {
+        let next_peer = config.first_peer_id;
+        Self { config, tickets, conns: HashMap::new(), rooms: HashMap::new(), next_peer }
     }
 
-    /// Number of rooms with at least one member.
+    /// Number of rooms with at least one seat (live or held).
     pub fn room_count(&self) -> usize {
         self.rooms.len()
     }
 
-    /// Members of `room`, in seat order.
+    /// Seats of `room` (live and held), in id order.
     pub fn members(&self, room: &RoomId) -> Vec<PeerId> {
-        self.rooms
-            .get(room)
-            .map(|r| r.members.keys().copied().collect())
-            .unwrap_or_default()
+        self.rooms.get(room).map(|r| r.members.keys().copied().collect()).unwrap_or_default()
     }
 
     /// Applies one input and returns what the socket side must do, in order.
@@ -99,28 +112,20 @@ impl Hub {
         match input {
             Input::Opened(conn) => {
                 let bucket = TokenBucket::full(self.config.rate_burst, now);
-                self.conns.insert(
-                    conn,
-                    Conn {
-                        seat: None,
-                        last_seen: now,
-                        bucket,
-                    },
-                );
+                self.conns.insert(conn, Conn { seat: None, last_seen: now, bucket });
             }
             Input::Alive(conn) => self.touch(conn, now),
             Input::Binary(conn) => {
                 self.touch(conn, now);
-                out.push(Output::Send(
-                    conn,
-                    ServerMsg::error(ErrorCode::Binary, "binary frames are not accepted"),
-                ));
+                let msg = ServerMsg::error(ErrorCode::Binary, "binary frames are not accepted");
+                out.push(Output::Send(conn, msg));
             }
             Input::Text(conn, text) => self.on_text(now, conn, text, &mut out),
-            Input::Closed(conn) => {
+            Input::Closed(conn, CloseKind::Clean) => {
                 self.leave(conn, &mut out);
                 self.conns.remove(&conn);
             }
+            Input::Closed(conn, CloseKind::Abrupt) => self.hold(now, conn),
             Input::Tick => self.expire(now, &mut out),
         }
         out
@@ -133,9 +138,7 @@ impl Hub {
     }
 
     fn on_text(&mut self, now: Instant, conn: ConnId, text: String, out: &mut Vec<Output>) {
-        let Some(c) = self.conns.get_mut(&conn) else {
-            return;
-        };
+        let Some(c) = self.conns.get_mut(&conn) else { return };
         c.last_seen = now;
         if text.len() > MAX_MESSAGE_BYTES {
             self.leave(conn, out);
@@ -143,10 +146,7 @@ impl Hub {
             out.push(Output::Close(conn, CLOSE_TOO_BIG, "message exceeds 64 KiB"));
             return;
         }
-        if !c
-            .bucket
-            .take(now, self.config.rate_per_sec, self.config.rate_burst)
-        {
+        if !c.bucket.take(now, self.config.rate_per_sec, self.config.rate_burst) {
             let msg = ServerMsg::error(ErrorCode::RateLimited, "too many messages; slow down");
             out.push(Output::Send(conn, msg));
             return;
@@ -162,28 +162,38 @@ impl Hub {
 
     fn on_message(&mut self, conn: ConnId, msg: ClientMsg, out: &mut Vec<Output>) {
         match msg {
-            ClientMsg::Join { room, name } => self.join(conn, room, name, out),
+            ClientMsg::Join { room, name } => {
+                if let Some(name) = self.admit(conn, &room, name, out) {
+                    let id = PeerId(self.next_peer);
+                    self.next_peer += 1;
+                    self.seat(conn, room, id, name, out);
+                }
+            }
+            ClientMsg::Resume { room, name, peer, ticket } => {
+                self.resume(conn, room, name, peer, &ticket, out)
+            }
             ClientMsg::Signal { to, signal } => {
-                let Some((room, from)) = self.seat(conn) else {
+                let Some((room, from)) = self.seat_of(conn) else {
                     out.push(Output::Send(conn, not_joined()));
                     return;
                 };
-                match self.rooms.get(&room).and_then(|r| r.members.get(&to)) {
-                    Some(member) if to != from => out.push(Output::Send(
-                        member.conn,
-                        ServerMsg::Signal { from, signal },
-                    )),
-                    _ => out.push(Output::Send(
-                        conn,
-                        ServerMsg::error(
-                            ErrorCode::UnknownPeer,
-                            format!("peer {to} is not in your room"),
-                        ),
-                    )),
-                }
+                let member = self.rooms.get(&room).and_then(|r| r.members.get(&to));
+                let reply = match member {
+                    Some(Member { conn: Some(dest), .. }) if to != from => {
+                        return out.push(Output::Send(*dest, ServerMsg::Signal { from, signal }));
+                    }
+                    Some(Member { conn: None, .. }) => {
+                        ServerMsg::error(ErrorCode::PeerAway, format!("peer {to} is reconnecting"))
+                    }
+                    _ => ServerMsg::error(
+                        ErrorCode::UnknownPeer,
+                        format!("peer {to} is not in your room"),
+                    ),
+                };
+                out.push(Output::Send(conn, reply));
             }
             ClientMsg::Leave => {
-                if self.seat(conn).is_none() {
+                if self.seat_of(conn).is_none() {
                     out.push(Output::Send(conn, not_joined()));
                 }
                 self.leave(conn, out);
@@ -192,81 +202,140 @@ impl Hub {
         }
     }
 
-    fn seat(&self, conn: ConnId) -> Option<(RoomId, PeerId)> {
+    fn seat_of(&self, conn: ConnId) -> Option<(RoomId, PeerId)> {
         self.conns.get(&conn).and_then(|c| c.seat.clone())
     }
 
-    fn join(&mut self, conn: ConnId, room_id: RoomId, name: String, out: &mut Vec<Output>) {
-        if self.seat(conn).is_some() {
-            out.push(Output::Send(
-                conn,
-                ServerMsg::error(
-                    ErrorCode::AlreadyJoined,
-                    "this connection already has a seat",
-                ),
-            ));
-            return;
+    /// Checks that `conn` may take a new seat in `room` under `name`; returns the clean name.
+    fn admit(
+        &self,
+        conn: ConnId,
+        room: &RoomId,
+        name: String,
+        out: &mut Vec<Output>,
+    ) -> Option<String> {
+        let refuse = |code, message: String| Output::Send(conn, ServerMsg::error(code, message));
+        if self.seat_of(conn).is_some() {
+            out.push(refuse(ErrorCode::AlreadyJoined, "this connection already has a seat".into()));
+            return None;
         }
         let name = name.trim().to_owned();
         let chars = name.chars().count();
         if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-            out.push(Output::Send(
-                conn,
-                ServerMsg::error(
-                    ErrorCode::BadName,
-                    format!("a display name has 1 to {MAX_NAME_CHARS} printable characters"),
-                ),
+            out.push(refuse(
+                ErrorCode::BadName,
+                format!("a display name has 1 to {MAX_NAME_CHARS} printable characters"),
             ));
-            return;
+            return None;
         }
+        let taken = self.rooms.get(room).map_or(0, |r| r.members.len());
+        if taken >= self.config.room_capacity {
+            out.push(refuse(
+                ErrorCode::RoomFull,
+                format!("this room already has {} participants", self.config.room_capacity),
+            ));
+            return None;
+        }
+        Some(name)
+    }
+
+    /// Seats `conn` as `id`: tells the room, then welcomes the newcomer.
+    fn seat(
+        &mut self,
+        conn: ConnId,
+        room_id: RoomId,
+        id: PeerId,
+        name: String,
+        out: &mut Vec<Output>,
+    ) {
         let room = self.rooms.entry(room_id.clone()).or_default();
-        if room.members.len() >= self.config.room_capacity {
-            out.push(Output::Send(
-                conn,
-                ServerMsg::error(
-                    ErrorCode::RoomFull,
-                    format!(
-                        "this room already has {} participants",
-                        self.config.room_capacity
-                    ),
-                ),
-            ));
-            return;
-        }
-        let id = PeerId(self.next_peer);
-        self.next_peer += 1;
-        let peers: Vec<PeerInfo> = room
-            .members
-            .iter()
-            .map(|(&id, m)| PeerInfo {
-                id,
-                name: m.name.clone(),
-            })
-            .collect();
-        let newcomer = PeerInfo {
-            id,
-            name: name.clone(),
-        };
+        let newcomer = PeerInfo { id, name: name.clone() };
         for member in room.members.values() {
-            out.push(Output::Send(
-                member.conn,
-                ServerMsg::PeerJoined {
-                    peer: newcomer.clone(),
-                },
-            ));
+            if let Some(c) = member.conn {
+                out.push(Output::Send(c, ServerMsg::PeerJoined { peer: newcomer.clone() }));
+            }
         }
-        room.members.insert(id, Member { conn, name });
+        room.members.insert(id, Member { conn: Some(conn), name, held_until: None });
+        self.welcome(conn, room_id, id, out);
+    }
+
+    fn welcome(&mut self, conn: ConnId, room_id: RoomId, id: PeerId, out: &mut Vec<Output>) {
+        let peers = self.rooms.get(&room_id).map_or_else(Vec::new, |room| {
+            room.members
+                .iter()
+                .filter(|(&pid, _)| pid != id)
+                .map(|(&pid, m)| PeerInfo { id: pid, name: m.name.clone() })
+                .collect()
+        });
         if let Some(c) = self.conns.get_mut(&conn) {
             c.seat = Some((room_id.clone(), id));
         }
-        out.push(Output::Send(
-            conn,
-            ServerMsg::Welcome {
-                you: id,
-                room: room_id,
-                peers,
-            },
-        ));
+        let ticket = self.tickets.issue(&room_id, id);
+        let welcome =
+            ServerMsg::Welcome { you: id, room: room_id, peers, ticket, ice_servers: vec![] };
+        out.push(Output::Send(conn, welcome));
+    }
+
+    fn resume(
+        &mut self,
+        conn: ConnId,
+        room: RoomId,
+        name: String,
+        peer: PeerId,
+        ticket: &str,
+        out: &mut Vec<Output>,
+    ) {
+        if !self.tickets.verify(&room, peer, ticket) {
+            let msg = ServerMsg::error(ErrorCode::BadTicket, "that seat ticket is not valid");
+            out.push(Output::Send(conn, msg));
+            return;
+        }
+        if self.seat_of(conn).is_some() {
+            let msg =
+                ServerMsg::error(ErrorCode::AlreadyJoined, "this connection already has a seat");
+            out.push(Output::Send(conn, msg));
+            return;
+        }
+        let existing = self.rooms.get_mut(&room).and_then(|r| r.members.get_mut(&peer));
+        match existing {
+            Some(member) => {
+                // The seat is still here (held, or a stale socket still attached): move it to
+                // this connection without telling the room anything.
+                let old = member.conn.replace(conn);
+                member.held_until = None;
+                if let Some(old) = old.filter(|&old| old != conn) {
+                    if let Some(c) = self.conns.get_mut(&old) {
+                        c.seat = None;
+                    }
+                    out.push(Output::Close(
+                        old,
+                        CLOSE_POLICY,
+                        "seat resumed on another connection",
+                    ));
+                    self.conns.remove(&old);
+                }
+                self.welcome(conn, room, peer, out);
+            }
+            None => {
+                // The server forgot the seat (restart, or the grace period ran out): seat the
+                // ticket holder again under its old id, so peers keep their connections to it.
+                if let Some(name) = self.admit(conn, &room, name, out) {
+                    self.seat(conn, room, peer, name, out);
+                }
+            }
+        }
+    }
+
+    /// Detaches `conn` from its seat and holds the seat for the grace period.
+    fn hold(&mut self, now: Instant, conn: ConnId) {
+        let Some(Conn { seat: Some((room_id, peer)), .. }) = self.conns.remove(&conn) else {
+            return;
+        };
+        let member = self.rooms.get_mut(&room_id).and_then(|r| r.members.get_mut(&peer));
+        if let Some(member) = member.filter(|m| m.conn == Some(conn)) {
+            member.conn = None;
+            member.held_until = Some(now + self.config.grace);
+        }
     }
 
     /// Frees `conn`'s seat, tells the rest of the room, and drops the room when it empties.
@@ -274,15 +343,19 @@ impl Hub {
         let Some((room_id, peer)) = self.conns.get_mut(&conn).and_then(|c| c.seat.take()) else {
             return;
         };
-        let Some(room) = self.rooms.get_mut(&room_id) else {
-            return;
-        };
+        self.free_seat(&room_id, peer, out);
+    }
+
+    fn free_seat(&mut self, room_id: &RoomId, peer: PeerId, out: &mut Vec<Output>) {
+        let Some(room) = self.rooms.get_mut(room_id) else { return };
         room.members.remove(&peer);
         for member in room.members.values() {
-            out.push(Output::Send(member.conn, ServerMsg::PeerLeft { peer }));
+            if let Some(c) = member.conn {
+                out.push(Output::Send(c, ServerMsg::PeerLeft { peer }));
+            }
         }
         if room.members.is_empty() {
-            self.rooms.remove(&room_id);
+            self.rooms.remove(room_id);
         }
     }
 
@@ -296,9 +369,22 @@ impl Hub {
             .collect();
         dead.sort();
         for conn in dead {
-            self.leave(conn, out);
-            self.conns.remove(&conn);
+            self.hold(now, conn);
             out.push(Output::Close(conn, CLOSE_POLICY, "heartbeat timeout"));
+        }
+        let mut gone: Vec<(RoomId, PeerId)> = self
+            .rooms
+            .iter()
+            .flat_map(|(rid, room)| {
+                room.members
+                    .iter()
+                    .filter(|(_, m)| m.held_until.is_some_and(|t| now >= t))
+                    .map(move |(&pid, _)| (rid.clone(), pid))
+            })
+            .collect();
+        gone.sort();
+        for (room, peer) in gone {
+            self.free_seat(&room, peer, out);
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The room state machine driven by simulated sockets and simulated time.
 
-use super::hub::{ConnId, Hub, Input, Output};
+use super::hub::{CloseKind, ConnId, Hub, Input, Output};
 use super::limits::HubConfig;
+use super::ticket::TicketKey;
 use crate::protocol::*;
 use std::time::{Duration, Instant};
 
@@ -13,17 +14,11 @@ struct Sim {
 
 impl Sim {
     fn new() -> Self {
-        Self {
-            hub: Hub::new(HubConfig::default()),
-            now: Instant::now(),
-        }
+        Self::with(HubConfig::default())
     }
 
     fn with(config: HubConfig) -> Self {
-        Self {
-            hub: Hub::new(config),
-            now: Instant::now(),
-        }
+        Self { hub: Hub::new(config, TicketKey::new([1; 32])), now: Instant::now() }
     }
 
     fn input(&mut self, input: Input) -> Vec<Output> {
@@ -42,13 +37,7 @@ impl Sim {
     /// Opens a socket and joins `room`; returns the socket and the seat the server gave it.
     fn join(&mut self, n: u64, room: &RoomId, name: &str) -> (ConnId, PeerId, Vec<Output>) {
         let conn = self.open(n);
-        let out = self.send(
-            conn,
-            &ClientMsg::Join {
-                room: room.clone(),
-                name: name.into(),
-            },
-        );
+        let out = self.send(conn, &ClientMsg::Join { room: room.clone(), name: name.into() });
         let you = out
             .iter()
             .find_map(|o| match o {
@@ -68,11 +57,12 @@ fn room(tag: char) -> RoomId {
     RoomId::parse(&tag.to_string().repeat(22)).unwrap()
 }
 
+fn ticket(room: &RoomId, peer: PeerId) -> String {
+    TicketKey::new([1; 32]).issue(room, peer)
+}
+
 fn offer() -> Signal {
-    Signal::Description {
-        sdp_type: SdpType::Offer,
-        sdp: "v=0\r\n".into(),
-    }
+    Signal::Description { sdp_type: SdpType::Offer, sdp: "v=0\r\n".into() }
 }
 
 fn error_code(out: &[Output], conn: ConnId) -> Option<ErrorCode> {
@@ -94,7 +84,9 @@ fn join_welcomes_with_existing_members_and_tells_them() {
             ServerMsg::Welcome {
                 you: pa,
                 room: r.clone(),
-                peers: vec![]
+                peers: vec![],
+                ticket: ticket(&r, pa),
+                ice_servers: vec![],
             }
         )]
     );
@@ -103,24 +95,15 @@ fn join_welcomes_with_existing_members_and_tells_them() {
     assert_eq!(
         out,
         vec![
-            Output::Send(
-                a,
-                ServerMsg::PeerJoined {
-                    peer: PeerInfo {
-                        id: pb,
-                        name: "Bo".into()
-                    }
-                }
-            ),
+            Output::Send(a, ServerMsg::PeerJoined { peer: PeerInfo { id: pb, name: "Bo".into() } }),
             Output::Send(
                 b,
                 ServerMsg::Welcome {
                     you: pb,
                     room: r.clone(),
-                    peers: vec![PeerInfo {
-                        id: pa,
-                        name: "Ann".into()
-                    }]
+                    peers: vec![PeerInfo { id: pa, name: "Ann".into() }],
+                    ticket: ticket(&r, pb),
+                    ice_servers: vec![],
                 }
             ),
         ]
@@ -135,23 +118,8 @@ fn signals_are_relayed_with_the_server_stamped_sender() {
     let r = room('a');
     let (a, pa, _) = sim.join(1, &r, "Ann");
     let (b, pb, _) = sim.join(2, &r, "Bo");
-    let out = sim.send(
-        b,
-        &ClientMsg::Signal {
-            to: pa,
-            signal: offer(),
-        },
-    );
-    assert_eq!(
-        out,
-        vec![Output::Send(
-            a,
-            ServerMsg::Signal {
-                from: pb,
-                signal: offer()
-            }
-        )]
-    );
+    let out = sim.send(b, &ClientMsg::Signal { to: pa, signal: offer() });
+    assert_eq!(out, vec![Output::Send(a, ServerMsg::Signal { from: pb, signal: offer() })]);
 }
 
 #[test]
@@ -166,16 +134,7 @@ fn a_forged_from_field_is_ignored() {
         r#"{{"type":"signal","from":{pc},"to":{pa},"signal":{{"kind":"description","sdp_type":"offer","sdp":"v=0\r\n"}}}}"#
     );
     let out = sim.input(Input::Text(b, forged));
-    assert_eq!(
-        out,
-        vec![Output::Send(
-            a,
-            ServerMsg::Signal {
-                from: pb,
-                signal: offer()
-            }
-        )]
-    );
+    assert_eq!(out, vec![Output::Send(a, ServerMsg::Signal { from: pb, signal: offer() })]);
 }
 
 #[test]
@@ -183,13 +142,7 @@ fn signals_never_cross_rooms() {
     let mut sim = Sim::new();
     let (_a, pa, _) = sim.join(1, &room('a'), "Ann");
     let (x, _px, _) = sim.join(2, &room('x'), "Xi");
-    let out = sim.send(
-        x,
-        &ClientMsg::Signal {
-            to: pa,
-            signal: offer(),
-        },
-    );
+    let out = sim.send(x, &ClientMsg::Signal { to: pa, signal: offer() });
     assert_eq!(out.len(), 1);
     assert_eq!(error_code(&out, x), Some(ErrorCode::UnknownPeer));
 }
@@ -198,21 +151,9 @@ fn signals_never_cross_rooms() {
 fn signals_to_yourself_or_nobody_are_refused() {
     let mut sim = Sim::new();
     let (a, pa, _) = sim.join(1, &room('a'), "Ann");
-    let out = sim.send(
-        a,
-        &ClientMsg::Signal {
-            to: pa,
-            signal: offer(),
-        },
-    );
+    let out = sim.send(a, &ClientMsg::Signal { to: pa, signal: offer() });
     assert_eq!(error_code(&out, a), Some(ErrorCode::UnknownPeer));
-    let out = sim.send(
-        a,
-        &ClientMsg::Signal {
-            to: PeerId(999),
-            signal: offer(),
-        },
-    );
+    let out = sim.send(a, &ClientMsg::Signal { to: PeerId(999), signal: offer() });
     assert_eq!(error_code(&out, a), Some(ErrorCode::UnknownPeer));
 }
 
@@ -220,13 +161,7 @@ fn signals_to_yourself_or_nobody_are_refused() {
 fn room_messages_before_join_are_refused() {
     let mut sim = Sim::new();
     let c = sim.open(1);
-    let out = sim.send(
-        c,
-        &ClientMsg::Signal {
-            to: PeerId(1),
-            signal: offer(),
-        },
-    );
+    let out = sim.send(c, &ClientMsg::Signal { to: PeerId(1), signal: offer() });
     assert_eq!(error_code(&out, c), Some(ErrorCode::NotJoined));
     let out = sim.send(c, &ClientMsg::Leave);
     assert_eq!(error_code(&out, c), Some(ErrorCode::NotJoined));
@@ -236,13 +171,7 @@ fn room_messages_before_join_are_refused() {
 fn second_join_on_one_socket_is_refused() {
     let mut sim = Sim::new();
     let (a, _, _) = sim.join(1, &room('a'), "Ann");
-    let out = sim.send(
-        a,
-        &ClientMsg::Join {
-            room: room('b'),
-            name: "Ann".into(),
-        },
-    );
+    let out = sim.send(a, &ClientMsg::Join { room: room('b'), name: "Ann".into() });
     assert_eq!(error_code(&out, a), Some(ErrorCode::AlreadyJoined));
     assert_eq!(sim.hub.room_count(), 1);
 }
@@ -252,24 +181,12 @@ fn bad_names_are_refused() {
     let mut sim = Sim::new();
     let c = sim.open(1);
     for name in ["", "   ", &"x".repeat(MAX_NAME_CHARS + 1), "a\u{7}b"] {
-        let out = sim.send(
-            c,
-            &ClientMsg::Join {
-                room: room('a'),
-                name: name.into(),
-            },
-        );
+        let out = sim.send(c, &ClientMsg::Join { room: room('a'), name: name.into() });
         assert_eq!(error_code(&out, c), Some(ErrorCode::BadName), "{name:?}");
     }
     assert_eq!(sim.hub.room_count(), 0);
     // Forty Korean syllables is within the limit: characters, not bytes, count.
-    let out = sim.send(
-        c,
-        &ClientMsg::Join {
-            room: room('a'),
-            name: "가".repeat(MAX_NAME_CHARS),
-        },
-    );
+    let out = sim.send(c, &ClientMsg::Join { room: room('a'), name: "가".repeat(MAX_NAME_CHARS) });
     assert_eq!(error_code(&out, c), None);
 }
 
@@ -278,12 +195,7 @@ fn malformed_json_gets_an_error_and_the_connection_stays() {
     let mut sim = Sim::new();
     let r = room('a');
     let (a, _, _) = sim.join(1, &r, "Ann");
-    for text in [
-        "{",
-        "[]",
-        r#"{"type":"dance"}"#,
-        r#"{"type":"join","room":"short","name":"x"}"#,
-    ] {
+    for text in ["{", "[]", r#"{"type":"dance"}"#, r#"{"type":"join","room":"short","name":"x"}"#] {
         let out = sim.input(Input::Text(a, text.into()));
         assert_eq!(out.len(), 1, "{text}");
         assert_eq!(error_code(&out, a), Some(ErrorCode::Malformed), "{text}");
@@ -292,10 +204,7 @@ fn malformed_json_gets_an_error_and_the_connection_stays() {
     assert_eq!(error_code(&out, a), Some(ErrorCode::Binary));
     // Still seated and still answered.
     assert_eq!(sim.hub.members(&r).len(), 1);
-    assert_eq!(
-        sim.send(a, &ClientMsg::Ping),
-        vec![Output::Send(a, ServerMsg::Pong)]
-    );
+    assert_eq!(sim.send(a, &ClientMsg::Ping), vec![Output::Send(a, ServerMsg::Pong)]);
 }
 
 #[test]
@@ -304,10 +213,7 @@ fn oversized_message_closes_the_socket_and_frees_the_seat() {
     let r = room('a');
     let (a, _pa, _) = sim.join(1, &r, "Ann");
     let (b, pb, _) = sim.join(2, &r, "Bo");
-    let big = format!(
-        r#"{{"type":"ping","pad":"{}"}}"#,
-        "x".repeat(MAX_MESSAGE_BYTES)
-    );
+    let big = format!(r#"{{"type":"ping","pad":"{}"}}"#, "x".repeat(MAX_MESSAGE_BYTES));
     let out = sim.input(Input::Text(b, big));
     assert_eq!(
         out,
@@ -320,10 +226,7 @@ fn oversized_message_closes_the_socket_and_frees_the_seat() {
     let pad = MAX_MESSAGE_BYTES - r#"{"type":"ping","pad":""}"#.len();
     let exact = format!(r#"{{"type":"ping","pad":"{}"}}"#, "x".repeat(pad));
     assert_eq!(exact.len(), MAX_MESSAGE_BYTES);
-    assert_eq!(
-        sim.input(Input::Text(a, exact)),
-        vec![Output::Send(a, ServerMsg::Pong)]
-    );
+    assert_eq!(sim.input(Input::Text(a, exact)), vec![Output::Send(a, ServerMsg::Pong)]);
 }
 
 #[test]
@@ -334,25 +237,13 @@ fn capacity_is_six_and_the_seventh_is_told_the_room_is_full() {
         sim.join(n, &r, "p");
     }
     let seventh = sim.open(7);
-    let out = sim.send(
-        seventh,
-        &ClientMsg::Join {
-            room: r.clone(),
-            name: "late".into(),
-        },
-    );
+    let out = sim.send(seventh, &ClientMsg::Join { room: r.clone(), name: "late".into() });
     assert_eq!(out.len(), 1, "no one else hears of the refused join");
     assert_eq!(error_code(&out, seventh), Some(ErrorCode::RoomFull));
     assert_eq!(sim.hub.members(&r).len(), ROOM_CAPACITY);
     // When someone leaves, the seventh can take the seat.
-    sim.input(Input::Closed(ConnId(1)));
-    let out = sim.send(
-        seventh,
-        &ClientMsg::Join {
-            room: r.clone(),
-            name: "late".into(),
-        },
-    );
+    sim.input(Input::Closed(ConnId(1), CloseKind::Clean));
+    let out = sim.send(seventh, &ClientMsg::Join { room: r.clone(), name: "late".into() });
     assert!(out
         .iter()
         .any(|o| matches!(o, Output::Send(c, ServerMsg::Welcome { .. }) if *c == seventh)));
@@ -368,18 +259,12 @@ fn leave_notifies_the_others_and_the_empty_room_is_dropped() {
     assert_eq!(out, vec![Output::Send(b, ServerMsg::PeerLeft { peer: pa })]);
     assert_eq!(sim.hub.room_count(), 1);
     // The socket that left may join again and gets a new seat.
-    let out = sim.send(
-        a,
-        &ClientMsg::Join {
-            room: r.clone(),
-            name: "Ann".into(),
-        },
-    );
+    let out = sim.send(a, &ClientMsg::Join { room: r.clone(), name: "Ann".into() });
     assert!(
         matches!(out.last(), Some(Output::Send(c, ServerMsg::Welcome { peers, .. })) if *c == a && peers.len() == 1)
     );
-    sim.input(Input::Closed(a));
-    let out = sim.input(Input::Closed(b));
+    sim.input(Input::Closed(a, CloseKind::Clean));
+    let out = sim.input(Input::Closed(b, CloseKind::Clean));
     assert!(out.is_empty());
     assert_eq!(sim.hub.room_count(), 0);
     let _ = pb;
@@ -392,68 +277,171 @@ fn a_dropped_socket_frees_its_seat() {
     let (a, _, _) = sim.join(1, &r, "Ann");
     let (b, pb, _) = sim.join(2, &r, "Bo");
     assert_eq!(
-        sim.input(Input::Closed(b)),
+        sim.input(Input::Closed(b, CloseKind::Clean)),
         vec![Output::Send(a, ServerMsg::PeerLeft { peer: pb })]
     );
     // Messages for the gone peer are now refused.
-    let out = sim.send(
-        a,
-        &ClientMsg::Signal {
-            to: pb,
-            signal: offer(),
-        },
-    );
+    let out = sim.send(a, &ClientMsg::Signal { to: pb, signal: offer() });
     assert_eq!(error_code(&out, a), Some(ErrorCode::UnknownPeer));
 }
 
 #[test]
-fn silent_sockets_expire_after_the_heartbeat_timeout() {
+fn silent_sockets_are_closed_and_their_seat_freed_after_the_grace_period() {
     let mut sim = Sim::new();
-    let timeout = HubConfig::default().heartbeat_timeout;
+    let config = HubConfig::default();
     let r = room('a');
     let (a, _pa, _) = sim.join(1, &r, "Ann");
     let (b, pb, _) = sim.join(2, &r, "Bo");
     // Ann keeps answering pings; Bo's network dies silently.
     for _ in 0..3 {
-        sim.advance(timeout / 3);
+        sim.advance(config.heartbeat_timeout / 3);
         sim.input(Input::Alive(a));
         assert!(sim.input(Input::Tick).is_empty());
     }
     sim.advance(Duration::from_millis(1));
-    let out = sim.input(Input::Tick);
-    assert_eq!(
-        out,
-        vec![
-            Output::Send(a, ServerMsg::PeerLeft { peer: pb }),
-            Output::Close(b, CLOSE_POLICY, "heartbeat timeout"),
-        ]
-    );
+    assert_eq!(sim.input(Input::Tick), vec![Output::Close(b, CLOSE_POLICY, "heartbeat timeout")]);
+    // The seat is held, not freed: Bo may still come back.
+    assert_eq!(sim.hub.members(&r).len(), 2);
+    sim.advance(config.grace - Duration::from_millis(1));
+    sim.input(Input::Alive(a));
+    assert!(sim.input(Input::Tick).is_empty());
+    sim.advance(Duration::from_millis(1));
+    assert_eq!(sim.input(Input::Tick), vec![Output::Send(a, ServerMsg::PeerLeft { peer: pb })]);
     assert_eq!(sim.hub.members(&r).len(), 1);
+    // Announced once only.
+    sim.advance(Duration::from_secs(1));
+    sim.input(Input::Alive(a));
+    assert!(sim.input(Input::Tick).is_empty());
+}
+
+fn resume(
+    sim: &mut Sim,
+    n: u64,
+    room: &RoomId,
+    peer: PeerId,
+    ticket: String,
+) -> (ConnId, Vec<Output>) {
+    let conn = sim.open(n);
+    let out =
+        sim.send(conn, &ClientMsg::Resume { room: room.clone(), name: "Bo".into(), peer, ticket });
+    (conn, out)
+}
+
+#[test]
+fn a_dropped_seat_is_resumed_silently_within_the_grace_period() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, pa, _) = sim.join(1, &r, "Ann");
+    let (b, pb, _) = sim.join(2, &r, "Bo");
+    assert!(sim.input(Input::Closed(b, CloseKind::Abrupt)).is_empty(), "nobody is told");
+    // Signals to the away peer are refused with a reason, not lost silently.
+    let out = sim.send(a, &ClientMsg::Signal { to: pb, signal: offer() });
+    assert_eq!(error_code(&out, a), Some(ErrorCode::PeerAway));
+    sim.advance(Duration::from_secs(10));
+    let (b2, out) = resume(&mut sim, 3, &r, pb, ticket(&r, pb));
+    assert_eq!(out.len(), 1, "only the welcome: the room never saw Bo leave");
+    assert!(matches!(&out[0], Output::Send(c, ServerMsg::Welcome { you, peers, .. })
+        if *c == b2 && *you == pb && peers.len() == 1 && peers[0].id == pa));
+    let out = sim.send(a, &ClientMsg::Signal { to: pb, signal: offer() });
+    assert_eq!(out, vec![Output::Send(b2, ServerMsg::Signal { from: pa, signal: offer() })]);
+    // The grace timer was cancelled.
+    sim.advance(Duration::from_secs(60));
+    sim.input(Input::Alive(a));
+    sim.input(Input::Alive(b2));
+    assert!(sim.input(Input::Tick).is_empty());
+}
+
+#[test]
+fn a_clean_close_frees_the_seat_at_once() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let (b, pb, _) = sim.join(2, &r, "Bo");
+    assert_eq!(
+        sim.input(Input::Closed(b, CloseKind::Clean)),
+        vec![Output::Send(a, ServerMsg::PeerLeft { peer: pb })]
+    );
+}
+
+#[test]
+fn after_a_restart_a_ticket_restores_the_same_peer_id() {
+    // A new hub with the same key stands for a restarted server.
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (_a, pa, _) = sim.join(1, &r, "Ann");
+    let mut restarted = Sim::new();
+    let (a2, out) = resume(&mut restarted, 1, &r, pa, ticket(&r, pa));
+    assert!(
+        matches!(&out[..], [Output::Send(c, ServerMsg::Welcome { you, peers, .. })] if *c == a2 && *you == pa && peers.is_empty())
+    );
+    // Bo comes back too and is announced to Ann, under his old id.
+    let pb = PeerId(777);
+    let (b2, out) = resume(&mut restarted, 2, &r, pb, ticket(&r, pb));
+    assert_eq!(
+        out[0],
+        Output::Send(a2, ServerMsg::PeerJoined { peer: PeerInfo { id: pb, name: "Bo".into() } })
+    );
+    assert!(
+        matches!(&out[1], Output::Send(c, ServerMsg::Welcome { you, .. }) if *c == b2 && *you == pb)
+    );
+}
+
+#[test]
+fn forged_or_foreign_tickets_are_refused() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (_a, pa, _) = sim.join(1, &r, "Ann");
+    for (peer, t) in [
+        (pa, "AAAAAAAAAAAAAAAAAAAAAA".to_string()),
+        (pa, ticket(&room('b'), pa)),
+        (PeerId(pa.0 + 1), ticket(&r, pa)),
+        (pa, TicketKey::new([2; 32]).issue(&r, pa)),
+    ] {
+        let (c, out) = resume(&mut sim, 10 + peer.0, &r, peer, t);
+        assert_eq!(error_code(&out, c), Some(ErrorCode::BadTicket));
+    }
+    assert_eq!(sim.hub.members(&r), vec![pa]);
+}
+
+#[test]
+fn resuming_from_a_second_tab_takes_the_seat_over() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    let (a, pa, _) = sim.join(1, &r, "Ann");
+    let (a2, out) = resume(&mut sim, 2, &r, pa, ticket(&r, pa));
+    assert_eq!(out[0], Output::Close(a, CLOSE_POLICY, "seat resumed on another connection"));
+    assert!(matches!(&out[1], Output::Send(c, ServerMsg::Welcome { .. }) if *c == a2));
+    assert_eq!(sim.hub.members(&r), vec![pa]);
+}
+
+#[test]
+fn held_seats_count_towards_capacity() {
+    let mut sim = Sim::new();
+    let r = room('a');
+    for n in 1..=ROOM_CAPACITY as u64 {
+        let (c, _, _) = sim.join(n, &r, "p");
+        if n == 1 {
+            sim.input(Input::Closed(c, CloseKind::Abrupt));
+        }
+    }
+    let late = sim.open(99);
+    let out = sim.send(late, &ClientMsg::Join { room: r.clone(), name: "late".into() });
+    assert_eq!(error_code(&out, late), Some(ErrorCode::RoomFull));
 }
 
 #[test]
 fn flooding_is_rate_limited_without_losing_the_seat() {
-    let config = HubConfig {
-        rate_per_sec: 10.0,
-        rate_burst: 5.0,
-        ..HubConfig::default()
-    };
+    let config = HubConfig { rate_per_sec: 10.0, rate_burst: 5.0, ..HubConfig::default() };
     let mut sim = Sim::with(config);
     let r = room('a');
     let (a, _, _) = sim.join(1, &r, "Ann"); // the join used one token
     for _ in 0..4 {
-        assert_eq!(
-            sim.send(a, &ClientMsg::Ping),
-            vec![Output::Send(a, ServerMsg::Pong)]
-        );
+        assert_eq!(sim.send(a, &ClientMsg::Ping), vec![Output::Send(a, ServerMsg::Pong)]);
     }
     let out = sim.send(a, &ClientMsg::Ping);
     assert_eq!(error_code(&out, a), Some(ErrorCode::RateLimited));
     sim.advance(Duration::from_millis(100));
-    assert_eq!(
-        sim.send(a, &ClientMsg::Ping),
-        vec![Output::Send(a, ServerMsg::Pong)]
-    );
+    assert_eq!(sim.send(a, &ClientMsg::Ping), vec![Output::Send(a, ServerMsg::Pong)]);
     assert_eq!(sim.hub.members(&r).len(), 1);
 }
 
@@ -475,22 +463,10 @@ fn six_simulated_peers_form_a_full_mesh_of_offers() {
     let mut delivered = 0;
     for (i, &(conn, from)) in seats.iter().enumerate() {
         for &(to_conn, to) in &seats[..i] {
-            let out = sim.send(
-                conn,
-                &ClientMsg::Signal {
-                    to,
-                    signal: offer(),
-                },
-            );
+            let out = sim.send(conn, &ClientMsg::Signal { to, signal: offer() });
             assert_eq!(
                 out,
-                vec![Output::Send(
-                    to_conn,
-                    ServerMsg::Signal {
-                        from,
-                        signal: offer()
-                    }
-                )]
+                vec![Output::Send(to_conn, ServerMsg::Signal { from, signal: offer() })]
             );
             delivered += 1;
         }

@@ -14,6 +14,11 @@ pub struct HubConfig {
     pub rate_per_sec: f64,
     /// Messages a socket may send at once: a renegotiation with trickle ICE sends a few dozen.
     pub rate_burst: f64,
+    /// How long the seat of a dropped connection is held for it to resume.
+    pub grace: Duration,
+    /// The first peer id handed out. The server starts at a random point so that ids of seats
+    /// restored after a restart (from tickets) do not collide with new ones.
+    pub first_peer_id: u64,
 }
 
 impl Default for HubConfig {
@@ -23,6 +28,8 @@ impl Default for HubConfig {
             heartbeat_timeout: Duration::from_secs(15),
             rate_per_sec: 50.0,
             rate_burst: 200.0,
+            grace: Duration::from_secs(30),
+            first_peer_id: 1,
         }
     }
 }
@@ -37,10 +44,7 @@ pub struct TokenBucket {
 impl TokenBucket {
     /// A bucket holding `burst` tokens at `now`.
     pub fn full(burst: f64, now: Instant) -> Self {
-        Self {
-            tokens: burst,
-            updated: now,
-        }
+        Self { tokens: burst, updated: now }
     }
 
     /// Takes one token if there is one; refills at `rate` per second up to `burst` first.

@@ -1,11 +1,18 @@
 //! Signaling: the room registry ([`hub`]) as a pure state machine, and (server only) the thin
 //! axum WebSocket loop that feeds it.
 
+#[cfg(feature = "ssr")]
 pub mod hub;
 pub mod limits;
 
 #[cfg(feature = "ssr")]
+pub mod ice;
+#[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod ticket;
+#[cfg(feature = "ssr")]
+pub mod turn;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod hub_tests;

@@ -5,8 +5,11 @@
 //! raw socket — a 64 KiB limit answered with close code 1009, protocol-level ping/pong for the
 //! heartbeat, and close reasons — which the server-fn websocket abstraction does not expose.
 
-use super::hub::{ConnId, Hub, Input, Output};
+use super::hub::{CloseKind, ConnId, Hub, Input, Output};
+use super::ice::IceConfig;
 use super::limits::HubConfig;
+use super::ticket::TicketKey;
+use crate::protocol::ServerMsg;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
@@ -46,13 +49,10 @@ pub struct HubHandle {
 
 impl HubHandle {
     /// Starts the actor on the current tokio runtime.
-    pub fn spawn(config: HubConfig) -> Self {
+    pub fn spawn(config: HubConfig, tickets: TicketKey, ice: IceConfig) -> Self {
         let (events, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run_hub(Hub::new(config), rx));
-        Self {
-            events,
-            next_conn: Arc::new(AtomicU64::new(1)),
-        }
+        tokio::spawn(run_hub(Hub::new(config, tickets), ice, rx));
+        Self { events, next_conn: Arc::new(AtomicU64::new(1)) }
     }
 
     fn send(&self, event: Event) {
@@ -61,7 +61,7 @@ impl HubHandle {
     }
 }
 
-async fn run_hub(mut hub: Hub, mut events: mpsc::UnboundedReceiver<Event>) {
+async fn run_hub(mut hub: Hub, ice: IceConfig, mut events: mpsc::UnboundedReceiver<Event>) {
     let mut sockets: HashMap<ConnId, mpsc::Sender<Outbound>> = HashMap::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -77,12 +77,28 @@ async fn run_hub(mut hub: Hub, mut events: mpsc::UnboundedReceiver<Event>) {
             },
             _ = tick.tick() => Input::Tick,
         };
-        if let Input::Closed(conn) = input {
+        if let Input::Closed(conn, _) = input {
             sockets.remove(&conn);
         }
         for output in hub.handle(Instant::now(), input) {
-            deliver(&mut hub, &mut sockets, output);
+            deliver(&mut hub, &mut sockets, with_ice(&ice, output));
         }
+    }
+}
+
+/// Fills in the ICE servers of a welcome: TURN credentials need the wall clock, which the hub
+/// never reads.
+fn with_ice(ice: &IceConfig, output: Output) -> Output {
+    match output {
+        Output::Send(conn, ServerMsg::Welcome { you, room, peers, ticket, .. }) => {
+            let now_unix = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let ice_servers = ice.for_peer(you, now_unix);
+            Output::Send(conn, ServerMsg::Welcome { you, room, peers, ticket, ice_servers })
+        }
+        other => other,
     }
 }
 
@@ -99,14 +115,13 @@ fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
     };
     let closing = matches!(outbound, Outbound::Close(..));
     let Some(tx) = sockets.get(&conn) else { return };
-    if tx.try_send(outbound).is_err() {
-        // A socket that cannot keep up is dropped; its seat is freed like any other close.
-        tracing::warn!(
-            conn = conn.0,
-            "outbox full or closed; dropping the connection"
-        );
+    if let Err(e) = tx.try_send(outbound) {
+        // A socket that cannot keep up is dropped; its seat is held like any abrupt close.
+        if matches!(e, mpsc::error::TrySendError::Full(_)) {
+            tracing::warn!(conn = conn.0, "outbox full; dropping the connection");
+        }
         sockets.remove(&conn);
-        for output in hub.handle(Instant::now(), Input::Closed(conn)) {
+        for output in hub.handle(Instant::now(), Input::Closed(conn, CloseKind::Abrupt)) {
             deliver(hub, sockets, output);
         }
     } else if closing {
@@ -116,12 +131,12 @@ fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
 
 /// `GET /ws`: upgrades to the signaling WebSocket.
 pub async fn ws_route(ws: WebSocketUpgrade, State(hub): State<HubHandle>) -> Response {
-    ws.max_message_size(TRANSPORT_LIMIT)
-        .max_frame_size(TRANSPORT_LIMIT)
-        .on_upgrade(move |socket: WebSocket| {
+    ws.max_message_size(TRANSPORT_LIMIT).max_frame_size(TRANSPORT_LIMIT).on_upgrade(
+        move |socket: WebSocket| {
             let (sink, stream) = socket.split();
             serve_socket(sink, stream, hub, PING_EVERY)
-        })
+        },
+    )
 }
 
 /// The per-socket loop, generic over the socket halves so a test can drive it with channels.
@@ -135,6 +150,7 @@ where
     hub.send(Event::Open(conn, tx));
     let mut ping = tokio::time::interval(ping_every);
     ping.tick().await;
+    let mut how = CloseKind::Abrupt;
     loop {
         tokio::select! {
             frame = stream.next() => match frame {
@@ -145,7 +161,11 @@ where
                 Some(Ok(Message::Pong(_) | Message::Ping(_))) => {
                     hub.send(Event::Input(Input::Alive(conn)))
                 }
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(Message::Close(_))) => {
+                    how = CloseKind::Clean;
+                    break;
+                }
+                Some(Err(_)) | None => break,
             },
             out = outbox.recv() => match out {
                 Some(Outbound::Text(text)) => {
@@ -167,5 +187,5 @@ where
             }
         }
     }
-    hub.send(Event::Input(Input::Closed(conn)));
+    hub.send(Event::Input(Input::Closed(conn, how)));
 }

@@ -33,12 +33,7 @@ impl BBox {
 
     /// Every coordinate scaled per axis (`Box.rescale` in face-api).
     pub fn scale(&self, sx: f64, sy: f64) -> BBox {
-        BBox {
-            x: self.x * sx,
-            y: self.y * sy,
-            width: self.width * sx,
-            height: self.height * sy,
-        }
+        BBox { x: self.x * sx, y: self.y * sy, width: self.width * sx, height: self.height * sy }
     }
 }
 
@@ -71,21 +66,13 @@ mod tests {
     use super::*;
 
     fn b(x: f64, y: f64, w: f64, h: f64) -> BBox {
-        BBox {
-            x,
-            y,
-            width: w,
-            height: h,
-        }
+        BBox { x, y, width: w, height: h }
     }
 
     #[test]
     fn iou_by_hand() {
         // Two 2x2 squares overlapping in a 1x2 strip: 2 / (4 + 4 - 2) = 1/3.
-        assert_eq!(
-            iou(&b(0.0, 0.0, 2.0, 2.0), &b(1.0, 0.0, 2.0, 2.0)),
-            2.0 / 6.0
-        );
+        assert_eq!(iou(&b(0.0, 0.0, 2.0, 2.0), &b(1.0, 0.0, 2.0, 2.0)), 2.0 / 6.0);
         assert_eq!(iou(&b(0.0, 0.0, 1.0, 1.0), &b(5.0, 5.0, 1.0, 1.0)), 0.0);
         assert_eq!(iou(&b(1.0, 1.0, 3.0, 2.0), &b(1.0, 1.0, 3.0, 2.0)), 1.0);
         // Touching edges do not overlap (right = x + width, no +1).
@@ -94,11 +81,7 @@ mod tests {
 
     #[test]
     fn nms_suppresses_strictly_above_threshold() {
-        let boxes = [
-            b(0.0, 0.0, 2.0, 2.0),
-            b(1.0, 0.0, 2.0, 2.0),
-            b(10.0, 0.0, 2.0, 2.0),
-        ];
+        let boxes = [b(0.0, 0.0, 2.0, 2.0), b(1.0, 0.0, 2.0, 2.0), b(10.0, 0.0, 2.0, 2.0)];
         // IoU(0,1) = 1/3: kept at threshold 1/3 (<=), suppressed just below it.
         assert_eq!(nms(&boxes, &[0.9, 0.8, 0.7], 1.0 / 3.0), vec![0, 1, 2]);
         assert_eq!(nms(&boxes, &[0.9, 0.8, 0.7], 0.3), vec![0, 2]);

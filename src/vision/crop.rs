@@ -24,10 +24,7 @@ pub struct CropRect {
 pub fn face_crop_rect(bbox: &BBox, img_width: usize, img_height: usize) -> Option<CropRect> {
     // JS's Math.max/min propagate NaN and face-api then drops the face;
     // Rust's f64::max/min would ignore it, so reject non-finite boxes here.
-    if ![bbox.x, bbox.y, bbox.width, bbox.height]
-        .iter()
-        .all(|v| v.is_finite())
-    {
+    if ![bbox.x, bbox.y, bbox.width, bbox.height].iter().all(|v| v.is_finite()) {
         return None;
     }
     let (w, h) = (img_width as f64, img_height as f64);
@@ -64,31 +61,16 @@ mod tests {
     use super::*;
 
     fn b(x: f64, y: f64, w: f64, h: f64) -> BBox {
-        BBox {
-            x,
-            y,
-            width: w,
-            height: h,
-        }
+        BBox { x, y, width: w, height: h }
     }
 
     #[test]
     fn golden_sample1_face0_rect() {
         // golden.json → images[sample1].faces[0] (face-api.js 1.7.15, make_golden.mjs).
-        let bbox = b(
-            776.245620805654,
-            445.0671080850279,
-            312.711943318243,
-            255.9707374870644,
-        );
+        let bbox = b(776.245620805654, 445.0671080850279, 312.711943318243, 255.9707374870644);
         assert_eq!(
             face_crop_rect(&bbox, 1920, 1280),
-            Some(CropRect {
-                x: 776,
-                y: 445,
-                width: 312,
-                height: 255
-            })
+            Some(CropRect { x: 776, y: 445, width: 312, height: 255 })
         );
     }
 
@@ -97,22 +79,12 @@ mod tests {
         // Left/top outside: x0 = 0, cw = 10.7 - 0 = 10.7 -> 10.
         assert_eq!(
             face_crop_rect(&b(-5.3, -1.0, 16.0, 4.5), 100, 100),
-            Some(CropRect {
-                x: 0,
-                y: 0,
-                width: 10,
-                height: 3
-            })
+            Some(CropRect { x: 0, y: 0, width: 10, height: 3 })
         );
         // Right/bottom outside: cw = min(15 - 95.5, 100 - 95.5) = 4.5 -> 4.
         assert_eq!(
             face_crop_rect(&b(95.5, 98.2, 20.0, 20.0), 100, 100),
-            Some(CropRect {
-                x: 95,
-                y: 98,
-                width: 4,
-                height: 1
-            })
+            Some(CropRect { x: 95, y: 98, width: 4, height: 1 })
         );
     }
 
@@ -120,22 +92,14 @@ mod tests {
     fn empty_or_degenerate_crops_are_dropped() {
         assert_eq!(face_crop_rect(&b(120.0, 0.0, 10.0, 10.0), 100, 100), None);
         assert_eq!(face_crop_rect(&b(10.0, 10.0, 0.5, 10.0), 100, 100), None);
-        assert_eq!(
-            face_crop_rect(&b(f64::NAN, 0.0, 10.0, 10.0), 100, 100),
-            None
-        );
+        assert_eq!(face_crop_rect(&b(f64::NAN, 0.0, 10.0, 10.0), 100, 100), None);
     }
 
     #[test]
     fn extract_drops_alpha() {
         let px = [1, 2, 3, 9, 4, 5, 6, 9, 7, 8, 9, 9, 10, 11, 12, 9];
         let img = Image::rgba(2, 2, &px).unwrap();
-        let rect = CropRect {
-            x: 1,
-            y: 0,
-            width: 1,
-            height: 2,
-        };
+        let rect = CropRect { x: 1, y: 0, width: 1, height: 2 };
         assert_eq!(extract_rgb(&img, rect), vec![4, 5, 6, 10, 11, 12]);
     }
 }

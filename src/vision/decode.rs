@@ -71,11 +71,7 @@ pub fn decode(
     let (cfx, cfy) = correction_factors(img_width, img_height, input_size);
     let gf = g as f64;
     let mut cands = Vec::new();
-    for (cell, vals) in out
-        .data()
-        .chunks_exact(ANCHORS.len() * BOX_ENCODING)
-        .enumerate()
-    {
+    for (cell, vals) in out.data().chunks_exact(ANCHORS.len() * BOX_ENCODING).enumerate() {
         let (row, col) = (cell / g, cell % g);
         for (anchor, v) in vals.chunks_exact(BOX_ENCODING).enumerate() {
             let [tx, ty, tw, th, to] = [v[0], v[1], v[2], v[3], v[4]].map(f64::from);
@@ -88,19 +84,8 @@ pub fn decode(
             let cy = (row as f64 + sigmoid(ty)) / gf * cfy;
             let w = tw.exp() * aw / gf * cfx;
             let h = th.exp() * ah / gf * cfy;
-            let rel = BBox {
-                x: cx - w / 2.0,
-                y: cy - h / 2.0,
-                width: w,
-                height: h,
-            };
-            cands.push(Candidate {
-                row,
-                col,
-                anchor,
-                score,
-                rel,
-            });
+            let rel = BBox { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h };
+            cands.push(Candidate { row, col, anchor, score, rel });
         }
     }
     Ok(cands)
@@ -113,10 +98,7 @@ mod tests {
     #[test]
     fn correction_factors_match_golden_sample1() {
         // golden.json → images[sample1].detector: reshaped 416x277, cf [1, 1.5018050541516246].
-        assert_eq!(
-            correction_factors(1920, 1280, 416),
-            (1.0, 1.5018050541516246)
-        );
+        assert_eq!(correction_factors(1920, 1280, 416), (1.0, 1.5018050541516246));
         // Portrait 800x1280 -> 260x416: x is corrected instead.
         assert_eq!(correction_factors(800, 1280, 416), (1.6, 1.0));
     }

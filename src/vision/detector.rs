@@ -26,22 +26,14 @@ pub struct DetectorOptions {
 impl Default for DetectorOptions {
     /// face-api's defaults: 416, 0.5, 0.4.
     fn default() -> Self {
-        Self {
-            input_size: 416,
-            score_threshold: 0.5,
-            iou_threshold: 0.4,
-        }
+        Self { input_size: 416, score_threshold: 0.5, iou_threshold: 0.4 }
     }
 }
 
 impl DetectorOptions {
     /// Options with the given input size and score threshold, IoU 0.4.
     pub fn new(input_size: usize, score_threshold: f64) -> Self {
-        Self {
-            input_size,
-            score_threshold,
-            ..Self::default()
-        }
+        Self { input_size, score_threshold, ..Self::default() }
     }
 
     /// Checks the ranges face-api enforces (SPEC §3 "Options").
@@ -94,18 +86,9 @@ pub struct TinyFaceDetector {
 impl TinyFaceDetector {
     /// Builds the network from `tiny_face_detector_model` weights.
     pub fn load(w: &Weights) -> Result<Self> {
-        let valid3 = ConvGeometry {
-            kernel: 3,
-            stride: 1,
-            padding: Padding::Valid,
-        };
-        let conv0 = Conv2d::load(
-            w,
-            "conv0",
-            (CHANNELS[0], CHANNELS[1]),
-            valid3,
-            Activation::Leaky,
-        )?;
+        let valid3 = ConvGeometry { kernel: 3, stride: 1, padding: Padding::Valid };
+        let conv0 =
+            Conv2d::load(w, "conv0", (CHANNELS[0], CHANNELS[1]), valid3, Activation::Leaky)?;
         let convs = (1..6)
             .map(|i| {
                 let io = (CHANNELS[i], CHANNELS[i + 1]);
@@ -119,17 +102,9 @@ impl TinyFaceDetector {
                 )
             })
             .collect::<Result<_>>()?;
-        let pw = ConvGeometry {
-            kernel: 1,
-            stride: 1,
-            padding: Padding::Valid,
-        };
+        let pw = ConvGeometry { kernel: 1, stride: 1, padding: Padding::Valid };
         let conv8 = Conv2d::load(w, "conv8", (CHANNELS[6], 25), pw, Activation::None)?;
-        Ok(Self {
-            conv0,
-            convs,
-            conv8,
-        })
+        Ok(Self { conv0, convs, conv8 })
     }
 
     /// Raw output `[N/32, N/32, 25]` for a pre-processed `[N, N, 3]` input.
@@ -170,21 +145,14 @@ impl TinyFaceDetector {
         let (w, h) = (img.width(), img.height());
         let cands = decode(&out, w, h, n, opts.score_threshold)?;
         // face-api runs NMS on the relative boxes rescaled by inputSize.
-        let boxes: Vec<BBox> = cands
-            .iter()
-            .map(|c| c.rel.scale(n as f64, n as f64))
-            .collect();
+        let boxes: Vec<BBox> = cands.iter().map(|c| c.rel.scale(n as f64, n as f64)).collect();
         let scores: Vec<f64> = cands.iter().map(|c| c.score).collect();
         let keep = nms(&boxes, &scores, opts.iou_threshold);
         Ok(keep
             .into_iter()
             .map(|i| {
                 let c = &cands[i];
-                Detection {
-                    score: c.score,
-                    bbox: c.rel.scale(w as f64, h as f64),
-                    relative: c.rel,
-                }
+                Detection { score: c.score, bbox: c.rel.scale(w as f64, h as f64), relative: c.rel }
             })
             .collect())
     }

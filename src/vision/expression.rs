@@ -98,11 +98,7 @@ impl DenseBlock {
         first_is_regular: bool,
     ) -> Result<Self> {
         let conv0 = if first_is_regular {
-            let g = ConvGeometry {
-                kernel: 3,
-                stride: 2,
-                padding: Padding::Same,
-            };
+            let g = ConvGeometry { kernel: 3, stride: 2, padding: Padding::Same };
             FirstConv::Regular(Conv2d::load(
                 w,
                 &format!("{prefix}/conv0"),
@@ -124,10 +120,7 @@ impl DenseBlock {
             let p = format!("{prefix}/conv{i}");
             SeparableConv::load(w, &p, (cout, cout), (1, Padding::Same), Activation::None)
         };
-        Ok(Self {
-            conv0,
-            convs: [sep(1)?, sep(2)?, sep(3)?],
-        })
+        Ok(Self { conv0, convs: [sep(1)?, sep(2)?, sep(3)?] })
     }
 
     /// Block output; `trace` sees `out1..out4` under `{name}/outN`.
@@ -203,11 +196,7 @@ impl FaceExpressionNet {
         let features = global_avg_pool(&h);
         let logits = self.fc.forward(&features)?;
         let probs = softmax(&logits);
-        Ok(ExpressionOutput {
-            features,
-            logits: to7(&logits),
-            probs: to7(&probs),
-        })
+        Ok(ExpressionOutput { features, logits: to7(&logits), probs: to7(&probs) })
     }
 }
 
@@ -226,15 +215,7 @@ mod tests {
         let labels: Vec<_> = Expression::ALL.iter().map(|e| e.label()).collect();
         assert_eq!(
             labels,
-            [
-                "neutral",
-                "happy",
-                "sad",
-                "angry",
-                "fearful",
-                "disgusted",
-                "surprised"
-            ]
+            ["neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised"]
         );
     }
 
@@ -243,9 +224,6 @@ mod tests {
         // golden sample1 face 0: happy 0.381 beats sad 0.354 (SPEC §7.1 close call).
         let p = [0.245, 0.381, 0.354, 0.0001, 0.0004, 0.0059, 0.0135];
         assert_eq!(Expression::argmax(&p), (Expression::Happy, 0.381));
-        assert_eq!(
-            Expression::argmax(&[0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0]).0,
-            Expression::Neutral
-        );
+        assert_eq!(Expression::argmax(&[0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0]).0, Expression::Neutral);
     }
 }

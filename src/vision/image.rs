@@ -50,12 +50,7 @@ impl<'a> Image<'a> {
                 data.len()
             )));
         }
-        Ok(Self {
-            width,
-            height,
-            format,
-            data,
-        })
+        Ok(Self { width, height, format, data })
     }
 
     /// An RGB image (3 bytes per pixel).
@@ -107,14 +102,8 @@ mod tests {
 
     #[test]
     fn wrong_buffer_length_is_an_error() {
-        assert!(matches!(
-            Image::rgb(2, 2, &[0; 11]),
-            Err(VisionError::Image(_))
-        ));
+        assert!(matches!(Image::rgb(2, 2, &[0; 11]), Err(VisionError::Image(_))));
         assert!(matches!(Image::rgba(0, 2, &[]), Err(VisionError::Image(_))));
-        assert!(matches!(
-            Image::rgb(usize::MAX, 2, &[]),
-            Err(VisionError::Image(_))
-        ));
+        assert!(matches!(Image::rgb(usize::MAX, 2, &[]), Err(VisionError::Image(_))));
     }
 }

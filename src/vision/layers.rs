@@ -32,20 +32,12 @@ impl Conv2d {
         let f = w.tensor(&format!("{prefix}/filters"), &[k, k, cin, cout])?;
         let bias = w.tensor(&format!("{prefix}/bias"), &[cout])?.to_vec();
         // HWIO is already the row-major [k·k·cin, cout] GEMM operand.
-        Ok(Self {
-            geom,
-            filters: PackedMatrix::pack(f, k * k * cin, cout),
-            bias,
-            act,
-        })
+        Ok(Self { geom, filters: PackedMatrix::pack(f, k * k * cin, cout), bias, act })
     }
 
     /// `act(conv(x) + bias)`.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let epi = Epilogue {
-            bias: Some(&self.bias),
-            act: self.act,
-        };
+        let epi = Epilogue { bias: Some(&self.bias), act: self.act };
         ops::conv2d(x, &self.filters, self.geom, &epi)
     }
 }
@@ -72,29 +64,17 @@ impl SeparableConv {
         (stride, padding): (usize, Padding),
         act: Activation,
     ) -> Result<Self> {
-        let depthwise = w
-            .tensor(&format!("{prefix}/depthwise_filter"), &[3, 3, cin, 1])?
-            .to_vec();
+        let depthwise = w.tensor(&format!("{prefix}/depthwise_filter"), &[3, 3, cin, 1])?.to_vec();
         let pw = w.tensor(&format!("{prefix}/pointwise_filter"), &[1, 1, cin, cout])?;
         let bias = w.tensor(&format!("{prefix}/bias"), &[cout])?.to_vec();
         let pointwise = PackedMatrix::pack(pw, cin, cout);
-        Ok(Self {
-            depthwise,
-            pointwise,
-            bias,
-            stride,
-            padding,
-            act,
-        })
+        Ok(Self { depthwise, pointwise, bias, stride, padding, act })
     }
 
     /// `act(pointwise(depthwise(x)) + bias)`.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let d = ops::depthwise_conv3x3(x, &self.depthwise, self.stride, self.padding)?;
-        let epi = Epilogue {
-            bias: Some(&self.bias),
-            act: self.act,
-        };
+        let epi = Epilogue { bias: Some(&self.bias), act: self.act };
         ops::pointwise_conv(&d, &self.pointwise, &epi)
     }
 }
@@ -115,16 +95,9 @@ const TFJS_MATMUL_BLOCK: usize = 48;
 impl Dense {
     /// Loads an `inputs → outputs` layer.
     pub fn load(w: &Weights, prefix: &str, (inputs, outputs): (usize, usize)) -> Result<Self> {
-        let weights = w
-            .tensor(&format!("{prefix}/weights"), &[inputs, outputs])?
-            .to_vec();
+        let weights = w.tensor(&format!("{prefix}/weights"), &[inputs, outputs])?.to_vec();
         let bias = w.tensor(&format!("{prefix}/bias"), &[outputs])?.to_vec();
-        Ok(Self {
-            weights,
-            bias,
-            inputs,
-            outputs,
-        })
+        Ok(Self { weights, bias, inputs, outputs })
     }
 
     /// `x @ W + b`. Like tfjs' CPU matMul, each block of 48 products is

@@ -44,9 +44,7 @@ impl PaddedSquare<'_> {
     /// no resize when the square already is `n` wide.
     fn resized(&self, n: usize) -> Tensor {
         let values = if self.side == n {
-            (0..n * n * 3)
-                .map(|i| f32::from(self.get(i / 3 / n, i / 3 % n, i % 3)))
-                .collect()
+            (0..n * n * 3).map(|i| f32::from(self.get(i / 3 / n, i / 3 % n, i % 3))).collect()
         } else {
             resize_bilinear_legacy_with(self.side, self.side, 3, n, n, |y, x, c| {
                 f64::from(self.get(y, x, c))
@@ -59,21 +57,9 @@ impl PaddedSquare<'_> {
 /// SPEC §3.1 steps 1–2: pad bottom/right to a square, resize to `input_size`
 /// (values 0..255, before normalisation; golden `resized_0_255`).
 pub fn detector_resized(img: &Image, input_size: usize) -> Tensor {
-    let region = CropRect {
-        x: 0,
-        y: 0,
-        width: img.width(),
-        height: img.height(),
-    };
+    let region = CropRect { x: 0, y: 0, width: img.width(), height: img.height() };
     let side = img.width().max(img.height());
-    PaddedSquare {
-        img,
-        region,
-        offset_x: 0,
-        offset_y: 0,
-        side,
-    }
-    .resized(input_size)
+    PaddedSquare { img, region, offset_x: 0, offset_y: 0, side }.resized(input_size)
 }
 
 /// SPEC §3.1: the detector input `[input_size, input_size, 3]`.
@@ -87,14 +73,7 @@ pub fn detector_input(img: &Image, input_size: usize) -> Tensor {
 pub fn expression_resized(img: &Image, region: CropRect) -> Tensor {
     let (offset_x, offset_y) = centred_offsets(region.width, region.height);
     let side = region.width.max(region.height);
-    PaddedSquare {
-        img,
-        region,
-        offset_x,
-        offset_y,
-        side,
-    }
-    .resized(EXPRESSION_INPUT_SIZE)
+    PaddedSquare { img, region, offset_x, offset_y, side }.resized(EXPRESSION_INPUT_SIZE)
 }
 
 /// `(left, top)` padding that centres a `w × h` region in its square:
@@ -147,12 +126,7 @@ mod tests {
         let (w, h) = (114, 113);
         let px: Vec<u8> = (0..w * h * 3).map(|i| (i % 251) as u8 + 1).collect();
         let img = Image::rgb(w, h, &px).unwrap();
-        let region = CropRect {
-            x: 2,
-            y: 1,
-            width: 112,
-            height: 111,
-        };
+        let region = CropRect { x: 2, y: 1, width: 112, height: 111 };
         let t = expression_resized(&img, region);
         assert_eq!(t.at(0, 0, 1), f32::from(img.channel(1, 2, 1)));
         assert_eq!(t.at(110, 111, 2), f32::from(img.channel(111, 113, 2)));
@@ -165,23 +139,13 @@ mod tests {
         let px = [10, 20, 30, 40, 50, 60];
         let img = Image::rgb(2, 1, &px).unwrap();
         let t = detector_resized(&img, 2);
-        assert_eq!(
-            t.data(),
-            &[10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-        );
+        assert_eq!(t.data(), &[10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
     }
 
     #[test]
     fn normalisation_divides() {
         let t = Tensor::from_vec(1, 1, 3, vec![255.0, 0.0, 97.404]).unwrap();
         let n = normalize(t, DETECTOR_MEAN_RGB);
-        assert_eq!(
-            n.data(),
-            &[
-                (255.0f32 - 117.001) / 255.0,
-                (0.0f32 - 114.697) / 255.0,
-                0.0
-            ]
-        );
+        assert_eq!(n.data(), &[(255.0f32 - 117.001) / 255.0, (0.0f32 - 114.697) / 255.0, 0.0]);
     }
 }

@@ -19,12 +19,7 @@ pub struct Tensor {
 impl Tensor {
     /// A zero-filled tensor.
     pub fn zeros(h: usize, w: usize, c: usize) -> Self {
-        Self {
-            h,
-            w,
-            c,
-            data: vec![0.0; h * w * c],
-        }
+        Self { h, w, c, data: vec![0.0; h * w * c] }
     }
 
     /// Wraps `data` (row-major `[h, w, c]`); fails if the length does not match.
@@ -83,10 +78,7 @@ impl Tensor {
 
     /// Value at `(y, x, ch)`; panics when out of range (tests and debugging only).
     pub fn at(&self, y: usize, x: usize, ch: usize) -> f32 {
-        assert!(
-            y < self.h && x < self.w && ch < self.c,
-            "index out of range"
-        );
+        assert!(y < self.h && x < self.w && ch < self.c, "index out of range");
         self.data[(y * self.w + x) * self.c + ch]
     }
 
@@ -129,9 +121,6 @@ mod tests {
 
     #[test]
     fn from_vec_rejects_wrong_length() {
-        assert!(matches!(
-            Tensor::from_vec(2, 2, 3, vec![0.0; 11]),
-            Err(VisionError::Shape { .. })
-        ));
+        assert!(matches!(Tensor::from_vec(2, 2, 3, vec![0.0; 11]), Err(VisionError::Shape { .. })));
     }
 }

@@ -61,10 +61,9 @@ impl Storage {
         };
         let affine = |bytes| match (q.scale, q.min) {
             (Some(scale), Some(min)) => Ok(Storage::Affine { bytes, scale, min }),
-            _ => Err(VisionError::Manifest(format!(
-                "`{}`: quantization without scale/min",
-                e.name
-            ))),
+            _ => {
+                Err(VisionError::Manifest(format!("`{}`: quantization without scale/min", e.name)))
+            }
         };
         match q.dtype.as_str() {
             "uint8" => affine(1),
@@ -84,28 +83,21 @@ impl Storage {
 
     fn decode(self, raw: &[u8]) -> Vec<f32> {
         match self {
-            Storage::F32 => raw
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
+            Storage::F32 => {
+                raw.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
+            }
             // SPEC §1.3: JS does `v * scale + min` in f64 and stores into a
             // Float32Array, i.e. one rounding at the end. Bit-exact this way.
-            Storage::Affine {
-                bytes: 1,
-                scale,
-                min,
-            } => raw
-                .iter()
-                .map(|&q| (f64::from(q) * scale + min) as f32)
-                .collect(),
+            Storage::Affine { bytes: 1, scale, min } => {
+                raw.iter().map(|&q| (f64::from(q) * scale + min) as f32).collect()
+            }
             Storage::Affine { scale, min, .. } => raw
                 .chunks_exact(2)
                 .map(|b| (f64::from(u16::from_le_bytes([b[0], b[1]])) * scale + min) as f32)
                 .collect(),
-            Storage::F16 => raw
-                .chunks_exact(2)
-                .map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]])))
-                .collect(),
+            Storage::F16 => {
+                raw.chunks_exact(2).map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect()
+            }
         }
     }
 }
@@ -153,9 +145,7 @@ impl Weights {
             .map(|e| {
                 let storage = Storage::of(e)?;
                 let n = element_count(e)?;
-                let bytes = n
-                    .checked_mul(storage.bytes_per_value())
-                    .ok_or_else(|| overflow(e))?;
+                let bytes = n.checked_mul(storage.bytes_per_value()).ok_or_else(|| overflow(e))?;
                 Ok((e, storage, bytes))
             })
             .collect::<Result<_>>()?;
@@ -164,25 +154,16 @@ impl Weights {
             .try_fold(0usize, |acc, (_, _, b)| acc.checked_add(*b))
             .ok_or_else(|| VisionError::Manifest("total size overflows".into()))?;
         if expected != data.len() {
-            return Err(VisionError::WeightSize {
-                expected,
-                actual: data.len(),
-            });
+            return Err(VisionError::WeightSize { expected, actual: data.len() });
         }
         let mut weights = Weights::default();
         let mut offset = 0;
         for (e, storage, bytes) in entries {
             let values = storage.decode(&data[offset..offset + bytes]);
             offset += bytes;
-            let t = WeightTensor {
-                shape: e.shape.clone(),
-                values,
-            };
+            let t = WeightTensor { shape: e.shape.clone(), values };
             if weights.tensors.insert(e.name.clone(), t).is_some() {
-                return Err(VisionError::Manifest(format!(
-                    "duplicate tensor `{}`",
-                    e.name
-                )));
+                return Err(VisionError::Manifest(format!("duplicate tensor `{}`", e.name)));
             }
             weights.order.push(e.name.clone());
         }
@@ -211,9 +192,7 @@ impl Weights {
 
     /// The values of `name`, checked to have exactly `shape`.
     pub fn tensor(&self, name: &str, shape: &[usize]) -> Result<&[f32]> {
-        let t = self
-            .get(name)
-            .ok_or_else(|| VisionError::MissingTensor(name.to_string()))?;
+        let t = self.get(name).ok_or_else(|| VisionError::MissingTensor(name.to_string()))?;
         if t.shape != shape {
             return Err(VisionError::Shape {
                 name: name.to_string(),
@@ -233,10 +212,7 @@ impl Weights {
 }
 
 fn element_count(e: &ManifestEntry) -> Result<usize> {
-    e.shape
-        .iter()
-        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-        .ok_or_else(|| overflow(e))
+    e.shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)).ok_or_else(|| overflow(e))
 }
 
 fn overflow(e: &ManifestEntry) -> VisionError {
@@ -245,21 +221,14 @@ fn overflow(e: &ManifestEntry) -> VisionError {
 
 /// Lower-case hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Fails with [`VisionError::Checksum`] unless `sha256(bytes) == expected`.
 pub fn verify_sha256(file: &'static str, bytes: &[u8], expected: &'static str) -> Result<()> {
     let actual = sha256_hex(bytes);
     if actual != expected {
-        return Err(VisionError::Checksum {
-            file,
-            expected,
-            actual,
-        });
+        return Err(VisionError::Checksum { file, expected, actual });
     }
     Ok(())
 }
@@ -285,31 +254,16 @@ mod tests {
     #[test]
     fn size_and_shape_errors_are_typed() {
         let short = Weights::from_bytes(MANIFEST.as_bytes(), &[0u8; 5]);
-        assert_eq!(
-            short.unwrap_err(),
-            VisionError::WeightSize {
-                expected: 6,
-                actual: 5
-            }
-        );
+        assert_eq!(short.unwrap_err(), VisionError::WeightSize { expected: 6, actual: 5 });
         let w = Weights::from_bytes(MANIFEST.as_bytes(), &[0u8; 6]).unwrap();
-        assert!(matches!(
-            w.tensor("a", &[3]),
-            Err(VisionError::Shape { .. })
-        ));
-        assert!(matches!(
-            w.tensor("zz", &[1]),
-            Err(VisionError::MissingTensor(_))
-        ));
+        assert!(matches!(w.tensor("a", &[3]), Err(VisionError::Shape { .. })));
+        assert!(matches!(w.tensor("zz", &[1]), Err(VisionError::MissingTensor(_))));
     }
 
     #[test]
     fn absurd_shapes_do_not_overflow() {
         let m = r#"[{"paths":[],"weights":[{"name":"a","shape":[4294967296,4294967296,4294967296],"dtype":"float32"}]}]"#;
-        assert!(matches!(
-            Weights::from_bytes(m.as_bytes(), &[]),
-            Err(VisionError::Manifest(_))
-        ));
+        assert!(matches!(Weights::from_bytes(m.as_bytes(), &[]), Err(VisionError::Manifest(_))));
     }
 
     #[test]

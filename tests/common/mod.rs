@@ -112,19 +112,14 @@ impl Rgb {
 
 fn decode_png(path: &Path) -> Rgb {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-        .read_info()
-        .expect("png header");
+    let mut reader =
+        png::Decoder::new(std::io::BufReader::new(file)).read_info().expect("png header");
     let mut data = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut data).expect("png frame");
     assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
     assert_eq!(info.bit_depth, png::BitDepth::Eight);
     data.truncate(info.buffer_size());
-    Rgb {
-        width: info.width as usize,
-        height: info.height as usize,
-        data,
-    }
+    Rgb { width: info.width as usize, height: info.height as usize, data }
 }
 
 /// The exact pixels face-api.js saw for golden image `id`, checked against
@@ -140,21 +135,14 @@ pub fn load_rgb(id: &str) -> Rgb {
             let row = (y * full.width + x0) * 3;
             data.extend_from_slice(&full.data[row..row + w * 3]);
         }
-        Rgb {
-            width: w,
-            height: full.height,
-            data,
-        }
+        Rgb { width: w, height: full.height, data }
     } else {
         decode_png(&fixtures().join(format!("images/{id}.png")))
     };
     let g = golden_image(id);
     assert_eq!(
         (rgb.width, rgb.height),
-        (
-            g["width"].as_u64().unwrap() as usize,
-            g["height"].as_u64().unwrap() as usize
-        )
+        (g["width"].as_u64().unwrap() as usize, g["height"].as_u64().unwrap() as usize)
     );
     assert_eq!(
         sha256_hex(&rgb.data),
@@ -167,18 +155,11 @@ pub fn load_rgb(id: &str) -> Rgb {
 /// Little-endian f32 dump from `dumps/`.
 pub fn read_f32_dump(name: &str) -> Vec<f32> {
     let bytes = std::fs::read(fixtures().join("dumps").join(name)).expect("dump file");
-    bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
+    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
 }
 
 pub fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
+    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
 }
 
 pub fn f(v: &Value) -> f64 {
@@ -189,10 +170,7 @@ pub fn f(v: &Value) -> f64 {
 pub fn max_abs_diff(a: impl IntoIterator<Item = f64>, b: impl IntoIterator<Item = f64>) -> f64 {
     let (a, b): (Vec<f64>, Vec<f64>) = (a.into_iter().collect(), b.into_iter().collect());
     assert_eq!(a.len(), b.len(), "length mismatch");
-    a.iter()
-        .zip(&b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
+    a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
 }
 
 /// SPEC §7.1 suggested tolerances for a Rust f32 port.

@@ -132,11 +132,7 @@ pub fn depthwise_conv3x3(x: &Tensor, w: &[f32], stride: usize, padding: Padding)
             actual: vec![w.len()],
         });
     }
-    let geom = ConvGeometry {
-        kernel: 3,
-        stride,
-        padding,
-    };
+    let geom = ConvGeometry { kernel: 3, stride, padding };
     let (oh, ow, pt, pl) = geom.output("depthwise", x)?;
     let (h, wd) = (x.height(), x.width());
     let data = x.data();
@@ -189,9 +185,7 @@ fn depthwise_pixel(o: &mut [f32], data: &[f32], w: &[f32], taps: &[(usize, usize
         let done = c / L * L;
         for (i, o) in chunks.into_remainder().iter_mut().enumerate() {
             let ch = done + i;
-            *o = taps
-                .iter()
-                .fold(0.0f32, |acc, &(src, wo)| acc + data[src + ch] * w[wo + ch]);
+            *o = taps.iter().fold(0.0f32, |acc, &(src, wo)| acc + data[src + ch] * w[wo + ch]);
         }
     }
 }
@@ -245,9 +239,7 @@ mod tests {
     }
 
     fn ramp(n: usize, mul: usize, modulo: usize) -> Vec<f32> {
-        (0..n)
-            .map(|i| ((i * mul % modulo) as f32 - (modulo / 2) as f32) / 7.0)
-            .collect()
+        (0..n).map(|i| ((i * mul % modulo) as f32 - (modulo / 2) as f32) / 7.0).collect()
     }
 
     #[test]
@@ -255,23 +247,12 @@ mod tests {
         let x = Tensor::from_vec(8, 7, 3, ramp(8 * 7 * 3, 31, 23)).unwrap();
         let w = ramp(3 * 3 * 3 * 5, 17, 19);
         let packed = PackedMatrix::pack(&w, 27, 5);
-        for (s, pad) in [
-            (1, Padding::Valid),
-            (2, Padding::Same),
-            (1, Padding::Same),
-            (1, Padding::Explicit(1)),
-        ] {
-            let geom = ConvGeometry {
-                kernel: 3,
-                stride: s,
-                padding: pad,
-            };
+        for (s, pad) in
+            [(1, Padding::Valid), (2, Padding::Same), (1, Padding::Same), (1, Padding::Explicit(1))]
+        {
+            let geom = ConvGeometry { kernel: 3, stride: s, padding: pad };
             let got = conv2d(&x, &packed, geom, &Epilogue::NONE).unwrap();
-            assert_eq!(
-                got,
-                reference_conv(&x, &w, 3, 5, s, pad),
-                "stride {s} {pad:?}"
-            );
+            assert_eq!(got, reference_conv(&x, &w, 3, 5, s, pad), "stride {s} {pad:?}");
         }
     }
 
@@ -283,11 +264,7 @@ mod tests {
         // make the tap count visible.
         let x = Tensor::from_vec(4, 4, 1, vec![1.0; 16]).unwrap();
         let w = PackedMatrix::pack(&[1.0; 9], 9, 1);
-        let g = ConvGeometry {
-            kernel: 3,
-            stride: 2,
-            padding: Padding::Same,
-        };
+        let g = ConvGeometry { kernel: 3, stride: 2, padding: Padding::Same };
         let out = conv2d(&x, &w, g, &Epilogue::NONE).unwrap();
         assert_eq!(out.data(), &[9.0, 6.0, 6.0, 4.0]);
     }
@@ -296,11 +273,7 @@ mod tests {
     fn depthwise_matches_per_channel_reference() {
         let x = Tensor::from_vec(5, 6, 4, ramp(5 * 6 * 4, 29, 31)).unwrap();
         let w = ramp(9 * 4, 13, 11);
-        for (s, pad) in [
-            (1, Padding::Explicit(1)),
-            (2, Padding::Same),
-            (1, Padding::Same),
-        ] {
+        for (s, pad) in [(1, Padding::Explicit(1)), (2, Padding::Same), (1, Padding::Same)] {
             let got = depthwise_conv3x3(&x, &w, s, pad).unwrap();
             for ch in 0..4 {
                 let xc = Tensor::from_vec(5, 6, 1, (0..30).map(|p| x.data()[p * 4 + ch]).collect())
@@ -317,15 +290,8 @@ mod tests {
     fn channel_mismatch_is_an_error_not_a_panic() {
         let x = Tensor::zeros(4, 4, 2);
         let w = PackedMatrix::pack(&[0.0; 27], 27, 1);
-        let g = ConvGeometry {
-            kernel: 3,
-            stride: 1,
-            padding: Padding::Valid,
-        };
-        assert!(matches!(
-            conv2d(&x, &w, g, &Epilogue::NONE),
-            Err(VisionError::Shape { .. })
-        ));
+        let g = ConvGeometry { kernel: 3, stride: 1, padding: Padding::Valid };
+        assert!(matches!(conv2d(&x, &w, g, &Epilogue::NONE), Err(VisionError::Shape { .. })));
         assert!(depthwise_conv3x3(&x, &[0.0; 9], 1, Padding::Same).is_err());
     }
 }

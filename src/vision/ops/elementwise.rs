@@ -18,12 +18,7 @@ pub fn add_relu(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 fn zip_map(a: &Tensor, b: &Tensor, f: impl Fn(f32, f32) -> f32) -> Result<Tensor> {
     a.expect_same_shape("elementwise operand", b)?;
     let [h, w, c] = a.shape();
-    let data = a
-        .data()
-        .iter()
-        .zip(b.data())
-        .map(|(&x, &y)| f(x, y))
-        .collect();
+    let data = a.data().iter().zip(b.data()).map(|(&x, &y)| f(x, y)).collect();
     Ok(Tensor::from_vec_exact(h, w, c, data))
 }
 
@@ -42,10 +37,7 @@ pub fn leaky(x: &mut Tensor) {
 /// an f32 division.
 pub fn softmax(logits: &[f32]) -> Vec<f32> {
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exps: Vec<f32> = logits
-        .iter()
-        .map(|&v| f64::from(v - max).exp() as f32)
-        .collect();
+    let exps: Vec<f32> = logits.iter().map(|&v| f64::from(v - max).exp() as f32).collect();
     let sum = exps.iter().map(|&e| f64::from(e)).sum::<f64>() as f32;
     exps.into_iter().map(|e| e / sum).collect()
 }

@@ -68,10 +68,7 @@ pub struct Epilogue<'a> {
 
 impl Epilogue<'_> {
     /// No bias, no activation.
-    pub const NONE: Epilogue<'static> = Epilogue {
-        bias: None,
-        act: Activation::None,
-    };
+    pub const NONE: Epilogue<'static> = Epilogue { bias: None, act: Activation::None };
 
     #[inline(always)]
     pub(crate) fn apply(&self, col: usize, v: f32) -> f32 {
@@ -202,27 +199,11 @@ mod tests {
     #[test]
     fn blocked_gemm_is_bit_identical_to_naive_for_odd_sizes() {
         // Odd m/n exercise the partial row block and the zero-padded last panel.
-        for &(m, k, n) in &[
-            (1, 1, 1),
-            (7, 27, 25),
-            (13, 512, 25),
-            (5, 16, 32),
-            (130, 300, 9),
-        ] {
-            let a: Vec<f32> = (0..m * k)
-                .map(|i| ((i * 37 % 101) as f32 - 50.0) / 17.0)
-                .collect();
-            let b: Vec<f32> = (0..k * n)
-                .map(|i| ((i * 53 % 89) as f32 - 44.0) / 23.0)
-                .collect();
+        for &(m, k, n) in &[(1, 1, 1), (7, 27, 25), (13, 512, 25), (5, 16, 32), (130, 300, 9)] {
+            let a: Vec<f32> = (0..m * k).map(|i| ((i * 37 % 101) as f32 - 50.0) / 17.0).collect();
+            let b: Vec<f32> = (0..k * n).map(|i| ((i * 53 % 89) as f32 - 44.0) / 23.0).collect();
             let mut out = vec![f32::NAN; m * n];
-            gemm(
-                &a,
-                m,
-                &PackedMatrix::pack(&b, k, n),
-                &Epilogue::NONE,
-                &mut out,
-            );
+            gemm(&a, m, &PackedMatrix::pack(&b, k, n), &Epilogue::NONE, &mut out);
             assert_eq!(out, naive(&a, m, k, &b, n), "m={m} k={k} n={n}");
         }
     }
@@ -232,10 +213,7 @@ mod tests {
         let b = PackedMatrix::pack(&[1.0, -1.0], 1, 2);
         let mut out = [0.0; 2];
         let bias = [0.5, 0.5];
-        let epi = Epilogue {
-            bias: Some(&bias),
-            act: Activation::Relu,
-        };
+        let epi = Epilogue { bias: Some(&bias), act: Activation::Relu };
         gemm(&[2.0], 1, &b, &epi, &mut out);
         assert_eq!(out, [2.5, 0.0]);
     }

@@ -53,13 +53,9 @@ mod tests {
     fn stride2_odd_input_ignores_the_padding_column() {
         // 3x3 with negative values: a zero pad would win the max, an ignored
         // pad must not (SPEC §2.1: padding cells are ignored).
-        let x = Tensor::from_vec(
-            3,
-            3,
-            1,
-            vec![-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0, -9.0],
-        )
-        .unwrap();
+        let x =
+            Tensor::from_vec(3, 3, 1, vec![-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0, -9.0])
+                .unwrap();
         let out = max_pool2(&x, 2);
         assert_eq!(out.shape(), [2, 2, 1]);
         assert_eq!(out.data(), &[-1.0, -3.0, -7.0, -9.0]);

@@ -74,10 +74,7 @@ mod tests {
     fn upscale_has_no_half_pixel_offset_and_clamps_the_edge() {
         // 2 -> 4: ratio 0.5, sources 0, 0.5, 1, 1.5 (ceil clamped to 1).
         let x = Tensor::from_vec(1, 2, 1, vec![0.0, 8.0]).unwrap();
-        assert_eq!(
-            resize_bilinear_legacy(&x, 1, 4).data(),
-            &[0.0, 4.0, 8.0, 8.0]
-        );
+        assert_eq!(resize_bilinear_legacy(&x, 1, 4).data(), &[0.0, 4.0, 8.0, 8.0]);
     }
 
     #[test]
@@ -85,9 +82,6 @@ mod tests {
         // 3x3 -> 2x2: ratio 1.5; output (1,1) samples (1.5, 1.5):
         // top = 4 + (5-4)*.5 = 4.5, bottom = 7 + (8-7)*.5 = 7.5, out = 6.
         let x = Tensor::from_vec(3, 3, 1, (0..9).map(|v| v as f32).collect()).unwrap();
-        assert_eq!(
-            resize_bilinear_legacy(&x, 2, 2).data(),
-            &[0.0, 1.5, 4.5, 6.0]
-        );
+        assert_eq!(resize_bilinear_legacy(&x, 2, 2).data(), &[0.0, 1.5, 4.5, 6.0]);
     }
 }

@@ -83,8 +83,6 @@ pub(super) fn depthwise_pixel(o: &mut [f32], data: &[f32], w: &[f32], taps: &[(u
         ch += 4;
     }
     for (i, o) in o.iter_mut().enumerate().skip(vec_end) {
-        *o = taps
-            .iter()
-            .fold(0.0f32, |acc, &(src, wo)| acc + data[src + i] * w[wo + i]);
+        *o = taps.iter().fold(0.0f32, |acc, &(src, wo)| acc + data[src + i] * w[wo + i]);
     }
 }
