@@ -1,7 +1,6 @@
 //! Server functions: the small request/response calls of the app (signaling itself runs over
 //! the `/ws` socket, see `signaling`).
 
-use crate::protocol::IceServer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
@@ -27,13 +26,6 @@ impl FromServerFnError for ApiError {
 #[server(endpoint = "create_room")]
 pub async fn create_room() -> Result<String, ApiError> {
     Ok(ssr::new_room_id())
-}
-
-/// The ICE servers browsers should use (no secrets: TURN credentials are minted per peer).
-#[server(endpoint = "ice_servers")]
-pub async fn ice_servers() -> Result<Vec<IceServer>, ApiError> {
-    let config = expect_context::<std::sync::Arc<crate::config::Config>>();
-    Ok(config.ice_servers.clone())
 }
 
 #[cfg(feature = "ssr")]

@@ -245,3 +245,53 @@ async fn pages_and_server_functions() {
     assert_eq!(status, 200);
     assert!(body.ends_with("ok"));
 }
+
+#[tokio::test]
+async fn a_dropped_seat_is_resumed_with_its_ticket_and_the_room_hears_nothing() {
+    let addr = start().await;
+    let r = room('r');
+    let (mut a, _pa, _) = Client::join(addr, &r, "Ann").await;
+    let mut b = Client::connect(addr).await;
+    b.send(&ClientMsg::Join { room: r.clone(), name: "Bo".into() }).await;
+    let (pb, ticket) = match b.recv().await {
+        ServerMsg::Welcome { you, ticket, .. } => (you, ticket),
+        other => panic!("{other:?}"),
+    };
+    let _ = a.recv().await; // Bo joined
+    drop(b); // no close handshake: the seat is held
+    let mut b2 = Client::connect(addr).await;
+    // A forged ticket is refused...
+    b2.send(&ClientMsg::Resume {
+        room: r.clone(),
+        name: "Bo".into(),
+        peer: pb,
+        ticket: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+    })
+    .await;
+    assert!(matches!(b2.recv().await, ServerMsg::Error { code: ErrorCode::BadTicket, .. }));
+    // ...the real one gives the same seat back.
+    b2.send(&ClientMsg::Resume { room: r.clone(), name: "Bo".into(), peer: pb, ticket }).await;
+    assert!(matches!(b2.recv().await, ServerMsg::Welcome { you, .. } if you == pb));
+    a.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn the_welcome_carries_minted_turn_credentials_and_never_the_secret() {
+    let addr =
+        start_with(&["--turn-url", "turn:127.0.0.1:3478", "--turn-secret", "s3cret-value"]).await;
+    let mut c = Client::connect(addr).await;
+    c.send(&ClientMsg::Join { room: room('t'), name: "Ann".into() }).await;
+    let frame = tokio::time::timeout(WAIT, c.ws.next()).await.unwrap().unwrap().unwrap();
+    let text = frame.into_text().unwrap().to_string();
+    assert!(!text.contains("s3cret-value"));
+    let msg: ServerMsg = serde_json::from_str(&text).unwrap();
+    let ServerMsg::Welcome { you, ice_servers, .. } = msg else { panic!("{text}") };
+    let turn = &ice_servers[0];
+    assert_eq!(turn.urls, vec!["turn:127.0.0.1:3478".to_string()]);
+    let user = turn.username.as_deref().unwrap();
+    assert!(user.ends_with(&format!(":{you}")), "{user}");
+    let expiry: u64 = user.split(':').next().unwrap().parse().unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    assert!((now + 3500..=now + 3700).contains(&expiry), "default TTL is one hour");
+    assert_eq!(turn.credential.as_deref().map(str::len), Some(28), "base64 of a SHA-1 HMAC");
+}

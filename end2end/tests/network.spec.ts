@@ -1,0 +1,127 @@
+// Calls against real breakage: a real coturn relay, a killed and restarted server, a relay
+// that goes away and comes back. Each test runs its own server process (not the shared one).
+import { expect, test, type Page } from "@playwright/test";
+import { expectPlaying, open, pages } from "./helpers";
+import { dataDir, startServer, startTurn, type Proc } from "./procs";
+
+const SECRET = "e2e-turn-secret";
+const room = () => `net${Date.now()}${Math.floor(Math.random() * 1e6)}`.padEnd(22, "x");
+
+async function joinAt(page: Page, url: string, name: string) {
+  await open(page, url);
+  await expectPlaying(page.getByTestId("local-video"));
+  await page.getByTestId("name-input").fill(name);
+  await page.getByTestId("join").click();
+  await expect(page.getByTestId("leave")).toBeVisible();
+}
+
+let procs: Proc[] = [];
+test.afterEach(async () => {
+  await Promise.all(procs.map((p) => p.stop()));
+  procs = [];
+});
+
+test("a relay-only call goes through coturn with minted credentials", async ({ browser }) => {
+  procs.push(await startTurn(3479, SECRET));
+  procs.push(await startServer(3111, dataDir(), ["--turn-url", "turn:127.0.0.1:3479", "--turn-secret", SECRET]));
+  const url = `http://127.0.0.1:3111/r/${room()}?ice=relay`;
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  await joinAt(a, url, "Ann");
+  await joinAt(b, url, "Bo");
+  for (const page of [a, b]) {
+    await expectPlaying(page.getByTestId("remote-video"));
+    await page.getByTestId("stats-toggle").click();
+    await expect(page.getByTestId("stats")).toHaveAttribute("data-candidate-type", "relay");
+    await expect(page.getByTestId("quality")).toHaveText(/good|fair|poor/);
+  }
+  // The browser was given a minted login, never the secret.
+  const html = await a.content();
+  expect(html).not.toContain(SECRET);
+  await Promise.all(contexts.map((c) => c.close()));
+});
+
+test("with a wrong TURN secret the call does not connect and the page says the relay refused", async ({ browser }) => {
+  procs.push(await startTurn(3480, SECRET));
+  procs.push(await startServer(3112, dataDir(), ["--turn-url", "turn:127.0.0.1:3480", "--turn-secret", "not-the-secret"]));
+  const url = `http://127.0.0.1:3112/r/${room()}?ice=relay`;
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  await joinAt(a, url, "Ann");
+  await joinAt(b, url, "Bo");
+  for (const page of [a, b]) {
+    await expect(page.getByTestId("tile-problem")).toContainText("refused");
+    await expect(page.getByTestId("peer-state")).not.toHaveText("connected");
+  }
+  await Promise.all(contexts.map((c) => c.close()));
+});
+
+test("(a) the server is killed mid-call and restarted: media never stops, the room works again", async ({ browser }) => {
+  const data = dataDir();
+  let server = await startServer(3113, data);
+  procs.push(server);
+  const url = `http://127.0.0.1:3113/r/${room()}`;
+  const { contexts, pages: [a, b, c] } = await pages(browser, 3);
+  await joinAt(a, url, "Ann");
+  await joinAt(b, url, "Bo");
+  for (const page of [a, b]) await expectPlaying(page.getByTestId("remote-video"));
+
+  await server.stop("SIGKILL");
+  for (const page of [a, b]) {
+    await expect(page.getByTestId("reconnecting")).toBeVisible();
+    await expectPlaying(page.getByTestId("remote-video")); // media flows peer to peer meanwhile
+  }
+  server = await startServer(3113, data);
+  procs.push(server);
+  for (const page of [a, b]) {
+    await expect(page.getByTestId("reconnecting")).toBeHidden();
+    await expectPlaying(page.getByTestId("remote-video"));
+  }
+  await joinAt(c, url, "Cy");
+  await expect(c.getByTestId("remote-video")).toHaveCount(2);
+  for (const video of await c.getByTestId("remote-video").all()) await expectPlaying(video);
+  for (const page of [a, b]) await expect(page.getByTestId("remote-video")).toHaveCount(2);
+  await Promise.all(contexts.map((x) => x.close()));
+});
+
+test("(b) the relay goes away and comes back: ICE restart recovers the call", async ({ browser }) => {
+  let turn = await startTurn(3481, SECRET);
+  procs.push(turn);
+  procs.push(await startServer(3114, dataDir(), ["--turn-url", "turn:127.0.0.1:3481", "--turn-secret", SECRET]));
+  const url = `http://127.0.0.1:3114/r/${room()}?ice=relay`;
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  await joinAt(a, url, "Ann");
+  await joinAt(b, url, "Bo");
+  for (const page of [a, b]) await expectPlaying(page.getByTestId("remote-video"));
+
+  await turn.stop("SIGKILL");
+  for (const page of [a, b]) await expect(page.getByTestId("reconnecting")).toBeVisible({ timeout: 20_000 });
+  turn = await startTurn(3481, SECRET);
+  procs.push(turn);
+  const back = Date.now();
+  for (const page of [a, b]) {
+    await expect(page.getByTestId("peer-state")).toHaveText("connected", { timeout: 20_000 });
+    await expect(page.getByTestId("reconnecting")).toBeHidden();
+    await expectPlaying(page.getByTestId("remote-video"));
+  }
+  console.log(`recovered ${Date.now() - back} ms after coturn was back`);
+  await Promise.all(contexts.map((x) => x.close()));
+});
+
+test("a low video cap keeps the outgoing bitrate under it without renegotiation", async ({ browser }) => {
+  procs.push(await startServer(3115, dataDir()));
+  const url = `http://127.0.0.1:3115/r/${room()}`;
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  await joinAt(a, url, "Ann");
+  await joinAt(b, url, "Bo");
+  await expectPlaying(a.getByTestId("remote-video"));
+  await a.getByTestId("stats-toggle").click();
+  await a.getByTestId("video-cap").selectOption("low");
+  // Out = video (capped at 150 kbps) + Opus audio (≤ ~50 kbps); three readings in a row.
+  const out = async () => Number((await a.getByTestId("bitrate").textContent())?.split("/")[1]?.replace(/[^\d.]/g, ""));
+  let under = 0;
+  await expect.poll(async () => {
+    under = (await out()) < 210 ? under + 1 : 0;
+    return under;
+  }, { timeout: 30_000, intervals: [1000] }).toBeGreaterThanOrEqual(3);
+  await expectPlaying(b.getByTestId("remote-video"));
+  await Promise.all(contexts.map((x) => x.close()));
+});
