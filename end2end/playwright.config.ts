@@ -31,7 +31,7 @@ export default defineConfig({
   webServer: process.env.BASE_URL
     ? undefined
     : {
-        command: `${server} --bind 127.0.0.1:${port}`,
+        command: `${server} --bind 127.0.0.1:${port} --data-dir ../target/e2e-data`,
         url: `${baseURL}/healthz`,
         reuseExistingServer: false,
         timeout: 30_000,
