@@ -74,7 +74,8 @@ impl Call {
         let relay_only = web_sys::window()
             .and_then(|w| w.location().search().ok())
             .is_some_and(|q| q.contains("ice=relay"));
-        let state = State { ice: IceSetup { servers: vec![], relay_only }, ..State::default() };
+        let ice = IceSetup { relay_only, ..IceSetup::default() };
+        let state = State { ice, ..State::default() };
         let inner = Rc::new_cyclic(|me| Inner {
             me: me.clone(),
             room,
@@ -84,6 +85,22 @@ impl Call {
         });
         Inner::connect(&inner);
         Inner::start_tick(&inner);
+        let weak = Rc::downgrade(&inner);
+        spawn_local(async move {
+            let algorithm = js_sys::Object::new();
+            let _ = super::js::set_prop(&algorithm, "name", &"ECDSA".into());
+            let _ = super::js::set_prop(&algorithm, "namedCurve", &"P-256".into());
+            let Ok(promise) =
+                web_sys::RtcPeerConnection::generate_certificate_with_object(&algorithm)
+            else {
+                return;
+            };
+            if let (Ok(cert), Some(inner)) =
+                (wasm_bindgen_futures::JsFuture::from(promise).await, weak.upgrade())
+            {
+                inner.state.borrow_mut().ice.certificate = Some(cert);
+            }
+        });
         // Closing the tab or navigating away: say goodbye, close peer connections and stop the
         // camera at once instead of waiting for the page to be torn down.
         let weak = Rc::downgrade(&inner);

@@ -125,6 +125,9 @@ pub struct IceSetup {
     pub servers: Vec<IceServer>,
     /// `iceTransportPolicy: "relay"`.
     pub relay_only: bool,
+    /// A DTLS certificate made while the user looks at the preview, shared by every
+    /// connection, so no connection waits for key generation (WebRTC 1.0 §4.10).
+    pub certificate: Option<JsValue>,
 }
 
 impl Drop for Peer {
@@ -367,6 +370,9 @@ fn rtc_configuration(ice: &IceSetup) -> Result<RtcConfiguration, JsValue> {
     config.set_ice_servers(&servers);
     if ice.relay_only {
         config.set_ice_transport_policy(web_sys::RtcIceTransportPolicy::Relay);
+    }
+    if let Some(cert) = &ice.certificate {
+        config.set_certificates(&Array::of1(cert));
     }
     Ok(config)
 }
