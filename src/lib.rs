@@ -10,6 +10,7 @@ pub mod app;
 pub mod call;
 pub mod components;
 pub mod face;
+pub mod game;
 pub mod hooks;
 pub mod media;
 pub mod pages;
