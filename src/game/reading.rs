@@ -16,44 +16,9 @@ use std::time::Duration;
 /// Number of probabilities in a reading with a face.
 pub const EXPRESSION_COUNT: usize = 7;
 
-/// The seven classes of the expression engine, in its output order (face-api's
-/// `FACE_EXPRESSION_LABELS`, as `vision::Expression`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Expression {
-    /// Index 0.
-    Neutral,
-    /// Index 1.
-    Happy,
-    /// Index 2.
-    Sad,
-    /// Index 3.
-    Angry,
-    /// Index 4.
-    Fearful,
-    /// Index 5.
-    Disgusted,
-    /// Index 6.
-    Surprised,
-}
-
-impl Expression {
-    /// All classes; position = index in [`Reading::probs`].
-    pub const ALL: [Expression; EXPRESSION_COUNT] = [
-        Expression::Neutral,
-        Expression::Happy,
-        Expression::Sad,
-        Expression::Angry,
-        Expression::Fearful,
-        Expression::Disgusted,
-        Expression::Surprised,
-    ];
-
-    /// Position of this class in [`Reading::probs`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
+/// The seven classes of the expression engine, in its output order (shared with the engine, so
+/// the game and the detector can never disagree about an index).
+pub use crate::vision::Expression;
 
 /// One analysed frame of a player's own camera, as the client sends it (≤ 10 per second).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

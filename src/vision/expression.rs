@@ -8,7 +8,10 @@ use super::tensor::Tensor;
 use super::weights::Weights;
 
 /// The seven classes in face-api's output order (`FACE_EXPRESSION_LABELS`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Expression {
     /// Index 0.
     Neutral,
@@ -49,6 +52,11 @@ impl Expression {
             Expression::Disgusted => "disgusted",
             Expression::Surprised => "surprised",
         }
+    }
+
+    /// Position of this class in the network's output (and in [`Expression::ALL`]).
+    pub fn index(self) -> usize {
+        self as usize
     }
 
     /// The most probable class and its probability; on ties the lower index
