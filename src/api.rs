@@ -28,6 +28,13 @@ pub async fn create_room() -> Result<String, ApiError> {
     Ok(ssr::new_room_id())
 }
 
+/// The public origin invite links are built from (`--public-url`), e.g. `https://meet.example.com`.
+#[server(endpoint = "public_url")]
+pub async fn public_url() -> Result<String, ApiError> {
+    let config = expect_context::<std::sync::Arc<crate::config::Config>>();
+    Ok(config.public_url.clone())
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use base64::Engine;

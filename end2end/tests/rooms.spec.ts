@@ -9,6 +9,13 @@ test("new room gets an unguessable link and shows the camera preview", async ({ 
   await expect(page.getByTestId("join")).toBeEnabled();
 });
 
+test("alone in a room, the page shows the invite link from --public-url", async ({ page, baseURL }) => {
+  const room = await newRoom(page);
+  await join(page, room, "Ann");
+  await expect(page.getByTestId("invite-link")).toHaveAttribute("href", `${baseURL}${room}`);
+  await expect(page.getByTestId("invite-link")).toHaveText(`${baseURL}${room}`);
+});
+
 test("join by pasted link from the home page", async ({ page, baseURL }) => {
   await open(page, "/");
   const id = "pastedLinkRoom_0123456789";

@@ -1,5 +1,6 @@
 //! `/r/{room}`: pre-join preview, then the call grid.
 
+use crate::api::public_url;
 use crate::components::media_error::MediaErrorView;
 use crate::components::tile::RemoteTile;
 use crate::components::video::VideoView;
@@ -44,7 +45,7 @@ fn Room(room: RoomId) -> impl IntoView {
         <main class="page room" data-phase=move || format!("{:?}", phase.get())>
             {move || match phase.get() {
                 Phase::PreJoin | Phase::Joining => view! { <PreJoin call room=room.clone()/> }.into_any(),
-                Phase::InCall => view! { <InCall call/> }.into_any(),
+                Phase::InCall => view! { <InCall call room=room.clone()/> }.into_any(),
                 Phase::RoomFull => view! {
                     <section class="notice" data-testid="room-full" role="alert">
                         <h1>"This room is full"</h1>
@@ -137,9 +138,24 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
     }
 }
 
+/// The room's invite link, built on the server from `--public-url`.
+#[component]
+fn InviteLink(room: RoomId) -> impl IntoView {
+    let base = Resource::new(|| (), |_| public_url());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || base.get().and_then(Result::ok).map(|origin| {
+                let link = format!("{origin}/r/{room}");
+                let href = link.clone();
+                view! { <a data-testid="invite-link" href=href>{link}</a> }
+            })}
+        </Suspense>
+    }
+}
+
 /// The call grid and controls.
 #[component]
-fn InCall(call: UseCallReturn) -> impl IntoView {
+fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let local = call.local;
     let own = Signal::derive(move || match local.get() {
         LocalMedia::Ready { stream, .. } => Some(stream),
@@ -164,7 +180,8 @@ fn InCall(call: UseCallReturn) -> impl IntoView {
                 </For>
             </div>
             <p class="hint alone" class:hidden=move || { count.get() > 1 }>
-                "Waiting for others. Share this page's link to invite them."
+                "Waiting for others. Send them this link: "
+                <InviteLink room=room.clone()/>
             </p>
             <nav class="controls">
                 <label class="cap">
