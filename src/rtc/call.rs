@@ -397,9 +397,14 @@ impl Inner {
                 .set(Phase::Error("This room was opened again in another tab or window.".into()));
             return;
         }
-        if this.state.borrow().seat.is_some() {
+        let mut state = this.state.borrow_mut();
+        if state.seat.is_some() {
             this.ui.reconnecting.set(true);
+        } else if this.ui.phase.get_untracked() == Phase::Joining {
+            // The join was sent but never answered: send it again on the next socket.
+            state.pending_join = Some(state.name.clone());
         }
+        drop(state);
         Inner::schedule_reconnect(this);
     }
 
