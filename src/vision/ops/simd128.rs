@@ -39,9 +39,11 @@ pub(super) fn gemm_micro_kernel(a: &[f32], mr: usize, k: usize, panel: &[f32]) -
         let (a0, rest) = a.split_at(k);
         let (a1, rest) = rest.split_at(k);
         let (a2, a3) = rest.split_at(k);
-        for (kk, bv) in panel.chunks_exact(NR).enumerate().take(k) {
+        // Zipped iterators instead of `a0[kk]`: no bounds check in the hot loop.
+        let rows = a0.iter().zip(a1).zip(a2).zip(a3);
+        for (bv, (((&x0, &x1), &x2), &x3)) in panel.chunks_exact(NR).zip(rows) {
             let (b0, b1) = (load(&bv[0..4]), load(&bv[4..8]));
-            for (row, x) in acc.iter_mut().zip([a0[kk], a1[kk], a2[kk], a3[kk]]) {
+            for (row, x) in acc.iter_mut().zip([x0, x1, x2, x3]) {
                 let xv = f32x4_splat(x);
                 row[0] = f32x4_add(row[0], f32x4_mul(xv, b0));
                 row[1] = f32x4_add(row[1], f32x4_mul(xv, b1));
@@ -67,22 +69,25 @@ pub(super) fn gemm_micro_kernel(a: &[f32], mr: usize, k: usize, panel: &[f32]) -
 
 /// Depthwise accumulation for one output pixel: for every channel,
 /// `o[c] = Σ_taps data[src + c] · w[wo + c]`, taps in the given order.
+///
+/// Taps outer, channels inner: each tap's input and filter rows are sliced once, so the inner
+/// loop runs on zipped 4-lane chunks with no bounds checks. `o` starts at 0 and gets one
+/// product per tap in order, the same sum as an accumulator would (0 + x·w is exact).
 #[inline(always)]
 pub(super) fn depthwise_pixel(o: &mut [f32], data: &[f32], w: &[f32], taps: &[(usize, usize)]) {
     let c = o.len();
     let vec_end = c / 4 * 4;
-    let mut ch = 0;
-    while ch < vec_end {
-        let mut acc = f32x4_splat(0.0);
-        for &(src, wo) in taps {
-            let x = load(&data[src + ch..]);
-            let k = load(&w[wo + ch..]);
-            acc = f32x4_add(acc, f32x4_mul(x, k));
+    o.fill(0.0);
+    for &(src, wo) in taps {
+        let (xs, ws) = (&data[src..src + c], &w[wo..wo + c]);
+        let lanes =
+            o[..vec_end].chunks_exact_mut(4).zip(xs.chunks_exact(4)).zip(ws.chunks_exact(4));
+        for ((o4, x4), w4) in lanes {
+            let acc = f32x4_add(load(o4), f32x4_mul(load(x4), load(w4)));
+            store(o4, acc);
         }
-        store(&mut o[ch..], acc);
-        ch += 4;
-    }
-    for (i, o) in o.iter_mut().enumerate().skip(vec_end) {
-        *o = taps.iter().fold(0.0f32, |acc, &(src, wo)| acc + data[src + i] * w[wo + i]);
+        for ((o, &x), &k) in o[vec_end..].iter_mut().zip(&xs[vec_end..]).zip(&ws[vec_end..]) {
+            *o += x * k;
+        }
     }
 }
