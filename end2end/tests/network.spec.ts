@@ -125,5 +125,30 @@ test("a low video cap keeps the outgoing bitrate under it without renegotiation"
     return under;
   }, { timeout: 30_000, intervals: [1000] }).toBeGreaterThanOrEqual(3);
   await expectPlaying(b.getByTestId("remote-video"));
+  // ¼ resolution arrives at the receiver: the parameters really changed on the live sender.
+  await b.getByTestId("stats-toggle").click();
+  await expect(b.getByTestId("video-size")).toHaveText(/^160×90 /, { timeout: 20_000 });
+  await Promise.all(contexts.map((x) => x.close()));
+});
+
+test("a video cap chosen before someone joins also limits the connection to them", async ({ browser }) => {
+  procs.push(await startServer(3116, dataDir()));
+  const url = `http://127.0.0.1:3116/r/${room()}`;
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  await joinAt(a, url, "Ann");
+  await a.getByTestId("video-cap").selectOption("low");
+  // Ann answers Bo's offer, so her video sender only exists after the cap was chosen.
+  await joinAt(b, url, "Bo");
+  await expectPlaying(b.getByTestId("remote-video"));
+  await a.getByTestId("stats-toggle").click();
+  const out = async () => Number((await a.getByTestId("bitrate").textContent())?.split("/")[1]?.replace(/[^\d.]/g, ""));
+  let under = 0;
+  await expect.poll(async () => {
+    under = (await out()) < 210 ? under + 1 : 0;
+    return under;
+  }, { timeout: 30_000, intervals: [1000] }).toBeGreaterThanOrEqual(3);
+  // The receiver sees the ¼ resolution: the limit reached the sender made after it was chosen.
+  await b.getByTestId("stats-toggle").click();
+  await expect(b.getByTestId("video-size")).toHaveText(/^160×90 /, { timeout: 20_000 });
   await Promise.all(contexts.map((x) => x.close()));
 });

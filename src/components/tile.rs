@@ -61,7 +61,7 @@ fn StatsPanel(stats: RwSignal<Option<TileStats>>) -> impl IntoView {
                 <dt>"Loss"</dt><dd>{move || s().loss_pct.map(|l| format!("{l:.1} %")).unwrap_or_else(|| "–".into())}</dd>
                 <dt>"Jitter"</dt><dd>{move || opt(s().jitter_ms, "ms")}</dd>
                 <dt>"In / out"</dt><dd data-testid="bitrate">{move || format!("{:.0} / {:.0} kbps", s().in_kbps, s().out_kbps)}</dd>
-                <dt>"Video"</dt><dd>{move || match s().resolution {
+                <dt>"Video"</dt><dd data-testid="video-size">{move || match s().resolution {
                     Some((w, h)) => format!("{w}×{h} @ {:.0} fps", s().fps),
                     None => "–".into(),
                 }}</dd>

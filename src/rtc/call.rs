@@ -230,7 +230,7 @@ impl Inner {
         for peer in state.peers.values() {
             peer.tick(now);
             if apply_cap {
-                peer.apply_cap(cap);
+                peer.set_cap(cap);
             }
         }
         let socket_down =
@@ -355,8 +355,8 @@ impl Inner {
         let polite = me > info.id;
         match Peer::new(info.id, polite, initiator, &ice, local, send, tile.clone()) {
             Ok(peer) => {
-                if let Some(cap) = self.state.borrow().cap {
-                    peer.apply_cap(cap);
+                if let Some(cap) = self.state.borrow().cap.filter(|&c| c != VideoCap::Auto) {
+                    peer.set_cap(cap);
                 }
                 self.state.borrow_mut().peers.insert(info.id, peer);
                 self.ui.tiles.update(|tiles| {

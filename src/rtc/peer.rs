@@ -45,12 +45,18 @@ struct Shared {
     recovery: RefCell<IceRecovery>,
     meter: RefCell<QualityMeter>,
     sampling: Cell<bool>,
+    /// The outgoing video limit, and whether it still has to reach a sender (a connection
+    /// that answers adds its tracks only when the offer arrives).
+    cap: Cell<VideoCap>,
+    cap_pending: Cell<bool>,
 }
 
 /// A live connection to one remote participant. Dropping it closes the connection.
 pub struct Peer {
     shared: Rc<Shared>,
     _handlers: Vec<Handler>,
+    /// Attached with addEventListener (no `on…` property), so kept apart for removal.
+    candidate_error: Handler,
 }
 
 impl Peer {
@@ -78,12 +84,14 @@ impl Peer {
             recovery: RefCell::new(IceRecovery::new(RecoveryConfig::default(), polite)),
             meter: RefCell::new(QualityMeter::default()),
             sampling: Cell::new(false),
+            cap: Cell::new(VideoCap::Auto),
+            cap_pending: Cell::new(false),
         });
-        let handlers = attach_handlers(&shared, tile);
+        let (handlers, candidate_error) = attach_handlers(&shared, tile);
         if initiator {
             shared.add_media()?;
         }
-        Ok(Self { shared, _handlers: handlers })
+        Ok(Self { shared, _handlers: handlers, candidate_error })
     }
 
     /// Applies a signal relayed from the remote side.
@@ -100,6 +108,7 @@ impl Peer {
     pub fn tick(&self, now: Duration) {
         let outputs = self.shared.recovery.borrow_mut().handle(now, IceInput::Tick);
         self.shared.apply_recovery(outputs);
+        self.shared.apply_pending_cap();
         if self.shared.sampling.replace(true) {
             return; // the previous getStats has not answered yet
         }
@@ -112,9 +121,12 @@ impl Peer {
         });
     }
 
-    /// Limits outgoing video on this connection (no renegotiation).
-    pub fn apply_cap(&self, cap: VideoCap) {
-        self.shared.apply_cap(cap);
+    /// Limits outgoing video on this connection (no renegotiation). If no video sender exists
+    /// yet, the limit is applied by a later [`tick`](Self::tick).
+    pub fn set_cap(&self, cap: VideoCap) {
+        self.shared.cap.set(cap);
+        self.shared.cap_pending.set(true);
+        self.shared.apply_pending_cap();
     }
 }
 
@@ -138,12 +150,10 @@ impl Drop for Peer {
         pc.set_ontrack(None);
         pc.set_onconnectionstatechange(None);
         pc.set_oniceconnectionstatechange(None);
-        if let Some(h) = self._handlers.last() {
-            let _ = pc.remove_event_listener_with_callback(
-                "icecandidateerror",
-                h.as_ref().unchecked_ref(),
-            );
-        }
+        let _ = pc.remove_event_listener_with_callback(
+            "icecandidateerror",
+            self.candidate_error.as_ref().unchecked_ref(),
+        );
         pc.close();
     }
 }
@@ -220,9 +230,16 @@ impl Shared {
         }));
     }
 
+    fn apply_pending_cap(&self) {
+        if self.cap_pending.get() && self.apply_cap(self.cap.get()) {
+            self.cap_pending.set(false);
+        }
+    }
+
     /// Sets maxBitrate and scaleResolutionDownBy on every video sender (WebRTC 1.0 §5.2,
-    /// `setParameters`): takes effect without renegotiation.
-    fn apply_cap(&self, cap: VideoCap) {
+    /// `setParameters`): takes effect without renegotiation. Returns whether there was one.
+    fn apply_cap(&self, cap: VideoCap) -> bool {
+        let mut applied = false;
         for sender in self.pc.get_senders().iter() {
             let sender: web_sys::RtcRtpSender = sender.unchecked_into();
             if sender.track().is_none_or(|t| t.kind() != "video") {
@@ -241,12 +258,14 @@ impl Shared {
             let _ = set_prop(&first, "maxBitrate", &bitrate);
             let _ = set_prop(&first, "scaleResolutionDownBy", &scale);
             let promise = sender.set_parameters_with_parameters(&params.unchecked_into());
+            applied = true;
             spawn_local(async move {
                 if let Err(e) = JsFuture::from(promise).await {
                     leptos::logging::warn!("setParameters failed: {}", describe(&e));
                 }
             });
         }
+        applied
     }
 
     fn signal(&self, signal: Signal) {
@@ -377,7 +396,8 @@ fn rtc_configuration(ice: &IceSetup) -> Result<RtcConfiguration, JsValue> {
     Ok(config)
 }
 
-fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> Vec<Handler> {
+/// The `on…` handlers, and the `icecandidateerror` listener.
+fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> (Vec<Handler>, Handler) {
     let pc = &shared.pc;
     let on_negotiation = {
         let shared = shared.clone();
@@ -476,5 +496,5 @@ fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> Vec<Handler> {
         "icecandidateerror",
         on_candidate_error.as_ref().unchecked_ref(),
     );
-    vec![on_negotiation, on_candidate, on_track, on_state, on_ice_state, on_candidate_error]
+    (vec![on_negotiation, on_candidate, on_track, on_state, on_ice_state], on_candidate_error)
 }

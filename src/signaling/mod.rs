@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod hub;
+#[cfg(feature = "ssr")]
 pub mod limits;
 
 #[cfg(feature = "ssr")]

@@ -16,6 +16,11 @@ pub struct BBox {
 }
 
 impl BBox {
+    /// A box from its left, top, width and height.
+    pub fn new(x: f64, y: f64, width: f64, height: f64) -> Self {
+        Self { x, y, width, height }
+    }
+
     /// `x + width` (no +1, SPEC §3.4).
     pub fn right(&self) -> f64 {
         self.x + self.width
@@ -65,23 +70,23 @@ pub fn nms(boxes: &[BBox], scores: &[f64], iou_threshold: f64) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn b(x: f64, y: f64, w: f64, h: f64) -> BBox {
-        BBox { x, y, width: w, height: h }
-    }
-
     #[test]
     fn iou_by_hand() {
         // Two 2x2 squares overlapping in a 1x2 strip: 2 / (4 + 4 - 2) = 1/3.
-        assert_eq!(iou(&b(0.0, 0.0, 2.0, 2.0), &b(1.0, 0.0, 2.0, 2.0)), 2.0 / 6.0);
-        assert_eq!(iou(&b(0.0, 0.0, 1.0, 1.0), &b(5.0, 5.0, 1.0, 1.0)), 0.0);
-        assert_eq!(iou(&b(1.0, 1.0, 3.0, 2.0), &b(1.0, 1.0, 3.0, 2.0)), 1.0);
+        assert_eq!(iou(&BBox::new(0.0, 0.0, 2.0, 2.0), &BBox::new(1.0, 0.0, 2.0, 2.0)), 2.0 / 6.0);
+        assert_eq!(iou(&BBox::new(0.0, 0.0, 1.0, 1.0), &BBox::new(5.0, 5.0, 1.0, 1.0)), 0.0);
+        assert_eq!(iou(&BBox::new(1.0, 1.0, 3.0, 2.0), &BBox::new(1.0, 1.0, 3.0, 2.0)), 1.0);
         // Touching edges do not overlap (right = x + width, no +1).
-        assert_eq!(iou(&b(0.0, 0.0, 1.0, 1.0), &b(1.0, 0.0, 1.0, 1.0)), 0.0);
+        assert_eq!(iou(&BBox::new(0.0, 0.0, 1.0, 1.0), &BBox::new(1.0, 0.0, 1.0, 1.0)), 0.0);
     }
 
     #[test]
     fn nms_suppresses_strictly_above_threshold() {
-        let boxes = [b(0.0, 0.0, 2.0, 2.0), b(1.0, 0.0, 2.0, 2.0), b(10.0, 0.0, 2.0, 2.0)];
+        let boxes = [
+            BBox::new(0.0, 0.0, 2.0, 2.0),
+            BBox::new(1.0, 0.0, 2.0, 2.0),
+            BBox::new(10.0, 0.0, 2.0, 2.0),
+        ];
         // IoU(0,1) = 1/3: kept at threshold 1/3 (<=), suppressed just below it.
         assert_eq!(nms(&boxes, &[0.9, 0.8, 0.7], 1.0 / 3.0), vec![0, 1, 2]);
         assert_eq!(nms(&boxes, &[0.9, 0.8, 0.7], 0.3), vec![0, 2]);
@@ -91,7 +96,7 @@ mod tests {
 
     #[test]
     fn nms_ties_pick_the_larger_index_first() {
-        let boxes = [b(0.0, 0.0, 2.0, 2.0), b(0.0, 0.0, 2.0, 2.0)];
+        let boxes = [BBox::new(0.0, 0.0, 2.0, 2.0), BBox::new(0.0, 0.0, 2.0, 2.0)];
         assert_eq!(nms(&boxes, &[0.5, 0.5], 0.4), vec![1]);
     }
 }

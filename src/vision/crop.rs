@@ -60,14 +60,11 @@ pub fn extract_rgb(img: &Image, rect: CropRect) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn b(x: f64, y: f64, w: f64, h: f64) -> BBox {
-        BBox { x, y, width: w, height: h }
-    }
-
     #[test]
     fn golden_sample1_face0_rect() {
         // golden.json → images[sample1].faces[0] (face-api.js 1.7.15, make_golden.mjs).
-        let bbox = b(776.245620805654, 445.0671080850279, 312.711943318243, 255.9707374870644);
+        let bbox =
+            BBox::new(776.245620805654, 445.0671080850279, 312.711943318243, 255.9707374870644);
         assert_eq!(
             face_crop_rect(&bbox, 1920, 1280),
             Some(CropRect { x: 776, y: 445, width: 312, height: 255 })
@@ -78,21 +75,21 @@ mod tests {
     fn clips_at_borders_then_floors_each_component() {
         // Left/top outside: x0 = 0, cw = 10.7 - 0 = 10.7 -> 10.
         assert_eq!(
-            face_crop_rect(&b(-5.3, -1.0, 16.0, 4.5), 100, 100),
+            face_crop_rect(&BBox::new(-5.3, -1.0, 16.0, 4.5), 100, 100),
             Some(CropRect { x: 0, y: 0, width: 10, height: 3 })
         );
         // Right/bottom outside: cw = min(15 - 95.5, 100 - 95.5) = 4.5 -> 4.
         assert_eq!(
-            face_crop_rect(&b(95.5, 98.2, 20.0, 20.0), 100, 100),
+            face_crop_rect(&BBox::new(95.5, 98.2, 20.0, 20.0), 100, 100),
             Some(CropRect { x: 95, y: 98, width: 4, height: 1 })
         );
     }
 
     #[test]
     fn empty_or_degenerate_crops_are_dropped() {
-        assert_eq!(face_crop_rect(&b(120.0, 0.0, 10.0, 10.0), 100, 100), None);
-        assert_eq!(face_crop_rect(&b(10.0, 10.0, 0.5, 10.0), 100, 100), None);
-        assert_eq!(face_crop_rect(&b(f64::NAN, 0.0, 10.0, 10.0), 100, 100), None);
+        assert_eq!(face_crop_rect(&BBox::new(120.0, 0.0, 10.0, 10.0), 100, 100), None);
+        assert_eq!(face_crop_rect(&BBox::new(10.0, 10.0, 0.5, 10.0), 100, 100), None);
+        assert_eq!(face_crop_rect(&BBox::new(f64::NAN, 0.0, 10.0, 10.0), 100, 100), None);
     }
 
     #[test]
