@@ -1,6 +1,7 @@
 //! Server functions: the small request/response calls of the app (signaling itself runs over
 //! the `/ws` socket, see `signaling`).
 
+use crate::store::types::{GameSummary, History};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
@@ -12,6 +13,10 @@ pub enum ApiError {
     /// The call itself failed (network, server down, bad encoding).
     #[error("could not reach the server: {0}")]
     Transport(String),
+    /// The server could not read its records: names what it was loading; the cause stays in
+    /// the server's log.
+    #[error("the server could not load {0} right now; please try again later")]
+    Storage(String),
 }
 
 impl FromServerFnError for ApiError {
@@ -35,10 +40,46 @@ pub async fn public_url() -> Result<String, ApiError> {
     Ok(config.public_url.clone())
 }
 
+/// Games listed on the history page.
+pub const HISTORY_GAMES: u32 = 20;
+/// Names on the history page's leaderboard.
+pub const LEADERBOARD_ROWS: u32 = 20;
+
+/// The results of finished game `id`, or `None` if there is no such game.
+// `name`: the default struct names (`GameSummary`, `History`) would clash with the types.
+#[server(name = LoadGameSummary, endpoint = "game_summary")]
+pub async fn game_summary(id: String) -> Result<Option<GameSummary>, ApiError> {
+    if !crate::store::types::valid_game_id(&id) {
+        return Ok(None);
+    }
+    let store = expect_context::<crate::store::Store>();
+    store.game(&id).await.map_err(ssr::storage("the game"))
+}
+
+/// The most recent games and the leaderboard.
+#[server(name = LoadHistory, endpoint = "history")]
+pub async fn history() -> Result<History, ApiError> {
+    let store = expect_context::<crate::store::Store>();
+    let games = store.recent_games(HISTORY_GAMES).await.map_err(ssr::storage("recent games"))?;
+    let leaderboard =
+        store.leaderboard(LEADERBOARD_ROWS).await.map_err(ssr::storage("the leaderboard"))?;
+    Ok(History { games, leaderboard })
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
+    use super::ApiError;
+    use crate::store::StoreError;
     use base64::Engine;
     use rand::RngCore;
+
+    /// Logs a store failure and turns it into an error that names only what was being read.
+    pub fn storage(what: &'static str) -> impl FnOnce(StoreError) -> ApiError {
+        move |e| {
+            tracing::error!(error = %e, "loading {what} failed");
+            ApiError::Storage(what.to_owned())
+        }
+    }
 
     /// A fresh unguessable room id.
     pub fn new_room_id() -> String {

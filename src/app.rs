@@ -1,10 +1,12 @@
 //! The HTML shell, the root component and the routes.
 
+use crate::pages::game::GamePage;
+use crate::pages::history::HistoryPage;
 use crate::pages::{home::HomePage, lab::LabPage, not_found::NotFound, room::RoomPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -45,6 +47,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("") view=HomePage/>
                 <Route path=path!("/r/:room") view=RoomPage/>
                 <Route path=path!("/lab") view=LabPage/>
+                // Results pages wait for their data, so the HTML is complete and a 404 is a 404.
+                <Route path=path!("/games") view=HistoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/games/:id") view=GamePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

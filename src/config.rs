@@ -32,9 +32,13 @@ pub struct Flags {
     /// Default: where `scripts/setup` installs them in this checkout.
     #[arg(long, env = "STRAIGHTFACE_MODELS_DIR")]
     pub models_dir: Option<PathBuf>,
-    /// Folder for the server's own state (seat-ticket key; later the SQLite file).
+    /// Folder for the server's own state (seat-ticket key, and the game database by default).
     #[arg(long, env = "STRAIGHTFACE_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// The SQLite file of finished games and highlights. Default: `straightface.db` in the data
+    /// folder.
+    #[arg(long, env = "STRAIGHTFACE_DB")]
+    pub db: Option<PathBuf>,
     /// A TURN relay URL (turn: or turns:); repeat or comma-separate. Needs --turn-secret.
     #[arg(long = "turn-url", env = "STRAIGHTFACE_TURN_URLS", value_delimiter = ',')]
     pub turn_urls: Vec<String>,
@@ -47,6 +51,18 @@ pub struct Flags {
     /// Seconds a dropped participant's seat is held for it to reconnect.
     #[arg(long, env = "STRAIGHTFACE_RESUME_GRACE", default_value_t = 30)]
     pub resume_grace: u64,
+    /// Game: seconds of countdown before the first round.
+    #[arg(long, env = "STRAIGHTFACE_GAME_COUNTDOWN_SECS", default_value_t = 3)]
+    pub game_countdown_secs: u64,
+    /// Game, "don't laugh": seconds per round.
+    #[arg(long, env = "STRAIGHTFACE_LAUGH_ROUND_SECS", default_value_t = 60)]
+    pub laugh_round_secs: u64,
+    /// Game, "don't laugh": rounds per game.
+    #[arg(long, env = "STRAIGHTFACE_LAUGH_ROUNDS", default_value_t = 3)]
+    pub laugh_rounds: u32,
+    /// Game, "copy the face": rounds per game.
+    #[arg(long, env = "STRAIGHTFACE_COPY_ROUNDS", default_value_t = 5)]
+    pub copy_rounds: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,10 +124,14 @@ pub struct Config {
     pub models_dir: PathBuf,
     /// Server state folder.
     pub data_dir: PathBuf,
+    /// The game database file.
+    pub db_path: PathBuf,
     /// TURN relay, if configured.
     pub turn: Option<TurnConfig>,
     /// Seat hold time after a dropped connection.
     pub resume_grace: std::time::Duration,
+    /// The game's rules (defaults from `GameConfig`, durations and rounds from flags).
+    pub game: crate::game::GameConfig,
 }
 
 impl Config {
@@ -155,6 +175,7 @@ impl Config {
             }),
             (false, _) => return Err(ConfigError::TurnSecret),
         };
+        let db_path = flags.db.unwrap_or_else(|| flags.data_dir.join("straightface.db"));
         let config = Self {
             bind,
             public_url,
@@ -162,8 +183,16 @@ impl Config {
             site_root,
             models_dir,
             data_dir: flags.data_dir,
+            db_path,
             turn,
             resume_grace: std::time::Duration::from_secs(flags.resume_grace),
+            game: crate::game::GameConfig {
+                countdown: std::time::Duration::from_secs(flags.game_countdown_secs),
+                laugh_round: std::time::Duration::from_secs(flags.laugh_round_secs),
+                laugh_rounds: flags.laugh_rounds,
+                copy_rounds: flags.copy_rounds,
+                ..crate::game::GameConfig::default()
+            },
         };
         config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;
         Ok(config)
@@ -235,6 +264,15 @@ mod tests {
         let ok =
             Config::from_flags(flags(&["--turn-url", "turn:127.0.0.1:3478", "--turn-secret", "s"]));
         assert!(ok.unwrap().turn.is_some());
+    }
+
+    #[test]
+    fn the_database_defaults_to_the_data_folder() {
+        let config = Config::from_flags(flags(&["--data-dir", "/srv/sf"])).unwrap();
+        assert_eq!(config.db_path, PathBuf::from("/srv/sf/straightface.db"));
+        let config =
+            Config::from_flags(flags(&["--data-dir", "/srv/sf", "--db", "/var/sf.db"])).unwrap();
+        assert_eq!(config.db_path, PathBuf::from("/var/sf.db"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod media;
 pub mod pages;
 pub mod protocol;
 pub mod signaling;
+pub mod store;
 pub mod vision;
 
 #[cfg(feature = "hydrate")]

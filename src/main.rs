@@ -29,10 +29,10 @@ async fn main() -> ExitCode {
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     tracing::info!(%addr, site_root = %config.site_root.display(), "Straightface listening on http://{addr}");
-    let state = match AppState::new(config) {
+    let state = match AppState::new(config).await {
         Ok(state) => state,
         Err(e) => {
-            eprintln!("straightface: cannot use the data folder: {e}");
+            eprintln!("straightface: {e}");
             return ExitCode::from(1);
         }
     };

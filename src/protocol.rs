@@ -7,6 +7,7 @@
 //! relayed [`Signal`] (see `signaling::hub`), so a forged `from` field in a client message is
 //! simply ignored.
 
+use crate::game::{CaptureRequest, GameEvent, Mode, PhaseView, Reading, Results, Scoreboard};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -193,6 +194,20 @@ pub enum ClientMsg {
     Leave,
     /// Application-level keep-alive (answered by [`ServerMsg::Pong`]).
     Ping,
+    /// Game: I am ready for the next game.
+    Ready,
+    /// Game: take back my Ready.
+    Unready,
+    /// Game (host only): start now.
+    Start,
+    /// Game (host only): the mode of the next game.
+    ChooseMode {
+        /// The mode.
+        mode: Mode,
+    },
+    /// Game: a reading of my own face (at most 10 per second, `seq` increasing). There is no
+    /// message that carries a score: the server computes every point from readings.
+    Reading(Reading),
 }
 
 /// Messages from the server to a browser.
@@ -239,6 +254,41 @@ pub enum ServerMsg {
     },
     /// Answer to [`ClientMsg::Ping`].
     Pong,
+    /// Game: the phase changed (or you just joined).
+    GamePhase(PhaseView),
+    /// Game: the scoreboard changed.
+    Scores(Scoreboard),
+    /// Game: something scored.
+    GameEvent(GameEvent),
+    /// Game: a member's accepted face reading, for the tile overlays.
+    Reading {
+        /// Whose face (stamped by the server).
+        peer: PeerId,
+        /// The reading.
+        reading: Reading,
+    },
+    /// Game, to one player: capture your own camera frame now and upload it as a JPEG to
+    /// `POST /api/highlights/{request.id}` with your seat ticket.
+    Capture(CaptureRequest),
+    /// Game, to one player: a stronger moment replaced this request; do not upload it.
+    CaptureWithdrawn {
+        /// The withdrawn request.
+        request_id: u64,
+    },
+    /// Game: the game ended; its results page is `/games/{game_id}`.
+    GameOver {
+        /// Final standings.
+        results: Results,
+        /// The game's public id.
+        game_id: String,
+    },
+    /// Game: your last game message was refused (the reason's `code` is stable, snake_case).
+    GameRefused {
+        /// Machine-readable reason, from `GameError::code`.
+        code: String,
+        /// Human-readable detail (English).
+        message: String,
+    },
 }
 
 /// Why the server refused a message.
@@ -306,6 +356,16 @@ mod tests {
             },
             ClientMsg::Leave,
             ClientMsg::Ping,
+            ClientMsg::Ready,
+            ClientMsg::Unready,
+            ClientMsg::Start,
+            ClientMsg::ChooseMode { mode: Mode::CopyFace },
+            ClientMsg::Reading(Reading {
+                seq: 3,
+                face: true,
+                probs: vec![0.1, 0.6, 0.1, 0.05, 0.05, 0.05, 0.05],
+            }),
+            ClientMsg::Reading(Reading { seq: 4, face: false, probs: vec![] }),
         ];
         for msg in msgs {
             let text = serde_json::to_string(&msg).unwrap();
@@ -335,6 +395,39 @@ mod tests {
             },
             ServerMsg::error(ErrorCode::RoomFull, "full"),
             ServerMsg::Pong,
+            ServerMsg::GamePhase(PhaseView {
+                mode: Mode::DontLaugh,
+                game: 2,
+                phase: crate::game::Phase::Round {
+                    round: 1,
+                    rounds: 3,
+                    ends_at_ms: 60_000,
+                    target: None,
+                },
+                remaining_ms: Some(59_000),
+            }),
+            ServerMsg::GamePhase(PhaseView {
+                mode: Mode::CopyFace,
+                game: 0,
+                phase: crate::game::Phase::Lobby,
+                remaining_ms: None,
+            }),
+            ServerMsg::Scores(Scoreboard { host: Some(PeerId(1)), players: vec![] }),
+            ServerMsg::GameEvent(GameEvent::Laugh {
+                peer: PeerId(1),
+                round: 1,
+                at_ms: 10,
+                peak: 0.75,
+                rewarded: vec![PeerId(2)],
+                points: 10,
+            }),
+            ServerMsg::Reading {
+                peer: PeerId(2),
+                reading: Reading { seq: 1, face: false, probs: vec![] },
+            },
+            ServerMsg::Capture(CaptureRequest { id: 5, player: PeerId(1), round: 2 }),
+            ServerMsg::CaptureWithdrawn { request_id: 5 },
+            ServerMsg::GameRefused { code: "not_host".into(), message: "only the host".into() },
         ];
         for msg in msgs {
             let text = serde_json::to_string(&msg).unwrap();
@@ -352,6 +445,31 @@ mod tests {
         assert_eq!(
             text,
             r#"{"type":"signal","to":4,"signal":{"kind":"description","sdp_type":"offer","sdp":"x"}}"#
+        );
+    }
+
+    #[test]
+    fn a_score_is_not_a_client_message() {
+        for forged in [
+            r#"{"type":"score","peer":1,"points":100}"#,
+            r#"{"type":"scores","host":1,"players":[]}"#,
+            r#"{"type":"game_event","event":"laugh","peer":1}"#,
+        ] {
+            assert!(serde_json::from_str::<ClientMsg>(forged).is_err(), "{forged}");
+        }
+    }
+
+    #[test]
+    fn readings_have_a_flat_wire_format() {
+        let text = serde_json::to_string(&ClientMsg::Reading(Reading {
+            seq: 7,
+            face: true,
+            probs: vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        }))
+        .unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"reading","seq":7,"face":true,"probs":[1.0,0.0,0.0,0.0,0.0,0.0,0.0]}"#
         );
     }
 

@@ -3,9 +3,12 @@
 
 use crate::app::{shell, App};
 use crate::config::Config;
+use crate::game::ConfigError;
 use crate::signaling::limits::HubConfig;
 use crate::signaling::server::{ws_route, HubHandle};
 use crate::signaling::ticket::TicketKey;
+use crate::store::types::valid_game_id;
+use crate::store::{spawn_writer, Store, StoreError};
 use axum::extract::{FromRef, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -25,12 +28,28 @@ pub struct AppState {
     pub hub: HubHandle,
     /// Our configuration.
     pub config: Arc<Config>,
+    /// Finished games and highlights.
+    pub store: Store,
+}
+
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data folder cannot hold the seat-ticket key.
+    #[error("cannot use the data folder: {0}")]
+    Io(#[from] std::io::Error),
+    /// The game database cannot be opened or migrated.
+    #[error("cannot open the game database: {0}")]
+    Store(#[from] StoreError),
+    /// The game settings are inconsistent.
+    #[error("invalid game settings: {0}")]
+    Game(#[from] ConfigError),
 }
 
 impl AppState {
-    /// Builds the state and starts the signaling actor (needs a tokio runtime). Fails when the
-    /// data folder cannot hold the seat-ticket key.
-    pub fn new(config: Config) -> std::io::Result<Self> {
+    /// Opens the database, starts the signaling actor and the writer that saves its games
+    /// (needs a tokio runtime).
+    pub async fn new(config: Config) -> Result<Self, StartError> {
         let env = match std::env::var("LEPTOS_ENV").as_deref() {
             Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
             _ => Env::PROD,
@@ -50,22 +69,32 @@ impl AppState {
             grace: config.resume_grace,
             // Ids below 2^53 stay exact in JavaScript numbers.
             first_peer_id: rand::random_range(1..(1u64 << 52)),
+            instance: rand::random(),
+            game: config.game.clone(),
             ..HubConfig::default()
         };
-        let hub = HubHandle::spawn(hub_config, tickets, config.ice());
-        Ok(Self { leptos_options, hub, config: Arc::new(config) })
+        let store = Store::open(&config.db_path).await?;
+        let (hub, persist) = HubHandle::spawn(hub_config, tickets, config.ice())?;
+        spawn_writer(store.clone(), persist);
+        Ok(Self { leptos_options, hub, config: Arc::new(config), store })
     }
 }
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let config = state.config.clone();
+    let (config, store) = (state.config.clone(), state.store.clone());
+    let context = move || {
+        provide_context(config.clone());
+        provide_context(store.clone());
+    };
     Router::new()
         .route("/ws", get(ws_route))
         .route("/healthz", get(|| async { "ok" }))
         .route("/models/{file}", get(model_file))
-        .leptos_routes_with_context(&state, routes, move || provide_context(config.clone()), {
+        .route("/games/{id}/highlights/{file}", get(highlight_file))
+        .merge(crate::signaling::upload::routes())
+        .leptos_routes_with_context(&state, routes, context, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
@@ -93,6 +122,37 @@ async fn model_file(Path(file): Path<String>, State(config): State<Arc<Config>>)
         Err(e) => {
             tracing::error!(error = %e, dir = %config.models_dir.display(), "model file missing");
             (StatusCode::SERVICE_UNAVAILABLE, "face models are not installed on this server")
+                .into_response()
+        }
+    }
+}
+
+/// `GET /games/{id}/highlights/{request_id}.jpg`: a stored highlight image.
+async fn highlight_file(
+    Path((id, file)): Path<(String, String)>,
+    State(store): State<Store>,
+) -> Response {
+    let request_id = file
+        .strip_suffix(".jpg")
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse::<u64>().ok());
+    let Some(request_id) = request_id.filter(|_| valid_game_id(&id)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match store.highlight_image(&id, request_id).await {
+        Ok(Some(jpeg)) => {
+            // An image is deleted when its moment is withdrawn: caches may keep it an hour at most.
+            let headers = [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ];
+            (headers, jpeg).into_response()
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, game = %id, request_id, "cannot read a highlight");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the image cannot be read right now")
                 .into_response()
         }
     }

@@ -31,7 +31,7 @@ async fn start_with(extra: &[&str]) -> SocketAddr {
     let config = Config::from_flags(Flags::try_parse_from(args).unwrap()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = router(AppState::new(config).unwrap());
+    let app = router(AppState::new(config).await.unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
 }
@@ -65,8 +65,18 @@ impl Client {
         self.ws.send(Message::text(text)).await.unwrap();
     }
 
-    /// The next protocol message (pings are answered by tungstenite and skipped here).
+    /// The next signaling message: game messages (phase, scores, readings) are skipped.
     async fn recv(&mut self) -> ServerMsg {
+        loop {
+            let msg = self.recv_any().await;
+            if !is_game(&msg) {
+                return msg;
+            }
+        }
+    }
+
+    /// The next protocol message (pings are answered by tungstenite and skipped here).
+    async fn recv_any(&mut self) -> ServerMsg {
         loop {
             let frame = tokio::time::timeout(WAIT, self.ws.next())
                 .await
@@ -86,6 +96,20 @@ impl Client {
         self.send(&ClientMsg::Ping).await;
         assert_eq!(self.recv().await, ServerMsg::Pong);
     }
+}
+
+fn is_game(msg: &ServerMsg) -> bool {
+    matches!(
+        msg,
+        ServerMsg::GamePhase(_)
+            | ServerMsg::Scores(_)
+            | ServerMsg::GameEvent(_)
+            | ServerMsg::Reading { .. }
+            | ServerMsg::Capture(_)
+            | ServerMsg::CaptureWithdrawn { .. }
+            | ServerMsg::GameOver { .. }
+            | ServerMsg::GameRefused { .. }
+    )
 }
 
 fn room(tag: char) -> RoomId {
@@ -168,6 +192,8 @@ async fn an_oversized_message_closes_the_socket_with_a_reason() {
         match tokio::time::timeout(WAIT, b.ws.next()).await.unwrap() {
             Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
             Some(Ok(Message::Ping(_))) => continue,
+            // Game messages queued before the close (phase, scores) may come first.
+            Some(Ok(Message::Text(t))) if is_game(&serde_json::from_str(&t).unwrap()) => continue,
             other => panic!("expected a close frame, got {other:?}"),
         }
     };
@@ -294,4 +320,112 @@ async fn the_welcome_carries_minted_turn_credentials_and_never_the_secret() {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     assert!((now + 3500..=now + 3700).contains(&expiry), "default TTL is one hour");
     assert_eq!(turn.credential.as_deref().map(str::len), Some(28), "base64 of a SHA-1 HMAC");
+}
+
+/// A reading with `happy` at `p` and the rest neutral.
+fn reading(seq: u64, happy: f32) -> ClientMsg {
+    ClientMsg::Reading(straightface::game::Reading {
+        seq,
+        face: true,
+        probs: vec![1.0 - happy, happy, 0.0, 0.0, 0.0, 0.0, 0.0],
+    })
+}
+
+impl Client {
+    /// The next game refusal's code, skipping everything else.
+    async fn next_refusal(&mut self) -> String {
+        loop {
+            if let ServerMsg::GameRefused { code, .. } = self.recv_any().await {
+                return code;
+            }
+        }
+    }
+}
+
+/// `POST /api/highlights/{request}` over a plain TCP socket: status and body.
+async fn post_highlight(
+    addr: SocketAddr,
+    request: u64,
+    room: &RoomId,
+    peer: PeerId,
+    ticket: &str,
+    body: &[u8],
+) -> (u16, String) {
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/highlights/{request}?room={room}&peer={peer} HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Type: image/jpeg\r\nx-seat-ticket: {ticket}\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n",
+        body.len()
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(body).await.unwrap();
+    let mut response = Vec::new();
+    tcp.read_to_end(&mut response).await.unwrap();
+    let text = String::from_utf8_lossy(&response).to_string();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+#[tokio::test]
+async fn a_forged_score_is_refused_and_scores_nobody() {
+    let addr = start().await;
+    let (mut a, _, _) = Client::join(addr, &room('s'), "Ann").await;
+    let (mut b, _, _) = Client::join(addr, &room('s'), "Bo").await;
+    assert!(matches!(a.recv().await, ServerMsg::PeerJoined { .. }));
+    a.send_text(r#"{"type":"score","peer":1,"points":1000}"#.into()).await;
+    match a.recv().await {
+        ServerMsg::Error { code: ErrorCode::Malformed, .. } => {}
+        other => panic!("expected a malformed error, got {other:?}"),
+    }
+    a.expect_nothing_pending().await;
+    // Bo's board never moved: every score line is still 0.
+    b.send(&ClientMsg::Ping).await;
+    loop {
+        match b.recv_any().await {
+            ServerMsg::Scores(board) => assert!(board.players.iter().all(|p| p.score == 0)),
+            ServerMsg::Pong => break,
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn readings_faster_than_the_limit_are_dropped_with_an_error() {
+    let addr = start().await;
+    let (mut a, _, _) = Client::join(addr, &room('f'), "Ann").await;
+    for seq in 1..=11 {
+        a.send(&reading(seq, 0.1)).await;
+    }
+    assert_eq!(a.next_refusal().await, "reading_too_frequent");
+    a.send(&reading(3, 0.1)).await;
+    assert_eq!(a.next_refusal().await, "reading_out_of_order");
+    a.send_text(r#"{"type":"reading","seq":99,"face":true,"probs":[0.5,0.5]}"#.into()).await;
+    assert_eq!(a.next_refusal().await, "reading_wrong_length");
+}
+
+#[tokio::test]
+async fn an_unrequested_or_forged_upload_is_refused_and_nothing_is_kept() {
+    let addr = start().await;
+    let r = room('u');
+    let mut a = Client::connect(addr).await;
+    a.send(&ClientMsg::Join { room: r.clone(), name: "Ann".into() }).await;
+    let (pa, ticket) = match a.recv().await {
+        ServerMsg::Welcome { you, ticket, .. } => (you, ticket),
+        other => panic!("expected welcome, got {other:?}"),
+    };
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+    let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, &jpeg).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("capture_unknown"), "{body}");
+    let (status, body) = post_highlight(addr, 1, &r, pa, "forged-ticket", &jpeg).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("bad_ticket"), "{body}");
+    let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, b"GIF89a not a jpeg").await;
+    assert_eq!(status, 415, "{body}");
+    assert!(body.contains("highlight_not_jpeg"), "{body}");
+    let mut big = jpeg.to_vec();
+    big.resize(300 * 1024 + 1, 0);
+    let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, &big).await;
+    assert_eq!(status, 413, "{body}");
 }

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod game_panel;
 pub mod media_error;
 pub mod tile;
 pub mod video;

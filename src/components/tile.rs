@@ -1,7 +1,9 @@
 //! A remote participant's tile: video, name, connection state, quality and a stats panel.
 
+use super::game_panel::{ExpressionBars, TileScore};
 use super::video::VideoView;
 use crate::call::quality::Quality;
+use crate::game::Scoreboard;
 use crate::hooks::use_call::{Tile, TileStats};
 use leptos::prelude::*;
 
@@ -10,7 +12,10 @@ use leptos::prelude::*;
 pub fn RemoteTile(
     /// The participant.
     tile: Tile,
+    /// The game's scoreboard, for the score on the tile.
+    board: RwSignal<Scoreboard>,
 ) -> impl IntoView {
+    let id = tile.id;
     let state = tile.state;
     let peer = tile.id.to_string();
     let peer_attr = peer.clone();
@@ -25,6 +30,8 @@ pub fn RemoteTile(
         <figure class="tile" data-testid="remote-tile" data-peer=peer_attr
             data-state=move || state.get().label()>
             <VideoView stream=tile.stream testid="remote-video" peer=peer/>
+            <ExpressionBars reading=tile.reading/>
+            <TileScore board peer=Signal::stored(Some(id))/>
             <span class="quality" data-testid="quality" data-quality=quality title="Call quality">
                 {quality}
             </span>

@@ -21,8 +21,11 @@ pub fn VideoView(
     /// `data-peer` for remote videos.
     #[prop(optional, into)]
     peer: Option<String>,
+    /// The element, for readers of its frames (face reading, highlight capture).
+    #[prop(optional)]
+    node: Option<NodeRef<Video>>,
 ) -> impl IntoView {
-    let node = NodeRef::<Video>::new();
+    let node = node.unwrap_or_default();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let Some(video) = node.get() else { return };

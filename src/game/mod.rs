@@ -81,7 +81,9 @@ pub mod wire;
 
 pub use config::{ConfigError, GameConfig, Mode};
 pub use error::GameError;
-pub use highlight::{validate_jpeg, CaptureRequest, Highlight, HighlightError};
+pub use highlight::{
+    validate_jpeg, CaptureRequest, Highlight, HighlightError, MAX_HIGHLIGHT_BYTES,
+};
 pub use machine::{Game, Input, Output};
 pub use reading::{Expression, Reading, ReadingError};
 pub use record::{GameRecord, HighlightRecord, RoundRecord};

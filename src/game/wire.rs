@@ -62,7 +62,7 @@ pub struct PhaseView {
 }
 
 /// How a member of the room takes part.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlayerStatus {
     /// Playing (or ready to play the next game), face in view.

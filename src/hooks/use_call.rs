@@ -2,8 +2,10 @@
 //! callbacks (the leptos-use hook shape). The browser objects live in `rtc::Call`, created only
 //! after hydration and released when the page's owner is disposed.
 
+pub use super::game_ui::GameUi;
+use crate::game::Reading;
 use crate::media::MediaError;
-use crate::protocol::{PeerId, RoomId};
+use crate::protocol::{ClientMsg, PeerId, RoomId};
 use leptos::prelude::*;
 
 /// A `MediaStream` that can sit in a signal. Only ever constructed in the browser.
@@ -91,6 +93,8 @@ pub struct Tile {
     pub stats: RwSignal<Option<TileStats>>,
     /// A problem worth telling the user (relay refused, recovery given up).
     pub problem: RwSignal<Option<String>>,
+    /// Their latest face reading, relayed by the server (game overlay).
+    pub reading: RwSignal<Option<Reading>>,
 }
 
 impl Tile {
@@ -105,6 +109,7 @@ impl Tile {
             quality: RwSignal::new(None),
             stats: RwSignal::new(None),
             problem: RwSignal::new(None),
+            reading: RwSignal::new(None),
         }
     }
 }
@@ -212,6 +217,12 @@ pub struct UseCallReturn {
     pub reconnecting: RwSignal<bool>,
     /// Outgoing video limit.
     pub video_cap: RwSignal<VideoCap>,
+    /// The room's game.
+    pub game: GameUi,
+    /// Sends a game message (ready, start, mode, reading) on the signaling socket.
+    pub send: Callback<ClientMsg>,
+    /// Uploads the JPEG answering capture request `.0`.
+    pub upload: Callback<(u64, Vec<u8>)>,
     /// Join under a display name.
     pub join: Callback<String>,
     /// Leave the room: closes every connection and stops every track.
@@ -231,6 +242,7 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         me: RwSignal::new(None),
         reconnecting: RwSignal::new(false),
         video_cap: RwSignal::new(VideoCap::Auto),
+        game: GameUi::new(),
     };
     #[cfg(feature = "hydrate")]
     {
@@ -250,6 +262,13 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             me: ui.me,
             reconnecting: ui.reconnecting,
             video_cap: ui.video_cap,
+            game: ui.game,
+            send: Callback::new(move |msg: ClientMsg| {
+                with(&|c| c.send(msg.clone()));
+            }),
+            upload: Callback::new(move |(request, jpeg): (u64, Vec<u8>)| {
+                with(&|c| c.upload_highlight(request, jpeg.clone()));
+            }),
             join: Callback::new(move |name: String| {
                 with(&|c| c.join(name.clone()));
             }),
@@ -274,6 +293,9 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             me: ui.me,
             reconnecting: ui.reconnecting,
             video_cap: ui.video_cap,
+            game: ui.game,
+            send: Callback::new(|_| {}),
+            upload: Callback::new(|_| {}),
             join: Callback::new(|_| {}),
             leave: Callback::new(|_| {}),
             retry_media: Callback::new(|_| {}),
@@ -297,4 +319,6 @@ pub struct CallUi {
     pub reconnecting: RwSignal<bool>,
     /// See [`UseCallReturn::video_cap`].
     pub video_cap: RwSignal<VideoCap>,
+    /// See [`UseCallReturn::game`].
+    pub game: GameUi,
 }

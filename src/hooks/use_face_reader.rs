@@ -17,11 +17,12 @@ pub struct UseFaceReaderReturn {
 }
 
 /// Reads faces from `video` (once it is mounted) at most `max_fps` times a second, with the
-/// detector at `input_size`.
+/// detector at `input_size`, while `enabled` is true (the worker is stopped otherwise).
 pub fn use_face_reader(
     video: NodeRef<Video>,
     input_size: Signal<u32>,
     max_fps: f64,
+    enabled: Signal<bool>,
 ) -> UseFaceReaderReturn {
     let out = UseFaceReaderReturn {
         status: RwSignal::new(None),
@@ -33,6 +34,11 @@ pub fn use_face_reader(
         use crate::face::client::{now, FaceReader};
         let reader = StoredValue::new_local(None::<FaceReader>);
         Effect::new(move |_| {
+            if !enabled.get() {
+                reader.set_value(None);
+                out.report.set(None);
+                return;
+            }
             let Some(el) = video.get() else { return };
             if reader.with_value(Option::is_some) {
                 return;
@@ -62,6 +68,6 @@ pub fn use_face_reader(
         on_cleanup(move || reader.set_value(None));
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (video, input_size, max_fps);
+    let _ = (video, input_size, max_fps, enabled);
     out
 }

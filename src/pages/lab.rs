@@ -19,7 +19,7 @@ pub fn LabPage() -> impl IntoView {
     open_camera(camera, retry);
     let video = NodeRef::<Video>::new();
     let input_size = RwSignal::new(DEFAULT_INPUT_SIZE);
-    let reader = use_face_reader(video, input_size.into(), 30.0);
+    let reader = use_face_reader(video, input_size.into(), 30.0, Signal::stored(true));
     let report = reader.report;
     let best = move || report.get().and_then(|r| r.best);
 

@@ -1,5 +1,7 @@
 //! One module per route.
 
+pub mod game;
+pub mod history;
 pub mod home;
 pub mod lab;
 pub mod not_found;

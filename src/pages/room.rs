@@ -1,11 +1,16 @@
 //! `/r/{room}`: pre-join preview, then the call grid.
 
 use crate::api::public_url;
+use crate::components::game_panel::{ExpressionBars, GamePanel, TileScore};
 use crate::components::media_error::MediaErrorView;
 use crate::components::tile::RemoteTile;
 use crate::components::video::VideoView;
+use crate::game::Reading;
+use crate::hooks::game_ui::{line_of, running};
 use crate::hooks::use_call::{use_call, LocalMedia, Phase, UseCallReturn, VideoCap};
-use crate::protocol::{RoomId, MAX_NAME_CHARS, ROOM_CAPACITY};
+use crate::hooks::use_face_reader::use_face_reader;
+use crate::protocol::{ClientMsg, RoomId, MAX_NAME_CHARS, ROOM_CAPACITY};
+use leptos::html::Video;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -163,6 +168,9 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
     });
     let tiles = call.tiles;
     let count = Memo::new(move |_| tiles.with(Vec::len) + 1);
+    let own_video = NodeRef::<Video>::new();
+    read_own_face(call, own_video);
+    let board = call.game.board;
     view! {
         <section class="call">
             {move || call.reconnecting.get().then(|| view! {
@@ -170,14 +178,19 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                     "Reconnecting… your call continues while we restore the connection."
                 </div>
             })}
+            <div class="stage">
             <div class="grid" data-count=move || count.get()>
                 <figure class="tile own">
-                    <VideoView stream=own muted=true mirrored=true testid="local-video"/>
+                    <VideoView stream=own muted=true mirrored=true testid="local-video" node=own_video/>
+                    <ExpressionBars reading=call.game.own_reading/>
+                    <TileScore board peer=Signal::from(call.me)/>
                     <figcaption><span class="name">"You"</span></figcaption>
                 </figure>
                 <For each=move || call.tiles.get() key=|t| t.id let:tile>
-                    <RemoteTile tile/>
+                    <RemoteTile tile board/>
                 </For>
+            </div>
+            <GamePanel call/>
             </div>
             <p class="hint alone" class:hidden=move || { count.get() > 1 }>
                 "Waiting for others. Send them this link: "
@@ -202,4 +215,47 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
             </nav>
         </section>
     }
+}
+
+/// Reads our own face while a game runs or we are ready for one (frames never leave the
+/// device: only the seven numbers go to the server), and answers capture requests with a
+/// JPEG of our own camera.
+fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
+    let game = call.game;
+    let me = call.me;
+    let active = Signal::derive(move || {
+        let ready =
+            me.get().is_some_and(|id| game.board.with(|b| line_of(b, id).is_some_and(|l| l.ready)));
+        ready || game.phase.with(|p| running(p.as_ref().map(|v| &v.phase)))
+    });
+    // 8 a second stays under the server's 10 even when frames bunch up.
+    let reader =
+        use_face_reader(video, Signal::stored(crate::face::DEFAULT_INPUT_SIZE), 8.0, active);
+    let seq = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let Some(report) = reader.report.get() else {
+            game.own_reading.set(None);
+            return;
+        };
+        seq.update_value(|s| *s += 1);
+        let reading = Reading {
+            seq: seq.get_value(),
+            face: report.best.is_some(),
+            probs: report.best.map(|b| b.expressions.to_vec()).unwrap_or_default(),
+        };
+        game.own_reading.set(Some(reading.clone()));
+        call.send.run(ClientMsg::Reading(reading));
+    });
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let Some(request) = game.capture.get() else { return };
+        game.capture.set(None);
+        let Some(el) = video.get_untracked() else { return };
+        match crate::rtc::game::capture_jpeg(&el) {
+            Ok(jpeg) => call.upload.run((request.id, jpeg)),
+            Err(e) => {
+                leptos::logging::warn!("highlight capture failed: {}", crate::rtc::js::describe(&e))
+            }
+        }
+    });
 }

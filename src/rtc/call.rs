@@ -172,6 +172,26 @@ impl Call {
         self.inner.try_join();
     }
 
+    /// Sends a game message if seated (a message without a seat would only be refused).
+    pub fn send(&self, msg: ClientMsg) {
+        let seated = self.inner.state.borrow().seat.is_some();
+        if let (true, Some(send)) = (seated, self.inner.sender()) {
+            send(msg);
+        }
+    }
+
+    /// Uploads the JPEG answering capture request `request`, proving our seat with its ticket.
+    pub fn upload_highlight(&self, request: u64, jpeg: Vec<u8>) {
+        let seat = self.inner.state.borrow().seat.as_ref().map(|s| (s.peer, s.ticket.clone()));
+        let Some((peer, ticket)) = seat else { return };
+        let room = self.inner.room.clone();
+        spawn_local(async move {
+            if let Err(e) = super::game::upload(room, peer, ticket, request, jpeg).await {
+                leptos::logging::warn!("highlight upload failed: {e}");
+            }
+        });
+    }
+
     /// Leaves: tells the server, closes every connection, stops every track.
     pub fn leave(&self) {
         self.inner.leave();
@@ -280,6 +300,7 @@ impl Inner {
     }
 
     fn on_server_msg(&self, msg: ServerMsg) {
+        let Some(msg) = super::game::on_game_msg(&self.ui, msg) else { return };
         match msg {
             ServerMsg::Welcome { you, peers, ticket, ice_servers, .. } => {
                 self.on_welcome(you, peers, ticket, ice_servers)
@@ -318,6 +339,7 @@ impl Inner {
                 leptos::logging::warn!("server refused a message ({code:?}): {message}")
             }
             ServerMsg::Pong => {}
+            _ => {}
         }
     }
 

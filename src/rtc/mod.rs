@@ -3,6 +3,7 @@
 //! to the UI signals of `hooks::use_call`.
 
 pub mod call;
+pub mod game;
 pub mod js;
 pub mod media;
 pub mod peer;

@@ -10,15 +10,23 @@
 //! takes it back with `resume` and its seat ticket, and nobody is told it was gone. A clean
 //! close, a `leave` or the end of the grace period frees the seat and tells the room. A ticket
 //! also restores a seat the server no longer knows (after a restart), under the same peer id.
+//!
+//! Every room also runs its [`Game`]: seats joining and leaving are its players, game messages
+//! from a seat become its inputs (stamped with the seat's id), and its outputs go to the room
+//! (see `games`). The game's clock is the hub's `now` since the first input.
 
 use super::limits::{HubConfig, TokenBucket};
 use super::ticket::TicketKey;
+use crate::game::{ConfigError, Game, GameRecord, Highlight, Results};
 use crate::protocol::{
     ClientMsg, ErrorCode, PeerId, PeerInfo, RoomId, ServerMsg, CLOSE_POLICY, CLOSE_TOO_BIG,
     MAX_MESSAGE_BYTES, MAX_NAME_CHARS,
 };
 use std::collections::{BTreeMap, HashMap};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+mod games;
+pub use games::UploadError;
 
 /// One WebSocket connection, numbered by the socket layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,6 +65,31 @@ pub enum Output {
     Send(ConnId, ServerMsg),
     /// Close that socket with a WebSocket close code and reason.
     Close(ConnId, u16, &'static str),
+    /// A game ended: persist it under `game_id`.
+    GameOver {
+        /// The game's public id.
+        game_id: String,
+        /// Its room.
+        room: RoomId,
+        /// What to persist.
+        record: GameRecord,
+        /// Final standings.
+        results: Results,
+    },
+    /// An upload was accepted: keep the image the socket side holds for it.
+    KeepHighlight {
+        /// The game's public id.
+        game_id: String,
+        /// Which request, whose face, which round.
+        highlight: Highlight,
+    },
+    /// A capture request was withdrawn: delete its image if one was kept.
+    DropHighlight {
+        /// The game's public id.
+        game_id: String,
+        /// The withdrawn request.
+        request_id: u64,
+    },
 }
 
 #[derive(Debug)]
@@ -66,9 +99,10 @@ struct Conn {
     bucket: TokenBucket,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Room {
     members: BTreeMap<PeerId, Member>,
+    game: Game,
 }
 
 #[derive(Debug)]
@@ -87,13 +121,27 @@ pub struct Hub {
     conns: HashMap<ConnId, Conn>,
     rooms: HashMap<RoomId, Room>,
     next_peer: u64,
+    /// The first `now` seen: the origin of every game clock.
+    epoch: Option<Instant>,
+    /// The `now` of the input being handled.
+    now: Instant,
 }
 
 impl Hub {
-    /// An empty hub that signs seat tickets with `tickets`.
-    pub fn new(config: HubConfig, tickets: TicketKey) -> Self {
+    /// An empty hub that signs seat tickets with `tickets`; fails when the game rules in
+    /// `config` cannot be played.
+    pub fn new(config: HubConfig, tickets: TicketKey) -> Result<Self, ConfigError> {
+        config.game.validate()?;
         let next_peer = config.first_peer_id;
-        Self { config, tickets, conns: HashMap::new(), rooms: HashMap::new(), next_peer }
+        Ok(Self {
+            config,
+            tickets,
+            conns: HashMap::new(),
+            rooms: HashMap::new(),
+            next_peer,
+            epoch: None,
+            now: Instant::now(),
+        })
     }
 
     /// Number of rooms with at least one seat (live or held).
@@ -108,6 +156,7 @@ impl Hub {
 
     /// Applies one input and returns what the socket side must do, in order.
     pub fn handle(&mut self, now: Instant, input: Input) -> Vec<Output> {
+        self.set_now(now);
         let mut out = Vec::new();
         match input {
             Input::Opened(conn) => {
@@ -126,9 +175,22 @@ impl Hub {
                 self.conns.remove(&conn);
             }
             Input::Closed(conn, CloseKind::Abrupt) => self.hold(now, conn),
-            Input::Tick => self.expire(now, &mut out),
+            Input::Tick => {
+                self.expire(now, &mut out);
+                self.tick_games(&mut out);
+            }
         }
         out
+    }
+
+    fn set_now(&mut self, now: Instant) {
+        self.now = now;
+        self.epoch.get_or_insert(now);
+    }
+
+    /// The game clock: time since the hub's first input.
+    fn clock(&self) -> Duration {
+        self.epoch.map_or(Duration::ZERO, |e| self.now.saturating_duration_since(e))
     }
 
     fn touch(&mut self, conn: ConnId, now: Instant) {
@@ -199,6 +261,14 @@ impl Hub {
                 self.leave(conn, out);
             }
             ClientMsg::Ping => out.push(Output::Send(conn, ServerMsg::Pong)),
+            ClientMsg::Ready
+            | ClientMsg::Unready
+            | ClientMsg::Start
+            | ClientMsg::ChooseMode { .. }
+            | ClientMsg::Reading(_) => match self.seat_of(conn) {
+                Some((room, peer)) => self.game_message(&room, peer, msg, out),
+                None => out.push(Output::Send(conn, not_joined())),
+            },
         }
     }
 
@@ -248,15 +318,25 @@ impl Hub {
         name: String,
         out: &mut Vec<Output>,
     ) {
-        let room = self.rooms.entry(room_id.clone()).or_default();
+        let room = self.rooms.entry(room_id.clone()).or_insert_with(|| Room {
+            members: BTreeMap::new(),
+            game: Game::new(
+                self.config.game.clone(),
+                Default::default(),
+                game_seed(&room_id, self.config.instance),
+            )
+            .expect("the game config was validated in Hub::new"),
+        });
         let newcomer = PeerInfo { id, name: name.clone() };
         for member in room.members.values() {
             if let Some(c) = member.conn {
                 out.push(Output::Send(c, ServerMsg::PeerJoined { peer: newcomer.clone() }));
             }
         }
-        room.members.insert(id, Member { conn: Some(conn), name, held_until: None });
-        self.welcome(conn, room_id, id, out);
+        room.members.insert(id, Member { conn: Some(conn), name: name.clone(), held_until: None });
+        self.welcome(conn, room_id.clone(), id, out);
+        let joined = crate::game::Input::PlayerJoined { peer: id, name };
+        let _ = self.game_input(&room_id, joined, out);
     }
 
     fn welcome(&mut self, conn: ConnId, room_id: RoomId, id: PeerId, out: &mut Vec<Output>) {
@@ -354,7 +434,8 @@ impl Hub {
                 out.push(Output::Send(c, ServerMsg::PeerLeft { peer }));
             }
         }
-        if room.members.is_empty() {
+        let _ = self.game_input(room_id, crate::game::Input::PlayerLeft { peer }, out);
+        if self.rooms.get(room_id).is_some_and(|r| r.members.is_empty()) {
             self.rooms.remove(room_id);
         }
     }
@@ -387,6 +468,13 @@ impl Hub {
             self.free_seat(&room, peer, out);
         }
     }
+}
+
+/// A room's game seed: the instance's random number mixed with the room id (FNV-1a).
+fn game_seed(room: &RoomId, instance: u64) -> u64 {
+    room.as_str().bytes().fold(0xcbf2_9ce4_8422_2325 ^ instance, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn not_joined() -> ServerMsg {

@@ -7,25 +7,51 @@ use crate::protocol::*;
 use std::time::{Duration, Instant};
 
 /// A hub plus a simulated clock, with helpers that speak JSON like a browser would.
-struct Sim {
-    hub: Hub,
-    now: Instant,
+pub(super) struct Sim {
+    pub(super) hub: Hub,
+    pub(super) now: Instant,
+}
+
+/// Whether a message is the game's (the signaling tests here leave those out).
+pub(super) fn is_game(output: &Output) -> bool {
+    matches!(
+        output,
+        Output::Send(
+            _,
+            ServerMsg::GamePhase(_)
+                | ServerMsg::Scores(_)
+                | ServerMsg::GameEvent(_)
+                | ServerMsg::Reading { .. }
+                | ServerMsg::Capture(_)
+                | ServerMsg::CaptureWithdrawn { .. }
+                | ServerMsg::GameOver { .. }
+                | ServerMsg::GameRefused { .. }
+        ) | Output::GameOver { .. }
+            | Output::KeepHighlight { .. }
+            | Output::DropHighlight { .. }
+    )
 }
 
 impl Sim {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::with(HubConfig::default())
     }
 
-    fn with(config: HubConfig) -> Self {
-        Self { hub: Hub::new(config, TicketKey::new([1; 32])), now: Instant::now() }
+    pub(super) fn with(config: HubConfig) -> Self {
+        Self { hub: Hub::new(config, TicketKey::new([1; 32])).unwrap(), now: Instant::now() }
     }
 
+    /// Signaling outputs only.
     fn input(&mut self, input: Input) -> Vec<Output> {
+        self.input_all(input).into_iter().filter(|o| !is_game(o)).collect()
+    }
+
+    /// Every output, the game's too.
+    pub(super) fn input_all(&mut self, input: Input) -> Vec<Output> {
         self.hub.handle(self.now, input)
     }
 
-    fn open(&mut self, n: u64) -> ConnId {
+    pub(super) fn open(&mut self, n: u64) -> ConnId {
         assert!(self.input(Input::Opened(ConnId(n))).is_empty());
         ConnId(n)
     }
@@ -34,8 +60,18 @@ impl Sim {
         self.input(Input::Text(conn, serde_json::to_string(msg).unwrap()))
     }
 
+    /// Sends `msg` and returns every output, the game's too.
+    pub(super) fn send_all(&mut self, conn: ConnId, msg: &ClientMsg) -> Vec<Output> {
+        self.input_all(Input::Text(conn, serde_json::to_string(msg).unwrap()))
+    }
+
     /// Opens a socket and joins `room`; returns the socket and the seat the server gave it.
-    fn join(&mut self, n: u64, room: &RoomId, name: &str) -> (ConnId, PeerId, Vec<Output>) {
+    pub(super) fn join(
+        &mut self,
+        n: u64,
+        room: &RoomId,
+        name: &str,
+    ) -> (ConnId, PeerId, Vec<Output>) {
         let conn = self.open(n);
         let out = self.send(conn, &ClientMsg::Join { room: room.clone(), name: name.into() });
         let you = out
@@ -48,16 +84,16 @@ impl Sim {
         (conn, you, out)
     }
 
-    fn advance(&mut self, d: Duration) {
+    pub(super) fn advance(&mut self, d: Duration) {
         self.now += d;
     }
 }
 
-fn room(tag: char) -> RoomId {
+pub(super) fn room(tag: char) -> RoomId {
     RoomId::parse(&tag.to_string().repeat(22)).unwrap()
 }
 
-fn ticket(room: &RoomId, peer: PeerId) -> String {
+pub(super) fn ticket(room: &RoomId, peer: PeerId) -> String {
     TicketKey::new([1; 32]).issue(room, peer)
 }
 

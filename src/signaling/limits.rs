@@ -1,5 +1,6 @@
 //! Server-side limits of signaling and the token bucket that enforces the message rate.
 
+use crate::game::GameConfig;
 use crate::protocol::ROOM_CAPACITY;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,10 @@ pub struct HubConfig {
     /// The first peer id handed out. The server starts at a random point so that ids of seats
     /// restored after a restart (from tickets) do not collide with new ones.
     pub first_peer_id: u64,
+    /// This server instance's random number: game ids and game seeds differ after a restart.
+    pub instance: u64,
+    /// The rules of every room's game.
+    pub game: GameConfig,
 }
 
 impl Default for HubConfig {
@@ -30,6 +35,8 @@ impl Default for HubConfig {
             rate_burst: 200.0,
             grace: Duration::from_secs(30),
             first_peer_id: 1,
+            instance: 1,
+            game: GameConfig::default(),
         }
     }
 }

@@ -14,6 +14,10 @@ pub mod server;
 pub mod ticket;
 #[cfg(feature = "ssr")]
 pub mod turn;
+#[cfg(feature = "ssr")]
+pub mod upload;
 
+#[cfg(all(test, feature = "ssr"))]
+mod hub_game_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod hub_tests;

@@ -5,11 +5,12 @@
 //! raw socket — a 64 KiB limit answered with close code 1009, protocol-level ping/pong for the
 //! heartbeat, and close reasons — which the server-fn websocket abstraction does not expose.
 
-use super::hub::{CloseKind, ConnId, Hub, Input, Output};
+use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError};
 use super::ice::IceConfig;
 use super::limits::HubConfig;
 use super::ticket::TicketKey;
-use crate::protocol::ServerMsg;
+use crate::game::{ConfigError, GameRecord, Highlight, Results};
+use crate::protocol::{PeerId, RoomId, ServerMsg};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// How often the server pings each socket; pongs keep the heartbeat alive.
 pub const PING_EVERY: Duration = Duration::from_secs(5);
@@ -38,6 +39,50 @@ enum Outbound {
 enum Event {
     Open(ConnId, mpsc::Sender<Outbound>),
     Input(Input),
+    Upload(Upload),
+}
+
+/// A highlight upload on its way to the hub, with the bytes the hub never sees.
+struct Upload {
+    room: RoomId,
+    peer: PeerId,
+    ticket: String,
+    request_id: u64,
+    jpeg: Vec<u8>,
+    reply: oneshot::Sender<Result<(), UploadError>>,
+}
+
+/// What the hub asks to be written, in the order it asked: one writer task applies these, so a
+/// highlight's delete never overtakes its insert.
+#[derive(Debug)]
+pub enum Persist {
+    /// A finished game.
+    Game {
+        /// Public id.
+        game_id: String,
+        /// Its room.
+        room: RoomId,
+        /// The record.
+        record: GameRecord,
+        /// Final standings.
+        results: Results,
+    },
+    /// An accepted highlight image.
+    Highlight {
+        /// Public id of its game.
+        game_id: String,
+        /// Which request.
+        highlight: Highlight,
+        /// The JPEG.
+        jpeg: Vec<u8>,
+    },
+    /// A withdrawn highlight.
+    DropHighlight {
+        /// Public id of its game.
+        game_id: String,
+        /// Which request.
+        request_id: u64,
+    },
 }
 
 /// A cheap handle to the hub actor, shared by every socket.
@@ -48,11 +93,32 @@ pub struct HubHandle {
 }
 
 impl HubHandle {
-    /// Starts the actor on the current tokio runtime.
-    pub fn spawn(config: HubConfig, tickets: TicketKey, ice: IceConfig) -> Self {
+    /// Starts the actor on the current tokio runtime. What it asks to be persisted comes out of
+    /// the returned receiver.
+    pub fn spawn(
+        config: HubConfig,
+        tickets: TicketKey,
+        ice: IceConfig,
+    ) -> Result<(Self, mpsc::UnboundedReceiver<Persist>), ConfigError> {
+        let hub = Hub::new(config, tickets)?;
         let (events, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run_hub(Hub::new(config, tickets), ice, rx));
-        Self { events, next_conn: Arc::new(AtomicU64::new(1)) }
+        let (persist, persisted) = mpsc::unbounded_channel();
+        tokio::spawn(run_hub(hub, ice, rx, persist));
+        Ok((Self { events, next_conn: Arc::new(AtomicU64::new(1)) }, persisted))
+    }
+
+    /// Hands an uploaded highlight (already checked with `validate_jpeg`) to the hub.
+    pub async fn upload(
+        &self,
+        room: RoomId,
+        peer: PeerId,
+        ticket: String,
+        request_id: u64,
+        jpeg: Vec<u8>,
+    ) -> Result<(), UploadError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Event::Upload(Upload { room, peer, ticket, request_id, jpeg, reply }));
+        answer.await.unwrap_or(Err(UploadError::NotInRoom))
     }
 
     fn send(&self, event: Event) {
@@ -61,9 +127,17 @@ impl HubHandle {
     }
 }
 
-async fn run_hub(mut hub: Hub, ice: IceConfig, mut events: mpsc::UnboundedReceiver<Event>) {
+/// How often the hub's clock runs without input: game phases end on time to within this.
+const TICK: Duration = Duration::from_millis(200);
+
+async fn run_hub(
+    mut hub: Hub,
+    ice: IceConfig,
+    mut events: mpsc::UnboundedReceiver<Event>,
+    persist: mpsc::UnboundedSender<Persist>,
+) {
     let mut sockets: HashMap<ConnId, mpsc::Sender<Outbound>> = HashMap::new();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let input = tokio::select! {
@@ -73,6 +147,24 @@ async fn run_hub(mut hub: Hub, ice: IceConfig, mut events: mpsc::UnboundedReceiv
                     Input::Opened(conn)
                 }
                 Some(Event::Input(input)) => input,
+                Some(Event::Upload(upload)) => {
+                    let Upload { room, peer, ticket, request_id, mut jpeg, reply } = upload;
+                    let result = hub.upload(Instant::now(), &room, peer, &ticket, request_id);
+                    let outputs = match result {
+                        Ok(outputs) => {
+                            let _ = reply.send(Ok(()));
+                            outputs
+                        }
+                        Err(e) => {
+                            let _ = reply.send(Err(e));
+                            continue;
+                        }
+                    };
+                    for output in outputs {
+                        route(&mut hub, &mut sockets, &persist, &ice, output, &mut jpeg);
+                    }
+                    continue;
+                }
                 None => return,
             },
             _ = tick.tick() => Input::Tick,
@@ -81,8 +173,36 @@ async fn run_hub(mut hub: Hub, ice: IceConfig, mut events: mpsc::UnboundedReceiv
             sockets.remove(&conn);
         }
         for output in hub.handle(Instant::now(), input) {
-            deliver(&mut hub, &mut sockets, with_ice(&ice, output));
+            route(&mut hub, &mut sockets, &persist, &ice, output, &mut Vec::new());
         }
+    }
+}
+
+/// Carries one hub output out: to a socket, or to the writer. `jpeg` is the image of the upload
+/// being handled, if any (only a `KeepHighlight` takes it).
+fn route(
+    hub: &mut Hub,
+    sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
+    persist: &mpsc::UnboundedSender<Persist>,
+    ice: &IceConfig,
+    output: Output,
+    jpeg: &mut Vec<u8>,
+) {
+    let job = match output {
+        Output::GameOver { game_id, room, record, results } => {
+            Persist::Game { game_id, room, record, results }
+        }
+        Output::KeepHighlight { game_id, highlight } if !jpeg.is_empty() => {
+            Persist::Highlight { game_id, highlight, jpeg: std::mem::take(jpeg) }
+        }
+        Output::KeepHighlight { .. } => return,
+        Output::DropHighlight { game_id, request_id } => {
+            Persist::DropHighlight { game_id, request_id }
+        }
+        other => return deliver(hub, sockets, with_ice(ice, other)),
+    };
+    if persist.send(job).is_err() {
+        tracing::error!("the store writer is gone; a game result was not saved");
     }
 }
 
@@ -112,6 +232,9 @@ fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
             }
         },
         Output::Close(conn, code, reason) => (conn, Outbound::Close(code, reason)),
+        Output::GameOver { .. } | Output::KeepHighlight { .. } | Output::DropHighlight { .. } => {
+            return tracing::error!("a persistence output reached a socket");
+        }
     };
     let closing = matches!(outbound, Outbound::Close(..));
     let Some(tx) = sockets.get(&conn) else { return };

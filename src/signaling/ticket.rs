@@ -63,6 +63,21 @@ impl TicketKey {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES])
     }
 
+    /// The public id of game number `game` of `room` on the server instance `instance`:
+    /// unguessable without the key (a results page shows names and faces), stable for the
+    /// instance, and different after a restart (a new instance starts counting games at 1).
+    pub fn game_id(&self, room: &RoomId, instance: u64, game: u32) -> String {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        // 0xFF never occurs in a room id (ASCII), so no game id input equals a seat's.
+        mac.update(b"\xffgame");
+        mac.update(room.as_str().as_bytes());
+        mac.update(&instance.to_be_bytes());
+        mac.update(&game.to_be_bytes());
+        let tag = mac.finalize().into_bytes();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES])
+    }
+
     /// Whether `ticket` was issued for `peer` in `room` (constant-time comparison).
     pub fn verify(&self, room: &RoomId, peer: PeerId, ticket: &str) -> bool {
         let Ok(tag) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(ticket) else {
@@ -109,6 +124,22 @@ mod tests {
         assert!(!TicketKey::new([8; 32]).verify(&room('a'), PeerId(42), &t));
         assert!(!key.verify(&room('a'), PeerId(42), "not base64!"));
         assert!(!key.verify(&room('a'), PeerId(42), &t[..10]));
+    }
+
+    #[test]
+    fn game_ids_differ_by_room_instance_and_number() {
+        let key = TicketKey::new([7; 32]);
+        let id = key.game_id(&room('a'), 1, 1);
+        assert_eq!(id.len(), 22);
+        assert_eq!(id, key.game_id(&room('a'), 1, 1));
+        for other in [
+            key.game_id(&room('b'), 1, 1),
+            key.game_id(&room('a'), 2, 1),
+            key.game_id(&room('a'), 1, 2),
+            TicketKey::new([8; 32]).game_id(&room('a'), 1, 1),
+        ] {
+            assert_ne!(id, other);
+        }
     }
 
     #[test]

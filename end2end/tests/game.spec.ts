@@ -1,0 +1,99 @@
+// The game end to end: two browsers with different fake cameras (a laughing face and a straight
+// face, cut from the golden images), a short "don't laugh" game on its own server, the results
+// page with the highlight, and the same page after the server process was killed and restarted.
+import { chromium, expect, test, type Browser, type Page } from "@playwright/test";
+import { chromiumArgs, fakeMediaArgs } from "../playwright.config";
+import { facePath, type faces } from "../global-setup";
+import { expectPlaying, open } from "./helpers";
+import { dataDir, startServer, type Proc } from "./procs";
+
+const PORT = 3117;
+// One round of 8 s after a 1 s countdown: long enough for several laughs (300 ms hold, 2 s
+// cool-down), short enough for CI.
+const GAME = ["--game-countdown-secs", "1", "--laugh-round-secs", "8", "--laugh-rounds", "1"];
+const room = () => `game${Date.now()}${Math.floor(Math.random() * 1e6)}`.padEnd(22, "x");
+
+function launch(face: keyof typeof faces): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [...chromiumArgs, ...fakeMediaArgs, `--use-file-for-fake-video-capture=${facePath(face)}`],
+  });
+}
+
+async function joinAt(page: Page, url: string, name: string) {
+  await open(page, url);
+  await expectPlaying(page.getByTestId("local-video"));
+  await page.getByTestId("name-input").fill(name);
+  await page.getByTestId("join").click();
+  await expect(page.getByTestId("leave")).toBeVisible();
+}
+
+const scoreOf = (page: Page, name: string) =>
+  page.locator(".scoreboard li", { hasText: name }).getByTestId("score");
+
+let procs: Proc[] = [];
+let browsers: Browser[] = [];
+test.afterEach(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  await Promise.all(procs.map((p) => p.stop()));
+  procs = [];
+  browsers = [];
+});
+
+test("don't laugh: the laughing face loses, its highlight is kept, and the results survive a crash", async () => {
+  test.setTimeout(150_000);
+  const data = dataDir();
+  procs.push(await startServer(PORT, data, GAME));
+  browsers = await Promise.all([launch("happy"), launch("neutral")]);
+  const [a, b] = await Promise.all(browsers.map((br) => br.newPage()));
+  const url = `http://127.0.0.1:${PORT}/r/${room()}`;
+  await joinAt(a, url, "Ann");
+  await joinAt(b, url, "Bo");
+  for (const page of [a, b]) {
+    await expect(page.getByTestId("game-phase")).toHaveText("lobby");
+    await expect(page.getByTestId("score")).toHaveCount(2);
+  }
+
+  await a.getByTestId("ready").click();
+  await expect(a.getByTestId("ready")).toHaveAttribute("aria-pressed", "true");
+  await b.getByTestId("ready").click();
+  for (const page of [a, b]) await expect(page.getByTestId("game-phase")).toHaveText(/countdown|round/);
+  // The readings reach the other side: Bo's page draws Ann's gauges from the server's relay.
+  await expect(b.locator('[data-testid="remote-tile"] .expr-overlay')).toHaveAttribute("data-face", "yes");
+  for (const page of [a, b]) {
+    await expect(page.getByTestId("game-phase")).toHaveText("results", { timeout: 30_000 });
+  }
+
+  // Every laugh was Ann's, so every point is Bo's.
+  for (const page of [a, b]) {
+    expect(Number(await scoreOf(page, "Bo").textContent())).toBeGreaterThanOrEqual(10);
+    expect(Number(await scoreOf(page, "Ann").textContent())).toBe(0);
+    await expect(page.getByTestId("game-results").locator("li").first()).toContainText("Bo");
+  }
+
+  const href = await a.getByTestId("game-link").getAttribute("href");
+  expect(href).toMatch(/^\/games\/[A-Za-z0-9_-]{22}$/);
+  const results = await browsers[0].newPage();
+  const resultsUrl = `http://127.0.0.1:${PORT}${href}`;
+  await results.goto(resultsUrl);
+  const highlights = results.getByTestId("highlight");
+  await expect.poll(async () => {
+    await results.reload();
+    return highlights.count();
+  }, { message: "the highlight upload was saved" }).toBeGreaterThan(0);
+  const decoded = () => highlights.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  await expect.poll(decoded).toBe(true);
+  const board = await results.locator("table").first().innerText();
+  expect(board).toContain("Bo");
+
+  // A crash (SIGKILL) and a restart on the same data: the same results and images.
+  await procs[0].stop("SIGKILL");
+  procs = [await startServer(PORT, data, GAME)];
+  await results.goto(resultsUrl);
+  expect(await results.locator("table").first().innerText()).toBe(board);
+  await expect(highlights).not.toHaveCount(0);
+  await expect.poll(decoded).toBe(true);
+  await open(results, "/games");
+  await expect(results.getByTestId("history-game").first()).toBeVisible();
+  await expect(results.getByTestId("leaderboard")).toContainText("Bo");
+});

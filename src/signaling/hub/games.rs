@@ -1,0 +1,175 @@
+//! The hub's side of each room's game: game messages in, the game's outputs out to the room.
+//!
+//! The hub only routes. Every rule (who may start, what scores, which upload is wanted) is the
+//! [`Game`](crate::game::Game)'s; the hub stamps the sender and picks the sockets.
+
+use super::{Hub, Output, Room};
+use crate::game::{GameError, Input as GameInput, Output as GameOutput};
+use crate::protocol::{ClientMsg, PeerId, RoomId, ServerMsg};
+
+/// Why an upload was refused.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum UploadError {
+    /// The seat ticket does not prove that seat.
+    #[error("that seat ticket is not valid")]
+    BadTicket,
+    /// The seat is not in the room (any more).
+    #[error("you are not in this room")]
+    NotInRoom,
+    /// The rules refused it (no such request, not yours, expired, withdrawn, answered).
+    #[error(transparent)]
+    Refused(#[from] GameError),
+}
+
+impl UploadError {
+    /// A stable machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UploadError::BadTicket => "bad_ticket",
+            UploadError::NotInRoom => "not_in_room",
+            UploadError::Refused(e) => e.code(),
+        }
+    }
+}
+
+impl Hub {
+    /// A game message from the seat `peer` of `room`.
+    pub(super) fn game_message(
+        &mut self,
+        room: &RoomId,
+        peer: PeerId,
+        msg: ClientMsg,
+        out: &mut Vec<Output>,
+    ) {
+        let input = match msg {
+            ClientMsg::Ready => GameInput::Ready { peer },
+            ClientMsg::Unready => GameInput::Unready { peer },
+            ClientMsg::Start => GameInput::Start { peer },
+            ClientMsg::ChooseMode { mode } => GameInput::ChooseMode { peer, mode },
+            ClientMsg::Reading(reading) => GameInput::Reading { peer, reading },
+            _ => return,
+        };
+        // A refusal was already routed to the sender's socket.
+        let _ = self.game_input(room, input, out);
+    }
+
+    /// Feeds one input to `room`'s game and routes what it says; returns the refusal, if the
+    /// game refused the input.
+    pub(super) fn game_input(
+        &mut self,
+        room_id: &RoomId,
+        input: GameInput,
+        out: &mut Vec<Output>,
+    ) -> Option<GameError> {
+        let clock = self.clock();
+        let room = self.rooms.get_mut(room_id)?;
+        let outputs = room.game.handle(clock, input);
+        let ids = GameIds { hub_key: &self.tickets, instance: self.config.instance, room: room_id };
+        let mut refused = None;
+        for output in outputs {
+            if let GameOutput::Rejected { error, .. } = &output {
+                refused.get_or_insert_with(|| error.clone());
+            }
+            route(room, &ids, output, out);
+        }
+        refused
+    }
+
+    /// Lets every game's clock run (phase deadlines).
+    pub(super) fn tick_games(&mut self, out: &mut Vec<Output>) {
+        let mut rooms: Vec<RoomId> = self.rooms.keys().cloned().collect();
+        rooms.sort();
+        for room in rooms {
+            let _ = self.game_input(&room, GameInput::Tick, out);
+        }
+    }
+
+    /// An uploaded highlight for capture request `request_id`, from whoever holds the ticket of
+    /// seat `peer` in `room`. `Ok` carries the outputs, among them the
+    /// [`Output::KeepHighlight`] that says to keep the image; the image itself never passes
+    /// through the hub (its bytes were checked by `validate_jpeg` before).
+    pub fn upload(
+        &mut self,
+        now: std::time::Instant,
+        room: &RoomId,
+        peer: PeerId,
+        ticket: &str,
+        request_id: u64,
+    ) -> Result<Vec<Output>, UploadError> {
+        self.set_now(now);
+        if !self.tickets.verify(room, peer, ticket) {
+            return Err(UploadError::BadTicket);
+        }
+        if !self.rooms.get(room).is_some_and(|r| r.members.contains_key(&peer)) {
+            return Err(UploadError::NotInRoom);
+        }
+        let mut out = Vec::new();
+        match self.game_input(room, GameInput::UploadDone { peer, request_id }, &mut out) {
+            // The refusal also went to the uploader's socket; the HTTP answer says it too.
+            Some(error) => Err(UploadError::Refused(error)),
+            None => Ok(out),
+        }
+    }
+}
+
+/// How a room's game numbers become public game ids.
+struct GameIds<'a> {
+    hub_key: &'a super::TicketKey,
+    instance: u64,
+    room: &'a RoomId,
+}
+
+impl GameIds<'_> {
+    fn of(&self, game: u32) -> String {
+        self.hub_key.game_id(self.room, self.instance, game)
+    }
+}
+
+fn route(room: &mut Room, ids: &GameIds<'_>, output: GameOutput, out: &mut Vec<Output>) {
+    match output {
+        GameOutput::Phase(view) => broadcast(room, ServerMsg::GamePhase(view), None, out),
+        GameOutput::Scores(board) => broadcast(room, ServerMsg::Scores(board), None, out),
+        GameOutput::Event(event) => broadcast(room, ServerMsg::GameEvent(event), None, out),
+        GameOutput::Reading { peer, reading } => {
+            // The sender draws its own overlay from its own engine.
+            broadcast(room, ServerMsg::Reading { peer, reading }, Some(peer), out)
+        }
+        GameOutput::CaptureRequest(request) => {
+            send_to(room, request.player, ServerMsg::Capture(request), out)
+        }
+        GameOutput::CaptureWithdrawn { player, request_id } => {
+            send_to(room, player, ServerMsg::CaptureWithdrawn { request_id }, out);
+            let game_id = ids.of(room.game.phase_view().game);
+            out.push(Output::DropHighlight { game_id, request_id });
+        }
+        GameOutput::HighlightSaved(highlight) => {
+            out.push(Output::KeepHighlight { game_id: ids.of(highlight.game), highlight })
+        }
+        GameOutput::Rejected { peer, error } => {
+            let msg =
+                ServerMsg::GameRefused { code: error.code().into(), message: error.to_string() };
+            send_to(room, peer, msg, out);
+        }
+        GameOutput::GameOver { results, record } => {
+            let game_id = ids.of(results.game);
+            let msg = ServerMsg::GameOver { results: results.clone(), game_id: game_id.clone() };
+            broadcast(room, msg, None, out);
+            out.push(Output::GameOver { game_id, room: ids.room.clone(), record, results });
+        }
+    }
+}
+
+/// Sends `msg` to every live seat of the room except `skip`.
+fn broadcast(room: &Room, msg: ServerMsg, skip: Option<PeerId>, out: &mut Vec<Output>) {
+    for (&peer, member) in &room.members {
+        if let (Some(conn), true) = (member.conn, Some(peer) != skip) {
+            out.push(Output::Send(conn, msg.clone()));
+        }
+    }
+}
+
+fn send_to(room: &Room, peer: PeerId, msg: ServerMsg, out: &mut Vec<Output>) {
+    if let Some(conn) = room.members.get(&peer).and_then(|m| m.conn) {
+        out.push(Output::Send(conn, msg));
+    }
+}

@@ -1,0 +1,282 @@
+//! Each room's game as the hub runs it: game messages stamped with the seat, outputs routed to
+//! the right sockets, uploads checked against tickets and requests, persistence asked for.
+
+use super::hub::{ConnId, Input, Output, UploadError};
+use super::hub_tests::{is_game, room, ticket, Sim};
+use super::limits::HubConfig;
+use crate::game::{GameConfig, GameError, HighlightError, Phase, Reading};
+use crate::protocol::*;
+use std::time::Duration;
+
+/// A hub whose game is short: 1 round of 5 s, 1 s countdown.
+fn short_sim() -> Sim {
+    let game = GameConfig {
+        countdown: Duration::from_secs(1),
+        laugh_round: Duration::from_secs(5),
+        laugh_rounds: 1,
+        ..GameConfig::default()
+    };
+    Sim::with(HubConfig { game, ..HubConfig::default() })
+}
+
+fn laugh(seq: u64) -> ClientMsg {
+    ClientMsg::Reading(Reading {
+        seq,
+        face: true,
+        probs: vec![0.05, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01],
+    })
+}
+
+fn straight(seq: u64) -> ClientMsg {
+    ClientMsg::Reading(Reading {
+        seq,
+        face: true,
+        probs: vec![0.94, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01],
+    })
+}
+
+fn to(out: &[Output], conn: ConnId) -> Vec<ServerMsg> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Send(c, msg) if *c == conn => Some(msg.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn refusal(out: &[Output], conn: ConnId) -> Option<String> {
+    to(out, conn).into_iter().find_map(|m| match m {
+        ServerMsg::GameRefused { code, .. } => Some(code),
+        _ => None,
+    })
+}
+
+fn phase_of(out: &[Output], conn: ConnId) -> Option<Phase> {
+    to(out, conn).into_iter().rev().find_map(|m| match m {
+        ServerMsg::GamePhase(view) => Some(view.phase),
+        _ => None,
+    })
+}
+
+#[test]
+fn joining_tells_the_room_the_phase_and_the_scoreboard() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, pa, _) = sim.join(1, &r, "Ann");
+    let conn_b = sim.open(2);
+    let out = sim.send_all(conn_b, &ClientMsg::Join { room: r.clone(), name: "Bo".into() });
+    for conn in [a, conn_b] {
+        assert_eq!(phase_of(&out, conn), Some(Phase::Lobby));
+        let board = to(&out, conn).into_iter().find_map(|m| match m {
+            ServerMsg::Scores(board) => Some(board),
+            _ => None,
+        });
+        let board = board.expect("scoreboard");
+        assert_eq!(board.host, Some(pa));
+        assert_eq!(board.players.len(), 2);
+    }
+    // The welcome comes before any game message, so the client knows its seat first.
+    assert!(matches!(to(&out, conn_b).first(), Some(ServerMsg::Welcome { .. })));
+}
+
+#[test]
+fn game_messages_need_a_seat() {
+    let mut sim = short_sim();
+    let conn = sim.open(1);
+    for msg in [ClientMsg::Ready, ClientMsg::Start, laugh(1)] {
+        let out = sim.send_all(conn, &msg);
+        assert!(matches!(
+            to(&out, conn).as_slice(),
+            [ServerMsg::Error { code: ErrorCode::NotJoined, .. }]
+        ));
+    }
+}
+
+#[test]
+fn two_ready_players_start_the_game_for_the_whole_room() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let (b, _, _) = sim.join(2, &r, "Bo");
+    sim.send_all(a, &ClientMsg::Ready);
+    let out = sim.send_all(b, &ClientMsg::Ready);
+    assert!(matches!(phase_of(&out, a), Some(Phase::Countdown { .. })));
+    assert!(matches!(phase_of(&out, b), Some(Phase::Countdown { .. })));
+    sim.advance(Duration::from_millis(1100));
+    let out = sim.input_all(Input::Tick);
+    assert!(matches!(phase_of(&out, a), Some(Phase::Round { round: 1, .. })));
+}
+
+#[test]
+fn only_the_host_starts_and_others_are_told_why_not() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (_a, _, _) = sim.join(1, &r, "Ann");
+    let (b, _, _) = sim.join(2, &r, "Bo");
+    let out = sim.send_all(b, &ClientMsg::Start);
+    assert_eq!(refusal(&out, b).as_deref(), Some("not_host"));
+    assert_eq!(out.iter().filter(|o| is_game(o)).count(), 1, "{out:?}");
+}
+
+#[test]
+fn readings_go_to_the_others_with_the_server_stamped_sender() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, pa, _) = sim.join(1, &r, "Ann");
+    let (b, _, _) = sim.join(2, &r, "Bo");
+    let out = sim.send_all(a, &straight(1));
+    assert!(to(&out, a).is_empty(), "the sender gets nothing back: {out:?}");
+    assert!(matches!(
+        to(&out, b).as_slice(),
+        [ServerMsg::Reading { peer, reading }] if *peer == pa && reading.seq == 1
+    ));
+}
+
+#[test]
+fn bad_and_too_frequent_readings_are_refused_to_the_sender_only() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let (b, _, _) = sim.join(2, &r, "Bo");
+    let bad = ClientMsg::Reading(Reading { seq: 1, face: true, probs: vec![2.0; 7] });
+    let out = sim.send_all(a, &bad);
+    assert_eq!(refusal(&out, a).as_deref(), Some("reading_out_of_range"));
+    assert!(to(&out, b).is_empty());
+    for seq in 1..=10 {
+        let out = sim.send_all(a, &straight(seq));
+        assert_eq!(refusal(&out, a), None, "reading {seq}");
+    }
+    let out = sim.send_all(a, &straight(11));
+    assert_eq!(refusal(&out, a).as_deref(), Some("reading_too_frequent"));
+    assert!(to(&out, b).is_empty(), "a dropped reading is not relayed");
+    let out = sim.send_all(a, &straight(5));
+    assert_eq!(refusal(&out, a).as_deref(), Some("reading_out_of_order"));
+}
+
+#[test]
+fn a_forged_score_is_a_malformed_message_and_changes_nothing() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let (b, _, _) = sim.join(2, &r, "Bo");
+    let out = sim.input_all(Input::Text(a, r#"{"type":"score","peer":1,"points":999}"#.into()));
+    assert!(matches!(
+        to(&out, a).as_slice(),
+        [ServerMsg::Error { code: ErrorCode::Malformed, .. }]
+    ));
+    assert!(to(&out, b).is_empty());
+}
+
+/// Ann laughs through a whole short game while Bo keeps a straight face.
+fn play_a_laughing_game(
+    sim: &mut Sim,
+    r: &RoomId,
+) -> (ConnId, PeerId, ConnId, PeerId, Vec<Output>) {
+    let (a, pa, _) = sim.join(1, r, "Ann");
+    let (b, pb, _) = sim.join(2, r, "Bo");
+    sim.send_all(a, &ClientMsg::Start);
+    let mut all = Vec::new();
+    let mut seq = 0;
+    // 1 s countdown + 5 s round, readings every 100 ms.
+    for _ in 0..65 {
+        sim.advance(Duration::from_millis(100));
+        seq += 1;
+        all.extend(sim.send_all(a, &laugh(seq)));
+        all.extend(sim.send_all(b, &straight(seq)));
+        all.extend(sim.input_all(Input::Tick));
+    }
+    (a, pa, b, pb, all)
+}
+
+#[test]
+fn a_laughing_game_ends_with_the_straight_face_ahead_and_asks_to_persist_it() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, pa, b, pb, out) = play_a_laughing_game(&mut sim, &r);
+    let over = out.iter().find_map(|o| match o {
+        Output::GameOver { game_id, room, results, .. } => Some((game_id, room, results)),
+        _ => None,
+    });
+    let (game_id, room_of, results) = over.expect("the game ended");
+    assert_eq!(room_of, &r);
+    assert_eq!(game_id.len(), 22);
+    assert_eq!(results.ranking[0].peer, pb, "{results:?}");
+    assert!(results.ranking[0].score > 0);
+    assert_eq!(results.ranking[1].peer, pa);
+    for conn in [a, b] {
+        assert!(to(&out, conn)
+            .iter()
+            .any(|m| matches!(m, ServerMsg::GameOver { game_id: id, .. } if id == game_id)));
+    }
+    // Only the laugher was asked for a capture.
+    let captures =
+        |conn| to(&out, conn).into_iter().filter(|m| matches!(m, ServerMsg::Capture(_))).count();
+    assert!(captures(a) >= 1);
+    assert_eq!(captures(b), 0);
+}
+
+#[test]
+fn uploads_are_accepted_only_from_the_asked_player_with_a_valid_ticket() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, pa, _b, pb, out) = play_a_laughing_game(&mut sim, &r);
+    let request = to(&out, a)
+        .into_iter()
+        .rev()
+        .find_map(|m| match m {
+            ServerMsg::Capture(req) => Some(req.id),
+            _ => None,
+        })
+        .expect("a capture request");
+    let now = sim.now;
+    // A forged ticket.
+    assert_eq!(sim.hub.upload(now, &r, pa, "forged", request), Err(UploadError::BadTicket));
+    // Bo's own valid ticket, but the request was made to Ann.
+    assert_eq!(
+        sim.hub.upload(now, &r, pb, &ticket(&r, pb), request),
+        Err(UploadError::Refused(GameError::Highlight(HighlightError::NotYours(request))))
+    );
+    // A request nobody made.
+    assert_eq!(
+        sim.hub.upload(now, &r, pa, &ticket(&r, pa), 999),
+        Err(UploadError::Refused(GameError::Highlight(HighlightError::UnknownRequest(999))))
+    );
+    // Ann's answer is kept, once.
+    let kept = sim.hub.upload(now, &r, pa, &ticket(&r, pa), request).expect("accepted");
+    assert!(kept.iter().any(|o| matches!(
+        o,
+        Output::KeepHighlight { highlight, .. } if highlight.request_id == request && highlight.player == pa
+    )));
+    assert!(matches!(
+        sim.hub.upload(now, &r, pa, &ticket(&r, pa), request),
+        Err(UploadError::Refused(GameError::Highlight(HighlightError::AlreadyUploaded(_))))
+    ));
+}
+
+#[test]
+fn leaving_mid_game_ends_it_early_for_two_players() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let (b, _, _) = sim.join(2, &r, "Bo");
+    sim.send_all(a, &ClientMsg::Start);
+    sim.advance(Duration::from_millis(1500));
+    sim.input_all(Input::Tick);
+    let out = sim.send_all(b, &ClientMsg::Leave);
+    let results = out.iter().find_map(|o| match o {
+        Output::GameOver { results, .. } => Some(results.clone()),
+        _ => None,
+    });
+    assert!(results.expect("game over").ended_early);
+    assert!(to(&out, a).iter().any(|m| matches!(m, ServerMsg::PeerLeft { .. })));
+}
+
+#[test]
+fn a_too_short_reading_is_refused_with_its_length() {
+    let mut sim = short_sim();
+    let r = room('g');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let msg = ClientMsg::Reading(Reading { seq: 1, face: true, probs: vec![1.0] });
+    let out = sim.send_all(a, &msg);
+    assert_eq!(refusal(&out, a).as_deref(), Some("reading_wrong_length"));
+}

@@ -1,0 +1,28 @@
+//! SQLite persistence of finished games and their highlights (the database part is ssr only).
+//!
+//! The signaling hub asks for writes through the writer task (`spawn_writer`): a game once, at
+//! game over (`Store::save_game`); highlight images earlier, one upload at a time
+//! (`Store::put_highlight`), keyed by the same game id. The results and history pages read it
+//! back as the plain [`types`], which the browser shares. Queries are checked at run time
+//! (`sqlx::query`), so building needs no database; the schema lives in `migrations/` and is
+//! applied when the file is opened.
+
+pub mod types;
+
+#[cfg(feature = "ssr")]
+mod db;
+#[cfg(feature = "ssr")]
+mod read;
+#[cfg(feature = "ssr")]
+mod write;
+#[cfg(feature = "ssr")]
+mod writer;
+
+#[cfg(feature = "ssr")]
+pub use db::{Store, StoreError};
+pub use types::{GameListItem, GameSummary, HighlightItem, History, LeaderboardRow};
+#[cfg(feature = "ssr")]
+pub use writer::spawn_writer;
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests;

@@ -1,0 +1,250 @@
+//! The store against real SQLite files in temporary folders.
+
+use super::types::{GameListItem, HighlightItem, LeaderboardRow};
+use super::Store;
+use crate::game::{
+    Expression, GameEvent, GameRecord, Highlight, HighlightRecord, Mode, Results, RoundRecord,
+    Standing,
+};
+use crate::protocol::PeerId;
+use tempfile::TempDir;
+
+const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3];
+
+async fn open(dir: &TempDir) -> Store {
+    // A folder that does not exist yet: `open` creates it.
+    Store::open(&dir.path().join("data/games.db")).await.unwrap()
+}
+
+fn standing(rank: u32, peer: u64, name: &str, score: u32) -> Standing {
+    Standing { rank, peer: PeerId(peer), name: name.into(), score, left: false }
+}
+
+fn results(mode: Mode, ranking: Vec<Standing>) -> Results {
+    Results { game: 1, mode, rounds_played: 2, rounds: 3, ended_early: false, ranking }
+}
+
+/// A Don't-laugh game where Bob laughed once in round 1 and Ann got the points.
+fn dont_laugh() -> (GameRecord, Results) {
+    let mut bob = standing(2, 8, "Bob", 0);
+    bob.left = true;
+    let results = results(Mode::DontLaugh, vec![standing(1, 7, "Ann", 10), bob]);
+    let round = |round, started_at_ms| RoundRecord {
+        round,
+        started_at_ms,
+        ended_at_ms: started_at_ms + 60_000,
+        target: None,
+    };
+    let laugh = GameEvent::Laugh {
+        peer: PeerId(8),
+        round: 1,
+        at_ms: 4_500,
+        peak: 0.875,
+        rewarded: vec![PeerId(7)],
+        points: 10,
+    };
+    let record = GameRecord {
+        game: 1,
+        mode: Mode::DontLaugh,
+        started_at_ms: 0,
+        ended_at_ms: 126_000,
+        ended_early: false,
+        players: results.ranking.clone(),
+        rounds: vec![round(1, 3_000), round(2, 66_000)],
+        events: vec![laugh],
+        highlights: vec![HighlightRecord {
+            request_id: 1,
+            player: PeerId(8),
+            round: 1,
+            uploaded: true,
+        }],
+    };
+    (record, results)
+}
+
+fn highlight(request_id: u64, player: u64, round: u32) -> Highlight {
+    Highlight { game: 1, request_id, player: PeerId(player), round }
+}
+
+#[tokio::test]
+async fn a_saved_game_reads_back() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    let (record, results) = dont_laugh();
+    store.put_highlight("g1", &highlight(1, 8, 1), JPEG).await.unwrap();
+    store.save_game("g1", "room-abcdefghijklmnop", &record, &results, 1_700_000_000).await.unwrap();
+
+    let game = store.game("g1").await.unwrap().expect("saved");
+    assert_eq!(game.id, "g1");
+    assert_eq!(game.mode, Mode::DontLaugh);
+    assert_eq!(game.finished_at, 1_700_000_000);
+    assert!(!game.ended_early);
+    assert_eq!((game.rounds_played, game.rounds_planned), (2, 3));
+    assert_eq!(game.ranking, results.ranking);
+    let reel = vec![HighlightItem {
+        request_id: 1,
+        round: 1,
+        player: "Bob".into(),
+        url: "/games/g1/highlights/1.jpg".into(),
+    }];
+    assert_eq!(game.highlights, reel);
+
+    let events: Vec<String> = sqlx::query_scalar("SELECT json FROM events WHERE game_id = 'g1'")
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+    let events: Vec<GameEvent> = events.iter().map(|j| serde_json::from_str(j).unwrap()).collect();
+    assert_eq!(events, record.events);
+    let rounds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rounds WHERE game_id = 'g1'")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(rounds, 2);
+}
+
+#[tokio::test]
+async fn copy_face_targets_and_early_ends_are_kept() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    let (mut record, mut results) = dont_laugh();
+    results.mode = Mode::CopyFace;
+    results.ended_early = true;
+    record.mode = Mode::CopyFace;
+    record.rounds[0].target = Some(Expression::Surprised);
+    record.events = vec![GameEvent::Copied {
+        peer: PeerId(7),
+        round: 1,
+        at_ms: 9_000,
+        target: Expression::Surprised,
+        points: 10,
+    }];
+    store.save_game("g2", "room", &record, &results, 5).await.unwrap();
+    let game = store.game("g2").await.unwrap().unwrap();
+    assert_eq!(game.mode, Mode::CopyFace);
+    assert!(game.ended_early);
+    assert!(game.highlights.is_empty(), "no image was uploaded");
+    let targets: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT target FROM rounds WHERE game_id = 'g2' ORDER BY round")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+    assert_eq!(targets, [Some("surprised".to_owned()), None]);
+}
+
+#[tokio::test]
+async fn highlights_can_arrive_before_the_game_and_be_deleted() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    store.put_highlight("g3", &highlight(4, 8, 2), JPEG).await.unwrap();
+    store.put_highlight("g3", &highlight(2, 7, 1), b"first").await.unwrap();
+    // An upsert: the same request again replaces the image.
+    store.put_highlight("g3", &highlight(2, 7, 1), JPEG).await.unwrap();
+    store.put_highlight("g3", &highlight(3, 8, 1), JPEG).await.unwrap();
+    assert_eq!(store.highlight_image("g3", 2).await.unwrap().as_deref(), Some(JPEG));
+    assert!(store.game("g3").await.unwrap().is_none(), "no game row yet");
+
+    store.delete_highlight("g3", 3).await.unwrap();
+    store.delete_highlight("g3", 99).await.unwrap();
+    assert_eq!(store.highlight_image("g3", 3).await.unwrap(), None);
+
+    let (record, results) = dont_laugh();
+    store.save_game("g3", "room", &record, &results, 10).await.unwrap();
+    let reel = store.game("g3").await.unwrap().unwrap().highlights;
+    let shown: Vec<(u64, u32, &str)> =
+        reel.iter().map(|h| (h.request_id, h.round, h.player.as_str())).collect();
+    assert_eq!(shown, [(2, 1, "Ann"), (4, 2, "Bob")]);
+}
+
+#[tokio::test]
+async fn everything_survives_reopening_the_file() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    let (record, results) = dont_laugh();
+    store.put_highlight("g4", &highlight(1, 8, 1), JPEG).await.unwrap();
+    store.save_game("g4", "room", &record, &results, 20).await.unwrap();
+    let before = store.game("g4").await.unwrap();
+    store.close().await;
+    drop(store);
+
+    let store = open(&dir).await;
+    assert_eq!(store.game("g4").await.unwrap(), before);
+    assert_eq!(store.highlight_image("g4", 1).await.unwrap().as_deref(), Some(JPEG));
+    assert_eq!(store.recent_games(10).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_save_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    let (record, mut results) = dont_laugh();
+    // The same seat twice breaks the players' primary key after the games row went in.
+    results.ranking.push(standing(3, 7, "Ann again", 0));
+    assert!(store.save_game("g5", "room", &record, &results, 1).await.is_err());
+    assert!(store.game("g5").await.unwrap().is_none());
+
+    let (record, results) = dont_laugh();
+    store.save_game("g5", "room", &record, &results, 1).await.unwrap();
+    assert!(store.save_game("g5", "room", &record, &results, 1).await.is_err(), "ids are unique");
+}
+
+#[tokio::test]
+async fn the_leaderboard_counts_shared_wins_and_breaks_ties() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    let (record, _) = dont_laugh();
+    let games = [
+        (
+            "a",
+            100,
+            vec![standing(1, 1, "Ann", 20), standing(1, 2, "Bob", 20), standing(3, 3, "Cy", 0)],
+        ),
+        ("b", 200, vec![standing(1, 1, "Bob", 10), standing(2, 2, "Ann", 0)]),
+        ("c", 300, vec![standing(1, 1, "Dee", 30), standing(2, 2, "Cy", 5)]),
+        ("d", 400, vec![standing(1, 1, "Eve", 30), standing(2, 2, "Cy", 5)]),
+    ];
+    for (id, finished_at, ranking) in games {
+        let results = results(Mode::DontLaugh, ranking);
+        store.save_game(id, "room", &record, &results, finished_at).await.unwrap();
+    }
+
+    let board = store.leaderboard(10).await.unwrap();
+    let row =
+        |name: &str, games, wins, points| LeaderboardRow { name: name.into(), games, wins, points };
+    assert_eq!(
+        board,
+        [
+            row("Bob", 2, 2, 30),
+            row("Dee", 1, 1, 30), // Dee and Eve tie on wins and points: by name
+            row("Eve", 1, 1, 30),
+            row("Ann", 2, 1, 20),
+            row("Cy", 3, 0, 10),
+        ]
+    );
+    assert_eq!(store.leaderboard(2).await.unwrap().len(), 2);
+
+    let recent = store.recent_games(3).await.unwrap();
+    let item = |id: &str, finished_at, winners: &[&str], players| GameListItem {
+        id: id.into(),
+        mode: Mode::DontLaugh,
+        finished_at,
+        winners: winners.iter().map(|w| w.to_string()).collect(),
+        players,
+    };
+    assert_eq!(
+        recent,
+        [item("d", 400, &["Eve"], 2), item("c", 300, &["Dee"], 2), item("b", 200, &["Bob"], 2)]
+    );
+    let oldest = store.recent_games(10).await.unwrap().pop().unwrap();
+    assert_eq!(oldest, item("a", 100, &["Ann", "Bob"], 3));
+}
+
+#[tokio::test]
+async fn unknown_games_and_images_are_none() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    assert_eq!(store.game("nope").await.unwrap(), None);
+    assert_eq!(store.highlight_image("nope", 1).await.unwrap(), None);
+    assert_eq!(store.highlight_image("nope", u64::MAX).await.unwrap(), None);
+    assert!(store.recent_games(20).await.unwrap().is_empty());
+    assert!(store.leaderboard(20).await.unwrap().is_empty());
+}
