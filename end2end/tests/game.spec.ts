@@ -93,7 +93,7 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   expect(await results.locator("table").first().innerText()).toBe(board);
   await expect(highlights).not.toHaveCount(0);
   await expect.poll(decoded).toBe(true);
-  await open(results, "/games");
+  await open(results, `http://127.0.0.1:${PORT}/games`);
   await expect(results.getByTestId("history-game").first()).toBeVisible();
   await expect(results.getByTestId("leaderboard")).toContainText("Bo");
 });
