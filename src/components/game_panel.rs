@@ -188,6 +188,7 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
                             <li>{format!("{}. {} — {} pts{}", s.rank, s.name, s.score, if s.left { " (left)" } else { "" })}</li>
                         }).collect_view()}
                     </ol>
+                    <RoomReel game_id=id.clone()/>
                     <a data-testid="game-link" href=format!("/games/{id}")>"Results page with highlights"</a>
                 </section>
             })}
@@ -232,5 +233,33 @@ fn describe_event(event: &GameEvent, board: RwSignal<Scoreboard>) -> String {
         GameEvent::Copied { peer, target, points, .. } => {
             format!("{} copied {} {}! +{points}", name(*peer), emoji(*target), target.label())
         }
+    }
+}
+
+/// The highlight reel of a game that just ended, as far as uploads have arrived (the last
+/// capture may still be on its way: "Refresh" asks again).
+#[component]
+fn RoomReel(game_id: String) -> impl IntoView {
+    let asked = RwSignal::new(0_u32);
+    let summary = Resource::new(
+        move || (game_id.clone(), asked.get()),
+        |(id, _)| crate::api::game_summary(id),
+    );
+    view! {
+        <div class="room-reel">
+            <Suspense fallback=|| view! { <p class="hint">"Loading highlights…"</p> }>
+                {move || summary.get().and_then(Result::ok).flatten().map(|g| {
+                    if g.highlights.is_empty() {
+                        view! { <p class="hint">"No highlight yet."</p> }.into_any()
+                    } else {
+                        g.highlights.into_iter().map(|h| {
+                            let alt = format!("{} in round {}", h.player, h.round);
+                            view! { <img class="reel-shot" src=h.url alt=alt.clone() title=alt/> }
+                        }).collect_view().into_any()
+                    }
+                })}
+            </Suspense>
+            <button class="small" on:click=move |_| asked.update(|n| *n += 1)>"Refresh highlights"</button>
+        </div>
     }
 }
