@@ -194,6 +194,13 @@ pub enum ClientMsg {
     Leave,
     /// Application-level keep-alive (answered by [`ServerMsg::Pong`]).
     Ping,
+    /// My microphone and camera are on or off (shown on the others' tiles).
+    Media {
+        /// Microphone on.
+        audio: bool,
+        /// Camera on.
+        video: bool,
+    },
     /// Game: I am ready for the next game.
     Ready,
     /// Game: take back my Ready.
@@ -254,6 +261,16 @@ pub enum ServerMsg {
     },
     /// Answer to [`ClientMsg::Ping`].
     Pong,
+    /// A member's microphone/camera state (sent to the others when it changes, and to a
+    /// newcomer for every member whose microphone or camera is off).
+    PeerMedia {
+        /// Whose (stamped by the server).
+        peer: PeerId,
+        /// Microphone on.
+        audio: bool,
+        /// Camera on.
+        video: bool,
+    },
     /// Game: the phase changed (or you just joined).
     GamePhase(PhaseView),
     /// Game: the scoreboard changed.
@@ -356,6 +373,7 @@ mod tests {
             },
             ClientMsg::Leave,
             ClientMsg::Ping,
+            ClientMsg::Media { audio: false, video: true },
             ClientMsg::Ready,
             ClientMsg::Unready,
             ClientMsg::Start,
@@ -395,6 +413,7 @@ mod tests {
             },
             ServerMsg::error(ErrorCode::RoomFull, "full"),
             ServerMsg::Pong,
+            ServerMsg::PeerMedia { peer: PeerId(4), audio: false, video: true },
             ServerMsg::GamePhase(PhaseView {
                 mode: Mode::DontLaugh,
                 game: 2,

@@ -140,3 +140,39 @@ test.describe("(d) camera permission denied", () => {
     await denied.close();
   });
 });
+
+test("mute and camera off show on the other side, also for someone who joins later; m and v toggle them", async ({ browser }) => {
+  const { contexts, pages: [a, b, c] } = await pages(browser, 3);
+  const room = await newRoom(a);
+  await join(a, room, "Ann");
+  await join(b, room, "Bo");
+  const annOnB = b.getByTestId("remote-tile");
+  await expect(annOnB).toHaveAttribute("data-audio", "on");
+
+  await a.getByTestId("mute").click();
+  await expect(a.getByTestId("mute")).toHaveAttribute("aria-pressed", "true");
+  await expect(annOnB).toHaveAttribute("data-audio", "off");
+  await expect(annOnB.getByTestId("tile-muted")).toBeVisible();
+  // The local track is disabled, not removed: nothing is renegotiated.
+  const enabled = await a.getByTestId("local-video").first().evaluate((v: HTMLVideoElement) =>
+    (v.srcObject as MediaStream).getAudioTracks().map((t) => t.enabled));
+  expect(enabled).toEqual([false]);
+
+  await a.keyboard.press("v");
+  await expect(annOnB).toHaveAttribute("data-video", "off");
+  await expect(annOnB.getByTestId("tile-camera-off")).toBeVisible();
+
+  // A later joiner learns the state from the server.
+  await join(c, room, "Cy");
+  const annOnC = c.locator('[data-testid="remote-tile"]', { hasText: "Ann" });
+  await expect(annOnC).toHaveAttribute("data-audio", "off");
+  await expect(annOnC).toHaveAttribute("data-video", "off");
+
+  await a.keyboard.press("m");
+  await a.getByTestId("camera").click();
+  for (const tile of [annOnB, annOnC]) {
+    await expect(tile).toHaveAttribute("data-audio", "on");
+    await expect(tile).toHaveAttribute("data-video", "on");
+  }
+  await Promise.all(contexts.map((ctx) => ctx.close()));
+});

@@ -28,8 +28,13 @@ pub fn RemoteTile(
     };
     view! {
         <figure class="tile" data-testid="remote-tile" data-peer=peer_attr
-            data-state=move || state.get().label()>
+            data-state=move || state.get().label()
+            data-audio=move || if tile.audio_on.get() { "on" } else { "off" }
+            data-video=move || if tile.video_on.get() { "on" } else { "off" }>
             <VideoView stream=tile.stream testid="remote-video" peer=peer/>
+            {move || (!tile.video_on.get()).then(|| view! {
+                <div class="camera-off" data-testid="tile-camera-off">"Camera off"</div>
+            })}
             <ExpressionBars reading=tile.reading/>
             <TileScore board peer=Signal::stored(Some(id))/>
             <span class="quality" data-testid="quality" data-quality=quality title="Call quality">
@@ -46,6 +51,9 @@ pub fn RemoteTile(
                 on:click=move |_| show_stats.update(|s| *s = !*s)>"i"</button>
             {move || show_stats.get().then(|| view! { <StatsPanel stats=tile.stats/> })}
             <figcaption>
+                {move || (!tile.audio_on.get()).then(|| view! {
+                    <span class="muted" data-testid="tile-muted" role="img" aria-label="Microphone off">"🔇"</span>
+                })}
                 <span class="name">{tile.name.clone()}</span>
                 <span class="state" data-testid="peer-state">{move || state.get().label()}</span>
             </figcaption>

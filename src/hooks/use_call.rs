@@ -95,6 +95,10 @@ pub struct Tile {
     pub problem: RwSignal<Option<String>>,
     /// Their latest face reading, relayed by the server (game overlay).
     pub reading: RwSignal<Option<Reading>>,
+    /// Their microphone is on (as they told the server).
+    pub audio_on: RwSignal<bool>,
+    /// Their camera is on.
+    pub video_on: RwSignal<bool>,
 }
 
 impl Tile {
@@ -110,6 +114,8 @@ impl Tile {
             stats: RwSignal::new(None),
             problem: RwSignal::new(None),
             reading: RwSignal::new(None),
+            audio_on: RwSignal::new(true),
+            video_on: RwSignal::new(true),
         }
     }
 }
@@ -219,6 +225,13 @@ pub struct UseCallReturn {
     pub video_cap: RwSignal<VideoCap>,
     /// The room's game.
     pub game: GameUi,
+    /// Our microphone is on (unmuted).
+    pub mic_on: RwSignal<bool>,
+    /// Our camera is on.
+    pub cam_on: RwSignal<bool>,
+    /// Turns our microphone and camera on or off (`track.enabled`, no renegotiation); the
+    /// others see the state on our tile.
+    pub set_media: Callback<(bool, bool)>,
     /// Sends a game message (ready, start, mode, reading) on the signaling socket.
     pub send: Callback<ClientMsg>,
     /// Uploads the JPEG answering capture request `.0`.
@@ -243,6 +256,8 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         reconnecting: RwSignal::new(false),
         video_cap: RwSignal::new(VideoCap::Auto),
         game: GameUi::new(),
+        mic_on: RwSignal::new(true),
+        cam_on: RwSignal::new(true),
     };
     #[cfg(feature = "hydrate")]
     {
@@ -263,6 +278,11 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             reconnecting: ui.reconnecting,
             video_cap: ui.video_cap,
             game: ui.game,
+            mic_on: ui.mic_on,
+            cam_on: ui.cam_on,
+            set_media: Callback::new(move |(audio, video): (bool, bool)| {
+                with(&|c| c.set_media(audio, video));
+            }),
             send: Callback::new(move |msg: ClientMsg| {
                 with(&|c| c.send(msg.clone()));
             }),
@@ -294,6 +314,9 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             reconnecting: ui.reconnecting,
             video_cap: ui.video_cap,
             game: ui.game,
+            mic_on: ui.mic_on,
+            cam_on: ui.cam_on,
+            set_media: Callback::new(|_| {}),
             send: Callback::new(|_| {}),
             upload: Callback::new(|_| {}),
             join: Callback::new(|_| {}),
@@ -321,4 +344,8 @@ pub struct CallUi {
     pub video_cap: RwSignal<VideoCap>,
     /// See [`UseCallReturn::game`].
     pub game: GameUi,
+    /// See [`UseCallReturn::mic_on`].
+    pub mic_on: RwSignal<bool>,
+    /// See [`UseCallReturn::cam_on`].
+    pub cam_on: RwSignal<bool>,
 }

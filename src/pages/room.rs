@@ -210,6 +210,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <MediaToggles call/>
                 <button class="danger" data-testid="leave" aria-label="Leave the call"
                     on:click=move |_| call.leave.run(())>"Leave"</button>
             </nav>
@@ -258,4 +259,44 @@ fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
             }
         }
     });
+}
+
+/// Microphone and camera buttons, with the keyboard shortcuts m and v (as in Meet/Jitsi; not
+/// while typing in a field).
+#[component]
+fn MediaToggles(call: UseCallReturn) -> impl IntoView {
+    let (mic, cam) = (call.mic_on, call.cam_on);
+    let toggle_mic = move || call.set_media.run((!mic.get_untracked(), cam.get_untracked()));
+    let toggle_cam = move || call.set_media.run((mic.get_untracked(), !cam.get_untracked()));
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing(&ev) {
+            return;
+        }
+        match ev.key().as_str() {
+            "m" | "M" => toggle_mic(),
+            "v" | "V" => toggle_cam(),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    view! {
+        <button data-testid="mute" aria-pressed=move || (!mic.get()).to_string()
+            aria-label=move || if mic.get() { "Turn off microphone (m)" } else { "Turn on microphone (m)" }
+            class:off=move || !mic.get() on:click=move |_| toggle_mic()>
+            {move || if mic.get() { "🎤 Mute" } else { "🔇 Unmute" }}
+        </button>
+        <button data-testid="camera" aria-pressed=move || (!cam.get()).to_string()
+            aria-label=move || if cam.get() { "Turn off camera (v)" } else { "Turn on camera (v)" }
+            class:off=move || !cam.get() on:click=move |_| toggle_cam()>
+            {move || if cam.get() { "📷 Camera off" } else { "📷 Camera on" }}
+        </button>
+    }
+}
+
+/// Whether a key event comes from a text field (shortcuts must not eat typed letters).
+fn typing(ev: &leptos::ev::KeyboardEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }

@@ -144,6 +144,7 @@ impl Call {
             match result {
                 Ok((stream, camera_error)) => {
                     inner.state.borrow_mut().local = Some(stream.clone());
+                    inner.apply_media();
                     let stream = StreamRef::new(stream);
                     inner.ui.local.set(LocalMedia::Ready { stream, camera_error });
                 }
@@ -170,6 +171,15 @@ impl Call {
             Inner::connect(&self.inner);
         }
         self.inner.try_join();
+    }
+
+    /// Turns the microphone and camera on or off: `track.enabled` on the local tracks (the
+    /// senders keep their tracks, so nothing is renegotiated) and a note to the room.
+    pub fn set_media(&self, audio: bool, video: bool) {
+        self.inner.ui.mic_on.set(audio);
+        self.inner.ui.cam_on.set(video);
+        self.inner.apply_media();
+        self.send(ClientMsg::Media { audio, video });
     }
 
     /// Sends a game message if seated (a message without a seat would only be refused).
@@ -315,6 +325,12 @@ impl Inner {
                 }
             }
             ServerMsg::PeerLeft { peer } => self.remove_peer(peer),
+            ServerMsg::PeerMedia { peer, audio, video } => self.ui.tiles.with_untracked(|tiles| {
+                if let Some(tile) = tiles.iter().find(|t| t.id == peer) {
+                    tile.audio_on.set(audio);
+                    tile.video_on.set(video);
+                }
+            }),
             ServerMsg::Signal { from, signal } => match self.state.borrow().peers.get(&from) {
                 Some(peer) => peer.on_signal(signal),
                 None => leptos::logging::warn!("signal from unknown peer {from}"),
@@ -358,11 +374,31 @@ impl Inner {
         }
         self.ui.me.set(Some(you));
         self.ui.phase.set(Phase::InCall);
+        // A resumed or re-created seat starts as "on" on the server: say otherwise again.
+        let (audio, video) = (self.ui.mic_on.get_untracked(), self.ui.cam_on.get_untracked());
+        if !(audio && video) {
+            if let Some(send) = self.sender() {
+                send(ClientMsg::Media { audio, video });
+            }
+        }
         for peer in peers {
             let known = self.state.borrow().peers.contains_key(&peer.id);
             if !known {
                 self.add_peer(you, peer, true);
             }
+        }
+    }
+
+    /// Enables or disables the local tracks as the UI says.
+    fn apply_media(&self) {
+        let Some(stream) = self.state.borrow().local.clone() else { return };
+        for track in stream.get_audio_tracks().iter() {
+            let track: web_sys::MediaStreamTrack = track.unchecked_into();
+            track.set_enabled(self.ui.mic_on.get_untracked());
+        }
+        for track in stream.get_video_tracks().iter() {
+            let track: web_sys::MediaStreamTrack = track.unchecked_into();
+            track.set_enabled(self.ui.cam_on.get_untracked());
         }
     }
 

@@ -111,6 +111,8 @@ struct Member {
     conn: Option<ConnId>,
     name: String,
     held_until: Option<Instant>,
+    /// Microphone and camera on (as the member last said).
+    media: (bool, bool),
 }
 
 /// Every room and connection of one server.
@@ -261,6 +263,10 @@ impl Hub {
                 self.leave(conn, out);
             }
             ClientMsg::Ping => out.push(Output::Send(conn, ServerMsg::Pong)),
+            ClientMsg::Media { audio, video } => match self.seat_of(conn) {
+                Some((room, peer)) => self.set_media(&room, peer, (audio, video), out),
+                None => out.push(Output::Send(conn, not_joined())),
+            },
             ClientMsg::Ready
             | ClientMsg::Unready
             | ClientMsg::Start
@@ -269,6 +275,27 @@ impl Hub {
                 Some((room, peer)) => self.game_message(&room, peer, msg, out),
                 None => out.push(Output::Send(conn, not_joined())),
             },
+        }
+    }
+
+    /// Records `peer`'s microphone/camera state and tells the rest of the room when it changed.
+    fn set_media(
+        &mut self,
+        room: &RoomId,
+        peer: PeerId,
+        media: (bool, bool),
+        out: &mut Vec<Output>,
+    ) {
+        let Some(room) = self.rooms.get_mut(room) else { return };
+        let Some(member) = room.members.get_mut(&peer) else { return };
+        if std::mem::replace(&mut member.media, media) == media {
+            return;
+        }
+        let msg = ServerMsg::PeerMedia { peer, audio: media.0, video: media.1 };
+        for (&other, m) in &room.members {
+            if let (Some(c), true) = (m.conn, other != peer) {
+                out.push(Output::Send(c, msg.clone()));
+            }
         }
     }
 
@@ -333,7 +360,9 @@ impl Hub {
                 out.push(Output::Send(c, ServerMsg::PeerJoined { peer: newcomer.clone() }));
             }
         }
-        room.members.insert(id, Member { conn: Some(conn), name: name.clone(), held_until: None });
+        let member =
+            Member { conn: Some(conn), name: name.clone(), held_until: None, media: (true, true) };
+        room.members.insert(id, member);
         self.welcome(conn, room_id.clone(), id, out);
         let joined = crate::game::Input::PlayerJoined { peer: id, name };
         let _ = self.game_input(&room_id, joined, out);
@@ -351,9 +380,17 @@ impl Hub {
             c.seat = Some((room_id.clone(), id));
         }
         let ticket = self.tickets.issue(&room_id, id);
+        let muted: Vec<ServerMsg> = self.rooms.get(&room_id).map_or_else(Vec::new, |room| {
+            room.members
+                .iter()
+                .filter(|(&pid, m)| pid != id && m.media != (true, true))
+                .map(|(&peer, m)| ServerMsg::PeerMedia { peer, audio: m.media.0, video: m.media.1 })
+                .collect()
+        });
         let welcome =
             ServerMsg::Welcome { you: id, room: room_id, peers, ticket, ice_servers: vec![] };
         out.push(Output::Send(conn, welcome));
+        out.extend(muted.into_iter().map(|msg| Output::Send(conn, msg)));
     }
 
     fn resume(

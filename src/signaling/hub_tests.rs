@@ -509,3 +509,24 @@ fn six_simulated_peers_form_a_full_mesh_of_offers() {
     }
     assert_eq!(delivered, 15);
 }
+
+#[test]
+fn mute_state_reaches_the_others_and_newcomers() {
+    let mut sim = Sim::new();
+    let r = room('m');
+    let (a, pa, _) = sim.join(1, &r, "Ann");
+    let (b, _, _) = sim.join(2, &r, "Bo");
+    let out = sim.send(a, &ClientMsg::Media { audio: false, video: true });
+    assert_eq!(
+        out,
+        vec![Output::Send(b, ServerMsg::PeerMedia { peer: pa, audio: false, video: true })]
+    );
+    // Saying the same again changes nothing.
+    assert!(sim.send(a, &ClientMsg::Media { audio: false, video: true }).is_empty());
+    let (c, _, out) = sim.join(3, &r, "Cy");
+    assert!(out
+        .contains(&Output::Send(c, ServerMsg::PeerMedia { peer: pa, audio: false, video: true })));
+    let lone = sim.open(9);
+    let out = sim.send(lone, &ClientMsg::Media { audio: true, video: true });
+    assert_eq!(error_code(&out, lone), Some(ErrorCode::NotJoined));
+}

@@ -5,7 +5,7 @@
 //! than producing garbage at inference time.
 
 use super::error::{Result, VisionError};
-use super::ops::{self, Activation, ConvGeometry, Epilogue, PackedMatrix, Padding};
+use super::ops::{self, Activation, ConvGeometry, DirectFilters, Epilogue, PackedMatrix, Padding};
 use super::tensor::Tensor;
 use super::weights::Weights;
 
@@ -14,9 +14,18 @@ use super::weights::Weights;
 #[derive(Debug, Clone)]
 pub struct Conv2d {
     geom: ConvGeometry,
-    filters: PackedMatrix,
+    filters: ConvFilters,
     bias: Vec<f32>,
     act: Activation,
+}
+
+/// The filters, laid out for the kernel that runs them.
+#[derive(Debug, Clone)]
+enum ConvFilters {
+    /// im2col + GEMM (any shape).
+    Packed(PackedMatrix),
+    /// Direct 3×3 kernel for the RGB first layers, where im2col costs as much as the math.
+    Direct(DirectFilters),
 }
 
 impl Conv2d {
@@ -31,14 +40,21 @@ impl Conv2d {
         let k = geom.kernel;
         let f = w.tensor(&format!("{prefix}/filters"), &[k, k, cin, cout])?;
         let bias = w.tensor(&format!("{prefix}/bias"), &[cout])?.to_vec();
-        // HWIO is already the row-major [k·k·cin, cout] GEMM operand.
-        Ok(Self { geom, filters: PackedMatrix::pack(f, k * k * cin, cout), bias, act })
+        let filters = match DirectFilters::pack(f, cin, cout).filter(|_| k == 3) {
+            Some(d) => ConvFilters::Direct(d),
+            // HWIO is already the row-major [k·k·cin, cout] GEMM operand.
+            None => ConvFilters::Packed(PackedMatrix::pack(f, k * k * cin, cout)),
+        };
+        Ok(Self { geom, filters, bias, act })
     }
 
     /// `act(conv(x) + bias)`.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let epi = Epilogue { bias: Some(&self.bias), act: self.act };
-        ops::conv2d(x, &self.filters, self.geom, &epi)
+        match &self.filters {
+            ConvFilters::Packed(w) => ops::conv2d(x, w, self.geom, &epi),
+            ConvFilters::Direct(w) => ops::conv2d_direct(x, w, self.geom, &epi),
+        }
     }
 }
 

@@ -24,7 +24,7 @@ pub struct ConvGeometry {
 
 impl ConvGeometry {
     /// `(out_h, out_w, pad_top, pad_left)` for an `h × w` input.
-    fn output(&self, name: &str, x: &Tensor) -> Result<(usize, usize, usize, usize)> {
+    pub(super) fn output(&self, name: &str, x: &Tensor) -> Result<(usize, usize, usize, usize)> {
         let rows = self.padding.resolve(x.height(), self.kernel, self.stride);
         let cols = self.padding.resolve(x.width(), self.kernel, self.stride);
         match (rows, cols) {

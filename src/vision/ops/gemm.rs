@@ -169,6 +169,15 @@ fn store(
     out: &mut [f32],
 ) {
     let cols = NR.min(n - col0);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if cols == NR {
+        let bias = epi.bias.map(|b| &b[col0..col0 + NR]);
+        for (r, acc_row) in acc.iter().enumerate().take(mr) {
+            let dst = &mut out[(row0 + r) * n + col0..][..NR];
+            super::simd128::epilogue_store(acc_row, bias, epi.act, dst);
+        }
+        return;
+    }
     for (r, acc_row) in acc.iter().enumerate().take(mr) {
         let dst = &mut out[(row0 + r) * n + col0..][..cols];
         for (j, d) in dst.iter_mut().enumerate() {

@@ -1,12 +1,14 @@
 //! Primitive tensor ops with tfjs 4.22 CPU-backend semantics (SPEC §2).
 //!
 //! Everything is NHWC, batch 1, `f32` with `f32` accumulation like tfjs.
-//! The two hot kernels (a small GEMM used for pointwise and im2col'd regular
-//! convolutions, and the 3×3 depthwise convolution) have a scalar path,
+//! The hot kernels (a small GEMM used for pointwise and im2col'd regular
+//! convolutions, the 3×3 depthwise convolution, and a direct 3×3 conv for
+//! the RGB first layers) have a scalar path,
 //! written so that LLVM vectorises it natively, and a `wasm32` `simd128` path
 //! (`simd128.rs`) selected at compile time.
 
 mod conv;
+mod direct;
 mod elementwise;
 mod gemm;
 mod pool;
@@ -15,6 +17,7 @@ mod resize;
 mod simd128;
 
 pub use conv::{conv2d, depthwise_conv3x3, pointwise_conv, ConvGeometry};
+pub use direct::{conv2d_direct, DirectFilters};
 pub use elementwise::{add, add_relu, leaky, relu, softmax};
 pub use gemm::{gemm, Epilogue, PackedMatrix};
 pub use pool::{global_avg_pool, max_pool2};

@@ -1,5 +1,6 @@
-//! `wasm32` + `simd128` versions of the two hot kernels (GEMM micro-kernel
-//! and the depthwise per-pixel accumulation).
+//! `wasm32` + `simd128` versions of the hot kernels (GEMM micro-kernel and
+//! its bias/activation epilogue, the depthwise per-pixel accumulation, and
+//! the direct small-`cin` 3×3 conv block).
 //!
 //! Compiled only with `-C target-feature=+simd128`; the scalar kernels in
 //! `gemm.rs`/`conv.rs` are used natively and in tests. These do the same
@@ -11,9 +12,13 @@
 //! `f32x4_extract_lane`); LLVM folds those into `v128.load`/`v128.store`,
 //! so no `unsafe` pointer intrinsics are needed.
 
-use core::arch::wasm32::{f32x4, f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128};
+use core::arch::wasm32::{
+    f32x4, f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_pmax, f32x4_splat, f32x4_sub, v128,
+};
 
+use super::direct::{CB, PX};
 use super::gemm::{MR, NR};
+use super::Activation;
 
 #[inline(always)]
 fn load(s: &[f32]) -> v128 {
@@ -70,24 +75,94 @@ pub(super) fn gemm_micro_kernel(a: &[f32], mr: usize, k: usize, panel: &[f32]) -
 /// Depthwise accumulation for one output pixel: for every channel,
 /// `o[c] = Σ_taps data[src + c] · w[wo + c]`, taps in the given order.
 ///
-/// Taps outer, channels inner: each tap's input and filter rows are sliced once, so the inner
-/// loop runs on zipped 4-lane chunks with no bounds checks. `o` starts at 0 and gets one
-/// product per tap in order, the same sum as an accumulator would (0 + x·w is exact).
+/// Channel blocks of 16 outer, taps inner: the four accumulator vectors stay
+/// in registers across the taps (one bounds check per tap and block). Each
+/// accumulator starts at 0 and gets one product per tap in order, as the
+/// scalar path's does.
 #[inline(always)]
 pub(super) fn depthwise_pixel(o: &mut [f32], data: &[f32], w: &[f32], taps: &[(usize, usize)]) {
+    const B: usize = 16;
     let c = o.len();
-    let vec_end = c / 4 * 4;
-    o.fill(0.0);
-    for &(src, wo) in taps {
-        let (xs, ws) = (&data[src..src + c], &w[wo..wo + c]);
-        let lanes =
-            o[..vec_end].chunks_exact_mut(4).zip(xs.chunks_exact(4)).zip(ws.chunks_exact(4));
-        for ((o4, x4), w4) in lanes {
-            let acc = f32x4_add(load(o4), f32x4_mul(load(x4), load(w4)));
-            store(o4, acc);
+    let zero = f32x4_splat(0.0);
+    let mut blocks = o.chunks_exact_mut(B);
+    for (n, ob) in blocks.by_ref().enumerate() {
+        let mut acc = [zero; B / 4];
+        for &(src, wo) in taps {
+            let (xs, ws) = (&data[src + n * B..][..B], &w[wo + n * B..][..B]);
+            for ((a, x4), w4) in acc.iter_mut().zip(xs.chunks_exact(4)).zip(ws.chunks_exact(4)) {
+                *a = f32x4_add(*a, f32x4_mul(load(x4), load(w4)));
+            }
         }
-        for ((o, &x), &k) in o[vec_end..].iter_mut().zip(&xs[vec_end..]).zip(&ws[vec_end..]) {
-            *o += x * k;
+        for (o4, a) in ob.chunks_exact_mut(4).zip(acc) {
+            store(o4, a);
         }
     }
+    let done = c / B * B;
+    for (i, o) in blocks.into_remainder().iter_mut().enumerate() {
+        let ch = done + i;
+        *o = taps.iter().fold(0.0f32, |acc, &(src, wo)| acc + data[src + ch] * w[wo + ch]);
+    }
+}
+
+/// `act(v + bias)` on 4 lanes, the same operations as `Epilogue::apply`:
+/// `f32x4_pmax(0, v)` is `0 < v ? v : 0`, i.e. `relu1` including NaN → 0 and
+/// −0 → +0; leaky is tfjs' literal `m = v·0.1; relu(v − m) + m` (SPEC §2.6).
+#[inline(always)]
+fn epilogue(v: v128, bias: Option<v128>, act: Activation) -> v128 {
+    let v = match bias {
+        Some(b) => f32x4_add(v, b),
+        None => v,
+    };
+    let zero = f32x4_splat(0.0);
+    match act {
+        Activation::None => v,
+        Activation::Relu => f32x4_pmax(zero, v),
+        Activation::Leaky => {
+            let m = f32x4_mul(v, f32x4_splat(0.1));
+            f32x4_add(f32x4_pmax(zero, f32x4_sub(v, m)), m)
+        }
+    }
+}
+
+/// Stores `act(acc + bias)` for 8 consecutive output channels (`bias` is
+/// their 8 biases, if any).
+#[inline(always)]
+pub(super) fn epilogue_store(
+    acc: &[f32; 8],
+    bias: Option<&[f32]>,
+    act: Activation,
+    dst: &mut [f32],
+) {
+    for (h, d) in dst[..8].chunks_exact_mut(4).enumerate() {
+        let b = bias.map(|b| load(&b[4 * h..]));
+        store(d, epilogue(load(&acc[4 * h..]), b, act));
+    }
+}
+
+/// `PX × CB` block of the direct 3×3 conv (see `direct::block`): for every
+/// filter row, every tap of that row's input run, the tap's `CB` weights are
+/// loaded once and multiplied into all `PX` pixels' accumulators.
+#[inline(always)]
+pub(super) fn direct_block(patches: &[[&[f32]; 3]; PX], wb: &[f32]) -> [[f32; CB]; PX] {
+    let zero = f32x4_splat(0.0);
+    let mut acc = [[zero; CB / 4]; PX];
+    let run = patches[0][0].len();
+    for (i, wrow) in wb.chunks_exact(run * CB).enumerate() {
+        let [p0, p1, p2, p3] = [patches[0][i], patches[1][i], patches[2][i], patches[3][i]];
+        let xs = p0.iter().zip(p1).zip(p2).zip(p3);
+        for (w8, (((&x0, &x1), &x2), &x3)) in wrow.chunks_exact(CB).zip(xs) {
+            let (w0, w1) = (load(&w8[0..4]), load(&w8[4..8]));
+            for (a, x) in acc.iter_mut().zip([x0, x1, x2, x3]) {
+                let xv = f32x4_splat(x);
+                a[0] = f32x4_add(a[0], f32x4_mul(xv, w0));
+                a[1] = f32x4_add(a[1], f32x4_mul(xv, w1));
+            }
+        }
+    }
+    let mut out = [[0.0f32; CB]; PX];
+    for (o, a) in out.iter_mut().zip(acc.iter()) {
+        store(&mut o[0..4], a[0]);
+        store(&mut o[4..8], a[1]);
+    }
+    out
 }
