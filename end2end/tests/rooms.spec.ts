@@ -62,6 +62,10 @@ test("(b)+(c) three people form a full mesh; one leaves and the others see the t
     await expect(page.getByTestId("remote-video")).toHaveCount(2);
     for (const video of await page.getByTestId("remote-video").all()) await expectPlaying(video);
   }
+  // The camera and microphone tracks P2's preview shows (the very ones it sends).
+  await ps[2].getByTestId("local-video").evaluate((v: HTMLVideoElement) => {
+    (window as unknown as { tracks: MediaStreamTrack[] }).tracks = (v.srcObject as MediaStream).getTracks();
+  });
   // P2 leaves with the button; its tile disappears for P0 and P1, whose call goes on.
   await ps[2].getByTestId("leave").click();
   await expect(ps[2].getByTestId("left")).toBeVisible();
@@ -72,6 +76,9 @@ test("(b)+(c) three people form a full mesh; one leaves and the others see the t
   // Leaving stopped P2's camera and closed its connections.
   const live = await ps[2].evaluate(() => document.querySelectorAll("video").length);
   expect(live).toBe(0);
+  const states = await ps[2].evaluate(() =>
+    (window as unknown as { tracks: MediaStreamTrack[] }).tracks.map((t) => t.readyState));
+  expect(states).toEqual(["ended", "ended"]);
   // P1 closes the tab: P0 sees it go as soon as the socket closes.
   await contexts[1].close();
   await expect(ps[0].getByTestId("remote-video")).toHaveCount(0);
@@ -146,7 +153,7 @@ test("mute and camera off show on the other side, also for someone who joins lat
   const room = await newRoom(a);
   await join(a, room, "Ann");
   await join(b, room, "Bo");
-  const annOnB = b.getByTestId("remote-tile");
+  const annOnB = b.locator('[data-testid="remote-tile"]', { hasText: "Ann" });
   await expect(annOnB).toHaveAttribute("data-audio", "on");
 
   await a.getByTestId("mute").click();

@@ -143,7 +143,10 @@ impl Call {
             };
             match result {
                 Ok((stream, camera_error)) => {
-                    inner.state.borrow_mut().local = Some(stream.clone());
+                    // `Clone::clone`, not `stream.clone()`: that is the inherent
+                    // `MediaStream.clone()` of JS, which makes new tracks. The preview and
+                    // the senders must share these ones (mute, stop, camera light).
+                    inner.state.borrow_mut().local = Some(Clone::clone(&stream));
                     inner.apply_media();
                     let stream = StreamRef::new(stream);
                     inner.ui.local.set(LocalMedia::Ready { stream, camera_error });
@@ -391,14 +394,13 @@ impl Inner {
 
     /// Enables or disables the local tracks as the UI says.
     fn apply_media(&self) {
+        let (audio, video) = (self.ui.mic_on.get_untracked(), self.ui.cam_on.get_untracked());
         let Some(stream) = self.state.borrow().local.clone() else { return };
         for track in stream.get_audio_tracks().iter() {
-            let track: web_sys::MediaStreamTrack = track.unchecked_into();
-            track.set_enabled(self.ui.mic_on.get_untracked());
+            track.unchecked_into::<web_sys::MediaStreamTrack>().set_enabled(audio);
         }
         for track in stream.get_video_tracks().iter() {
-            let track: web_sys::MediaStreamTrack = track.unchecked_into();
-            track.set_enabled(self.ui.cam_on.get_untracked());
+            track.unchecked_into::<web_sys::MediaStreamTrack>().set_enabled(video);
         }
     }
 

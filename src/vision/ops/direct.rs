@@ -142,7 +142,7 @@ fn conv_row(
         let px = PX.min(ow - ox);
         let patches: [[&[f32]; K]; PX] = core::array::from_fn(|p| taps(ox + p.min(px - 1)));
         for (b, wb) in w.blocks.chunks_exact(wblock).enumerate() {
-            let acc = block(&patches, px, wb);
+            let acc = block(&patches, wb);
             for (p, a) in acc.iter().enumerate().take(px) {
                 let col = b * CB;
                 store(a, col, epi, &mut out[(ox + p) * cout + col..][..CB]);
@@ -153,13 +153,13 @@ fn conv_row(
 }
 
 /// `PX × CB` accumulators for the pixels' patches and one channel block's
-/// weights (`[k·k·cin][CB]`). Pixels past `px` repeat the last one and are
-/// dropped by the caller.
+/// weights (`[k·k·cin][CB]`): per filter row, per tap of that row's input
+/// run, the tap's `CB` weights are read once for all `PX` pixels. Pixels past
+/// the row's end repeat its last pixel and are dropped by the caller.
 #[inline(always)]
-fn block(patches: &[[&[f32]; K]; PX], px: usize, wb: &[f32]) -> [[f32; CB]; PX] {
+fn block(patches: &[[&[f32]; K]; PX], wb: &[f32]) -> [[f32; CB]; PX] {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
-        let _ = px;
         super::simd128::direct_block(patches, wb)
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
@@ -167,10 +167,12 @@ fn block(patches: &[[&[f32]; K]; PX], px: usize, wb: &[f32]) -> [[f32; CB]; PX] 
         let mut acc = [[0.0f32; CB]; PX];
         let run = patches[0][0].len();
         for (i, wrow) in wb.chunks_exact(run * CB).enumerate() {
-            for (p, a) in acc.iter_mut().enumerate().take(px) {
-                for (&xv, w8) in patches[p][i].iter().zip(wrow.chunks_exact(CB)) {
+            let [p0, p1, p2, p3] = [patches[0][i], patches[1][i], patches[2][i], patches[3][i]];
+            let xs = p0.iter().zip(p1).zip(p2).zip(p3);
+            for (w8, (((&x0, &x1), &x2), &x3)) in wrow.chunks_exact(CB).zip(xs) {
+                for (a, x) in acc.iter_mut().zip([x0, x1, x2, x3]) {
                     for (o, &wv) in a.iter_mut().zip(w8) {
-                        *o += xv * wv;
+                        *o += x * wv;
                     }
                 }
             }
