@@ -1,6 +1,7 @@
 //! Call logic that runs in the browser but is plain Rust, tested natively with simulated time:
-//! signaling reconnect backoff, ICE recovery, and call quality from getStats.
+//! signaling reconnect backoff, ICE recovery, call quality from getStats, and chat.
 
+pub mod chat;
 pub mod ice_recovery;
 pub mod quality;
 pub mod reconnect;

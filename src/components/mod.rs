@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod chat;
 pub mod game_panel;
 pub mod media_error;
 pub mod tile;

@@ -3,6 +3,7 @@
 //! after hydration and released when the page's owner is disposed.
 
 pub use super::game_ui::GameUi;
+use crate::call::chat::ChatLog;
 use crate::game::Reading;
 use crate::media::MediaError;
 use crate::protocol::{ClientMsg, PeerId, RoomId};
@@ -225,6 +226,12 @@ pub struct UseCallReturn {
     pub video_cap: RwSignal<VideoCap>,
     /// The room's game.
     pub game: GameUi,
+    /// This visit's chat.
+    pub chat: RwSignal<ChatLog>,
+    /// The chat panel is open.
+    pub chat_open: RwSignal<bool>,
+    /// Sends a chat message (checked with `call::chat::check_outgoing`) to everyone connected.
+    pub send_chat: Callback<String>,
     /// Our microphone is on (unmuted).
     pub mic_on: RwSignal<bool>,
     /// Our camera is on.
@@ -258,6 +265,8 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         game: GameUi::new(),
         mic_on: RwSignal::new(true),
         cam_on: RwSignal::new(true),
+        chat: RwSignal::new(ChatLog::default()),
+        chat_open: RwSignal::new(false),
     };
     #[cfg(feature = "hydrate")]
     {
@@ -278,6 +287,11 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             reconnecting: ui.reconnecting,
             video_cap: ui.video_cap,
             game: ui.game,
+            chat: ui.chat,
+            chat_open: ui.chat_open,
+            send_chat: Callback::new(move |text: String| {
+                with(&|c| c.send_chat(text.clone()));
+            }),
             mic_on: ui.mic_on,
             cam_on: ui.cam_on,
             set_media: Callback::new(move |(audio, video): (bool, bool)| {
@@ -314,6 +328,9 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             reconnecting: ui.reconnecting,
             video_cap: ui.video_cap,
             game: ui.game,
+            chat: ui.chat,
+            chat_open: ui.chat_open,
+            send_chat: Callback::new(|_| {}),
             mic_on: ui.mic_on,
             cam_on: ui.cam_on,
             set_media: Callback::new(|_| {}),
@@ -344,6 +361,10 @@ pub struct CallUi {
     pub video_cap: RwSignal<VideoCap>,
     /// See [`UseCallReturn::game`].
     pub game: GameUi,
+    /// See [`UseCallReturn::chat`].
+    pub chat: RwSignal<ChatLog>,
+    /// See [`UseCallReturn::chat_open`].
+    pub chat_open: RwSignal<bool>,
     /// See [`UseCallReturn::mic_on`].
     pub mic_on: RwSignal<bool>,
     /// See [`UseCallReturn::cam_on`].

@@ -1,6 +1,7 @@
 //! `/r/{room}`: pre-join preview, then the call grid.
 
 use crate::api::public_url;
+use crate::components::chat::{toggle_chat, ChatPanel, ChatToggle};
 use crate::components::game_panel::{ExpressionBars, GamePanel, TileScore};
 use crate::components::media_error::MediaErrorView;
 use crate::components::tile::RemoteTile;
@@ -191,6 +192,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 </For>
             </div>
             <GamePanel call/>
+            <ChatPanel call/>
             </div>
             <p class="hint alone" class:hidden=move || { count.get() > 1 }>
                 "Waiting for others. Send them this link: "
@@ -211,6 +213,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                     </select>
                 </label>
                 <MediaToggles call/>
+                <ChatToggle call/>
                 <button class="danger" data-testid="leave" aria-label="Leave the call"
                     on:click=move |_| call.leave.run(())>"Leave"</button>
             </nav>
@@ -261,8 +264,8 @@ fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
     });
 }
 
-/// Microphone and camera buttons, with the keyboard shortcuts m and v (as in Meet/Jitsi; not
-/// while typing in a field).
+/// Microphone and camera buttons, with the keyboard shortcuts m, v and c (chat), as in
+/// Meet/Jitsi; not while typing in a field.
 #[component]
 fn MediaToggles(call: UseCallReturn) -> impl IntoView {
     let (mic, cam) = (call.mic_on, call.cam_on);
@@ -275,6 +278,7 @@ fn MediaToggles(call: UseCallReturn) -> impl IntoView {
         match ev.key().as_str() {
             "m" | "M" => toggle_mic(),
             "v" | "V" => toggle_cam(),
+            "c" | "C" => toggle_chat(call),
             _ => {}
         }
     });

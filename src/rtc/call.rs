@@ -185,6 +185,18 @@ impl Call {
         self.send(ClientMsg::Media { audio, video });
     }
 
+    /// Sends a chat message (already checked with `check_outgoing`) to everyone connected.
+    pub fn send_chat(&self, text: String) {
+        let sent_at_ms = js_sys::Date::now();
+        let wire = crate::call::chat::ChatWire { text, sent_at_ms };
+        let Ok(frame) = serde_json::to_string(&wire) else { return };
+        for peer in self.inner.state.borrow().peers.values() {
+            peer.send_chat(&frame);
+        }
+        let time = clock_time(sent_at_ms);
+        self.inner.ui.chat.update(|log| log.push(None, "You".into(), wire.text, time, true));
+    }
+
     /// Sends a game message if seated (a message without a seat would only be refused).
     pub fn send(&self, msg: ClientMsg) {
         let seated = self.inner.state.borrow().seat.is_some();
@@ -413,7 +425,18 @@ impl Inner {
         };
         // The later joiner is polite: it yields when both sides offer at once.
         let polite = me > info.id;
-        match Peer::new(info.id, polite, initiator, &ice, local, send, tile.clone()) {
+        let chat = self.ui.chat;
+        let chat_open = self.ui.chat_open;
+        let tiles = self.ui.tiles;
+        let on_chat: super::peer::ChatSink = Rc::new(move |from, wire| {
+            let name = tiles.with_untracked(|t| {
+                t.iter().find(|t| t.id == from).map(|t| t.name.clone()).unwrap_or_default()
+            });
+            let (time, open) = (clock_time(wire.sent_at_ms), chat_open.get_untracked());
+            chat.update(|log| log.push(Some(from), name, wire.text, time, open));
+        });
+        let io = super::peer::PeerIo { send, on_chat };
+        match Peer::new(info.id, polite, initiator, &ice, local, io, tile.clone()) {
             Ok(peer) => {
                 if let Some(cap) = self.state.borrow().cap.filter(|&c| c != VideoCap::Auto) {
                     peer.set_cap(cap);
@@ -517,4 +540,10 @@ fn with(weak: &Weak<Inner>, f: impl FnOnce(&Inner)) {
     if let Some(inner) = weak.upgrade() {
         f(&inner);
     }
+}
+
+/// "HH:MM" in the browser's time zone.
+fn clock_time(unix_ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(unix_ms));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }

@@ -49,6 +49,20 @@ struct Shared {
     /// that answers adds its tracks only when the offer arrives).
     cap: Cell<VideoCap>,
     cap_pending: Cell<bool>,
+    /// The chat channel (negotiated, id 0) and its message handler.
+    chat: RefCell<Option<(web_sys::RtcDataChannel, Handler)>>,
+    on_chat: ChatSink,
+}
+
+/// Where received chat messages go: the sender is the remote end of the connection.
+pub type ChatSink = Rc<dyn Fn(PeerId, crate::call::chat::ChatWire)>;
+
+/// How a peer talks to the rest of the page: signaling out, chat messages in.
+pub struct PeerIo {
+    /// Sends signaling messages.
+    pub send: SendFn,
+    /// Receives chat messages.
+    pub on_chat: ChatSink,
 }
 
 /// A live connection to one remote participant. Dropping it closes the connection.
@@ -67,9 +81,10 @@ impl Peer {
         initiator: bool,
         ice: &IceSetup,
         local: Option<MediaStream>,
-        send: SendFn,
+        io: PeerIo,
         tile: Tile,
     ) -> Result<Self, JsValue> {
+        let PeerIo { send, on_chat } = io;
         let pc = RtcPeerConnection::new_with_configuration(&rtc_configuration(ice)?)?;
         let shared = Rc::new(Shared {
             pc,
@@ -86,6 +101,8 @@ impl Peer {
             sampling: Cell::new(false),
             cap: Cell::new(VideoCap::Auto),
             cap_pending: Cell::new(false),
+            chat: RefCell::new(None),
+            on_chat,
         });
         let (handlers, candidate_error) = attach_handlers(&shared, tile);
         if initiator {
@@ -102,6 +119,14 @@ impl Peer {
                 leptos::logging::warn!("peer {}: signal failed: {}", shared.remote, describe(&e));
             }
         });
+    }
+
+    /// Sends a chat frame if the channel is open; returns whether it went out.
+    pub fn send_chat(&self, frame: &str) -> bool {
+        let chat = self.shared.chat.borrow();
+        let Some((channel, _)) = chat.as_ref() else { return false };
+        channel.ready_state() == web_sys::RtcDataChannelState::Open
+            && channel.send_with_str(frame).is_ok()
     }
 
     /// Once a second: drives ICE recovery timers and samples getStats.
@@ -150,6 +175,10 @@ impl Drop for Peer {
         pc.set_ontrack(None);
         pc.set_onconnectionstatechange(None);
         pc.set_oniceconnectionstatechange(None);
+        if let Some((channel, _)) = self.shared.chat.borrow_mut().take() {
+            channel.set_onmessage(None);
+            channel.close();
+        }
         let _ = pc.remove_event_listener_with_callback(
             "icecandidateerror",
             self.candidate_error.as_ref().unchecked_ref(),
@@ -278,6 +307,7 @@ impl Shared {
         if self.media_added.replace(true) {
             return Ok(());
         }
+        self.open_chat();
         let mut have_audio = false;
         let mut have_video = false;
         if let Some(stream) = &self.local {
@@ -299,6 +329,27 @@ impl Shared {
             }
         }
         Ok(())
+    }
+
+    /// The chat channel: negotiated with id 0 on both ends, created with the media (by the
+    /// offerer before its first offer, by the answerer once that offer is applied), so it
+    /// rides in the first negotiation and never needs one of its own.
+    fn open_chat(&self) {
+        let init = web_sys::RtcDataChannelInit::new();
+        init.set_negotiated(true);
+        init.set_id(0);
+        let channel = self.pc.create_data_channel_with_data_channel_dict("chat", &init);
+        let (remote, sink) = (self.remote, self.on_chat.clone());
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let event: web_sys::MessageEvent = event.unchecked_into();
+            let Some(frame) = event.data().as_string() else { return };
+            match crate::call::chat::parse_incoming(&frame) {
+                Ok(wire) => sink(remote, wire),
+                Err(e) => leptos::logging::warn!("chat from {remote} dropped: {e}"),
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        *self.chat.borrow_mut() = Some((channel, on_message));
     }
 
     fn has_transceiver(&self, kind: &str) -> bool {
