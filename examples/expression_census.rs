@@ -48,7 +48,9 @@ fn main() {
         let (w, h, rgb) = load_png(file);
         let img = Image::rgb(w, h, &rgb).expect("image");
         for det in engine.detect_faces(&img, &DetectorOptions::new(416, 0.5)).expect("detect") {
-            let Some(r) = engine.expressions_for(&img, &det).expect("expressions") else { continue };
+            let Some(r) = engine.expressions_for(&img, &det).expect("expressions") else {
+                continue;
+            };
             faces += 1;
             let (best, _) = Expression::argmax(&r.expressions);
             top[best.index()] += 1;
