@@ -151,6 +151,24 @@ pub struct IceServer {
     pub credential: Option<String>,
 }
 
+/// What a participant sends: microphone on, camera on, screen shared instead of the camera.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaState {
+    /// Microphone on.
+    pub audio: bool,
+    /// Camera on.
+    pub video: bool,
+    /// The video is a shared screen.
+    #[serde(default)]
+    pub screen: bool,
+}
+
+impl Default for MediaState {
+    fn default() -> Self {
+        Self { audio: true, video: true, screen: false }
+    }
+}
+
 /// A participant as others see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerInfo {
@@ -194,13 +212,8 @@ pub enum ClientMsg {
     Leave,
     /// Application-level keep-alive (answered by [`ServerMsg::Pong`]).
     Ping,
-    /// My microphone and camera are on or off (shown on the others' tiles).
-    Media {
-        /// Microphone on.
-        audio: bool,
-        /// Camera on.
-        video: bool,
-    },
+    /// My microphone, camera and screen share state (shown on the others' tiles).
+    Media(MediaState),
     /// Game: I am ready for the next game.
     Ready,
     /// Game: take back my Ready.
@@ -266,10 +279,9 @@ pub enum ServerMsg {
     PeerMedia {
         /// Whose (stamped by the server).
         peer: PeerId,
-        /// Microphone on.
-        audio: bool,
-        /// Camera on.
-        video: bool,
+        /// The state.
+        #[serde(flatten)]
+        media: MediaState,
     },
     /// Game: the phase changed (or you just joined).
     GamePhase(PhaseView),
@@ -373,7 +385,7 @@ mod tests {
             },
             ClientMsg::Leave,
             ClientMsg::Ping,
-            ClientMsg::Media { audio: false, video: true },
+            ClientMsg::Media(MediaState { audio: false, video: true, screen: true }),
             ClientMsg::Ready,
             ClientMsg::Unready,
             ClientMsg::Start,
@@ -413,7 +425,7 @@ mod tests {
             },
             ServerMsg::error(ErrorCode::RoomFull, "full"),
             ServerMsg::Pong,
-            ServerMsg::PeerMedia { peer: PeerId(4), audio: false, video: true },
+            ServerMsg::PeerMedia { peer: PeerId(4), media: MediaState::default() },
             ServerMsg::GamePhase(PhaseView {
                 mode: Mode::DontLaugh,
                 game: 2,

@@ -30,7 +30,8 @@ pub fn RemoteTile(
         <figure class="tile" data-testid="remote-tile" data-peer=peer_attr
             data-state=move || state.get().label()
             data-audio=move || if tile.audio_on.get() { "on" } else { "off" }
-            data-video=move || if tile.video_on.get() { "on" } else { "off" }>
+            data-video=move || if tile.video_on.get() { "on" } else { "off" }
+            data-screen=move || if tile.screen.get() { "on" } else { "off" }>
             <VideoView stream=tile.stream testid="remote-video" peer=peer/>
             {move || (!tile.video_on.get()).then(|| view! {
                 <div class="camera-off" data-testid="tile-camera-off">"Camera off"</div>
@@ -53,6 +54,9 @@ pub fn RemoteTile(
             <figcaption>
                 {move || (!tile.audio_on.get()).then(|| view! {
                     <span class="muted" data-testid="tile-muted" role="img" aria-label="Microphone off">"🔇"</span>
+                })}
+                {move || tile.screen.get().then(|| view! {
+                    <span class="badge-share" data-testid="tile-screen">"🖥 Presenting"</span>
                 })}
                 <span class="name">{tile.name.clone()}</span>
                 <span class="state" data-testid="peer-state">{move || state.get().label()}</span>

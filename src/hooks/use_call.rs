@@ -100,6 +100,8 @@ pub struct Tile {
     pub audio_on: RwSignal<bool>,
     /// Their camera is on.
     pub video_on: RwSignal<bool>,
+    /// Their video is a shared screen.
+    pub screen: RwSignal<bool>,
 }
 
 impl Tile {
@@ -117,6 +119,7 @@ impl Tile {
             reading: RwSignal::new(None),
             audio_on: RwSignal::new(true),
             video_on: RwSignal::new(true),
+            screen: RwSignal::new(false),
         }
     }
 }
@@ -236,6 +239,10 @@ pub struct UseCallReturn {
     pub mic_on: RwSignal<bool>,
     /// Our camera is on.
     pub cam_on: RwSignal<bool>,
+    /// We are sharing our screen.
+    pub sharing: RwSignal<bool>,
+    /// Starts sharing the screen (getDisplayMedia), or stops and goes back to the camera.
+    pub toggle_share: Callback<()>,
     /// Turns our microphone and camera on or off (`track.enabled`, no renegotiation); the
     /// others see the state on our tile.
     pub set_media: Callback<(bool, bool)>,
@@ -265,6 +272,7 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         game: GameUi::new(),
         mic_on: RwSignal::new(true),
         cam_on: RwSignal::new(true),
+        sharing: RwSignal::new(false),
         chat: RwSignal::new(ChatLog::default()),
         chat_open: RwSignal::new(false),
     };
@@ -294,6 +302,10 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             }),
             mic_on: ui.mic_on,
             cam_on: ui.cam_on,
+            sharing: ui.sharing,
+            toggle_share: Callback::new(move |_| {
+                with(&|c| c.toggle_share());
+            }),
             set_media: Callback::new(move |(audio, video): (bool, bool)| {
                 with(&|c| c.set_media(audio, video));
             }),
@@ -333,6 +345,8 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             send_chat: Callback::new(|_| {}),
             mic_on: ui.mic_on,
             cam_on: ui.cam_on,
+            sharing: ui.sharing,
+            toggle_share: Callback::new(|_| {}),
             set_media: Callback::new(|_| {}),
             send: Callback::new(|_| {}),
             upload: Callback::new(|_| {}),
@@ -369,4 +383,6 @@ pub struct CallUi {
     pub mic_on: RwSignal<bool>,
     /// See [`UseCallReturn::cam_on`].
     pub cam_on: RwSignal<bool>,
+    /// See [`UseCallReturn::sharing`].
+    pub sharing: RwSignal<bool>,
 }

@@ -213,6 +213,11 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                     </select>
                 </label>
                 <MediaToggles call/>
+                <button data-testid="share-screen" aria-pressed=move || call.sharing.get().to_string()
+                    aria-label=move || if call.sharing.get() { "Stop presenting (s)" } else { "Present your screen (s)" }
+                    class:on=move || call.sharing.get() on:click=move |_| call.toggle_share.run(())>
+                    {move || if call.sharing.get() { "🖥 Stop presenting" } else { "🖥 Present" }}
+                </button>
                 <ChatToggle call/>
                 <button class="danger" data-testid="leave" aria-label="Leave the call"
                     on:click=move |_| call.leave.run(())>"Leave"</button>
@@ -264,7 +269,7 @@ fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
     });
 }
 
-/// Microphone and camera buttons, with the keyboard shortcuts m, v and c (chat), as in
+/// Microphone and camera buttons, with the keyboard shortcuts m, v, s (share) and c (chat), as in
 /// Meet/Jitsi; not while typing in a field.
 #[component]
 fn MediaToggles(call: UseCallReturn) -> impl IntoView {
@@ -279,6 +284,7 @@ fn MediaToggles(call: UseCallReturn) -> impl IntoView {
             "m" | "M" => toggle_mic(),
             "v" | "V" => toggle_cam(),
             "c" | "C" => toggle_chat(call),
+            "s" | "S" => call.toggle_share.run(()),
             _ => {}
         }
     });

@@ -52,6 +52,9 @@ struct State {
     reconnect: Option<Timeout>,
     tick: Option<Interval>,
     cap: Option<VideoCap>,
+    /// The shared screen while sharing, and the handler of its `ended` (the browser's own
+    /// "Stop sharing").
+    screen: Option<(MediaStream, Handler)>,
 }
 
 struct Inner {
@@ -182,7 +185,21 @@ impl Call {
         self.inner.ui.mic_on.set(audio);
         self.inner.ui.cam_on.set(video);
         self.inner.apply_media();
-        self.send(ClientMsg::Media { audio, video });
+        self.send(ClientMsg::Media(self.inner.media_state()));
+    }
+
+    /// Starts sharing the screen, or stops.
+    pub fn toggle_share(&self) {
+        if self.inner.state.borrow().screen.is_some() {
+            return self.inner.stop_share();
+        }
+        let weak = Rc::downgrade(&self.inner);
+        spawn_local(async move {
+            match super::media::get_display_media().await {
+                Ok(stream) => with(&weak, |inner| inner.start_share(stream)),
+                Err(e) => leptos::logging::warn!("screen share refused: {e:?}"),
+            }
+        });
     }
 
     /// Sends a chat message (already checked with `check_outgoing`) to everyone connected.
@@ -268,6 +285,12 @@ impl Inner {
     /// Once a second: ICE recovery timers, stats, the video cap, and the banner.
     fn on_tick(&self) {
         let now = monotonic();
+        // A connection that answered while we share got the camera with its first answer.
+        if let Some(screen) = self.current_screen_track() {
+            for peer in self.state.borrow().peers.values() {
+                peer.ensure_video(&screen);
+            }
+        }
         let cap = self.ui.video_cap.get_untracked();
         let mut state = self.state.borrow_mut();
         let apply_cap = state.cap != Some(cap);
@@ -340,10 +363,11 @@ impl Inner {
                 }
             }
             ServerMsg::PeerLeft { peer } => self.remove_peer(peer),
-            ServerMsg::PeerMedia { peer, audio, video } => self.ui.tiles.with_untracked(|tiles| {
+            ServerMsg::PeerMedia { peer, media } => self.ui.tiles.with_untracked(|tiles| {
                 if let Some(tile) = tiles.iter().find(|t| t.id == peer) {
-                    tile.audio_on.set(audio);
-                    tile.video_on.set(video);
+                    tile.audio_on.set(media.audio);
+                    tile.video_on.set(media.video);
+                    tile.screen.set(media.screen);
                 }
             }),
             ServerMsg::Signal { from, signal } => match self.state.borrow().peers.get(&from) {
@@ -390,10 +414,10 @@ impl Inner {
         self.ui.me.set(Some(you));
         self.ui.phase.set(Phase::InCall);
         // A resumed or re-created seat starts as "on" on the server: say otherwise again.
-        let (audio, video) = (self.ui.mic_on.get_untracked(), self.ui.cam_on.get_untracked());
-        if !(audio && video) {
+        let media = self.media_state();
+        if media != crate::protocol::MediaState::default() {
             if let Some(send) = self.sender() {
-                send(ClientMsg::Media { audio, video });
+                send(ClientMsg::Media(media));
             }
         }
         for peer in peers {
@@ -402,6 +426,62 @@ impl Inner {
                 self.add_peer(you, peer, true);
             }
         }
+    }
+
+    fn media_state(&self) -> crate::protocol::MediaState {
+        crate::protocol::MediaState {
+            audio: self.ui.mic_on.get_untracked(),
+            video: self.ui.cam_on.get_untracked(),
+            screen: self.ui.sharing.get_untracked(),
+        }
+    }
+
+    fn start_share(&self, stream: MediaStream) {
+        let Some(track) =
+            stream.get_video_tracks().get(0).dyn_into::<web_sys::MediaStreamTrack>().ok()
+        else {
+            return stop_stream(&stream);
+        };
+        let weak = self.me.clone();
+        let ended = Closure::<dyn FnMut(JsValue)>::new(move |_| with(&weak, Inner::stop_share));
+        track.set_onended(Some(ended.as_ref().unchecked_ref()));
+        for peer in self.state.borrow().peers.values() {
+            peer.replace_video(Some(&track));
+        }
+        self.state.borrow_mut().screen = Some((stream, ended));
+        self.ui.sharing.set(true);
+        if let Some(send) = self.sender() {
+            send(ClientMsg::Media(self.media_state()));
+        }
+    }
+
+    /// Stops sharing: the camera goes back on every sender.
+    fn stop_share(&self) {
+        let Some((stream, _ended)) = self.state.borrow_mut().screen.take() else { return };
+        for track in stream.get_video_tracks().iter() {
+            track.unchecked_into::<web_sys::MediaStreamTrack>().set_onended(None);
+        }
+        stop_stream(&stream);
+        let camera =
+            self.state.borrow().local.as_ref().and_then(|s| {
+                s.get_video_tracks().get(0).dyn_into::<web_sys::MediaStreamTrack>().ok()
+            });
+        for peer in self.state.borrow().peers.values() {
+            peer.replace_video(camera.as_ref());
+        }
+        self.ui.sharing.set(false);
+        if self.state.borrow().seat.is_some() {
+            if let Some(send) = self.sender() {
+                send(ClientMsg::Media(self.media_state()));
+            }
+        }
+    }
+
+    /// The video a new connection should send: the shared screen while sharing.
+    fn current_screen_track(&self) -> Option<web_sys::MediaStreamTrack> {
+        let state = self.state.borrow();
+        let (stream, _) = state.screen.as_ref()?;
+        stream.get_video_tracks().get(0).dyn_into().ok()
     }
 
     /// Enables or disables the local tracks as the UI says.
@@ -514,6 +594,7 @@ impl Inner {
 
     /// Says goodbye, closes every peer connection and stops every local track.
     fn leave(&self) {
+        self.stop_share();
         let seat = self.state.borrow_mut().seat.take();
         if seat.is_some() {
             if let Some(send) = self.sender() {

@@ -33,6 +33,18 @@ pub async fn get_user_media(audio: bool, video: bool) -> Result<MediaStream, Med
     }
 }
 
+/// A screen, window or tab chosen by the user (getDisplayMedia).
+pub async fn get_display_media() -> Result<MediaStream, MediaError> {
+    let window = web_sys::window().ok_or(MediaError::Other("no window".into()))?;
+    let devices = window.navigator().media_devices().map_err(|_| MediaError::InsecureContext)?;
+    let promise =
+        devices.get_display_media().map_err(|e| MediaError::from_dom_name(&error_name(&e)))?;
+    match JsFuture::from(promise).await {
+        Ok(stream) => stream.dyn_into().map_err(|_| MediaError::Other("not a stream".into())),
+        Err(e) => Err(MediaError::from_dom_name(&error_name(&e))),
+    }
+}
+
 /// Camera and microphone; when only the camera is the problem, the microphone alone.
 /// Returns the stream (if any) and the camera's error (if the camera could not be used).
 pub async fn open_local_media() -> Result<(MediaStream, Option<MediaError>), MediaError> {

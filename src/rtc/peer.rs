@@ -121,6 +121,28 @@ impl Peer {
         });
     }
 
+    /// Puts `track` (a shared screen, or the camera again) on the video sender without
+    /// renegotiation. A connection whose video transceiver only receives is left alone.
+    pub fn replace_video(&self, track: Option<&web_sys::MediaStreamTrack>) {
+        for t in self.shared.pc.get_transceivers().iter() {
+            let t: web_sys::RtcRtpTransceiver = t.unchecked_into();
+            if t.receiver().track().kind() == "video" {
+                let _ = t.sender().replace_track(track);
+            }
+        }
+    }
+
+    /// Puts `track` on the video sender unless it is there already.
+    pub fn ensure_video(&self, track: &web_sys::MediaStreamTrack) {
+        let sending = self.shared.pc.get_senders().iter().any(|s| {
+            let s: web_sys::RtcRtpSender = s.unchecked_into();
+            s.track().is_some_and(|t| t.id() == track.id())
+        });
+        if !sending {
+            self.replace_video(Some(track));
+        }
+    }
+
     /// Sends a chat frame if the channel is open; returns whether it went out.
     pub fn send_chat(&self, frame: &str) -> bool {
         let chat = self.shared.chat.borrow();

@@ -19,8 +19,8 @@ use super::limits::{HubConfig, TokenBucket};
 use super::ticket::TicketKey;
 use crate::game::{ConfigError, Game, GameRecord, Highlight, Results};
 use crate::protocol::{
-    ClientMsg, ErrorCode, PeerId, PeerInfo, RoomId, ServerMsg, CLOSE_POLICY, CLOSE_TOO_BIG,
-    MAX_MESSAGE_BYTES, MAX_NAME_CHARS,
+    ClientMsg, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, ServerMsg, CLOSE_POLICY,
+    CLOSE_TOO_BIG, MAX_MESSAGE_BYTES, MAX_NAME_CHARS,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -112,7 +112,7 @@ struct Member {
     name: String,
     held_until: Option<Instant>,
     /// Microphone and camera on (as the member last said).
-    media: (bool, bool),
+    media: MediaState,
 }
 
 /// Every room and connection of one server.
@@ -263,8 +263,8 @@ impl Hub {
                 self.leave(conn, out);
             }
             ClientMsg::Ping => out.push(Output::Send(conn, ServerMsg::Pong)),
-            ClientMsg::Media { audio, video } => match self.seat_of(conn) {
-                Some((room, peer)) => self.set_media(&room, peer, (audio, video), out),
+            ClientMsg::Media(media) => match self.seat_of(conn) {
+                Some((room, peer)) => self.set_media(&room, peer, media, out),
                 None => out.push(Output::Send(conn, not_joined())),
             },
             ClientMsg::Ready
@@ -279,19 +279,13 @@ impl Hub {
     }
 
     /// Records `peer`'s microphone/camera state and tells the rest of the room when it changed.
-    fn set_media(
-        &mut self,
-        room: &RoomId,
-        peer: PeerId,
-        media: (bool, bool),
-        out: &mut Vec<Output>,
-    ) {
+    fn set_media(&mut self, room: &RoomId, peer: PeerId, media: MediaState, out: &mut Vec<Output>) {
         let Some(room) = self.rooms.get_mut(room) else { return };
         let Some(member) = room.members.get_mut(&peer) else { return };
         if std::mem::replace(&mut member.media, media) == media {
             return;
         }
-        let msg = ServerMsg::PeerMedia { peer, audio: media.0, video: media.1 };
+        let msg = ServerMsg::PeerMedia { peer, media };
         for (&other, m) in &room.members {
             if let (Some(c), true) = (m.conn, other != peer) {
                 out.push(Output::Send(c, msg.clone()));
@@ -360,8 +354,12 @@ impl Hub {
                 out.push(Output::Send(c, ServerMsg::PeerJoined { peer: newcomer.clone() }));
             }
         }
-        let member =
-            Member { conn: Some(conn), name: name.clone(), held_until: None, media: (true, true) };
+        let member = Member {
+            conn: Some(conn),
+            name: name.clone(),
+            held_until: None,
+            media: MediaState::default(),
+        };
         room.members.insert(id, member);
         self.welcome(conn, room_id.clone(), id, out);
         let joined = crate::game::Input::PlayerJoined { peer: id, name };
@@ -383,8 +381,8 @@ impl Hub {
         let muted: Vec<ServerMsg> = self.rooms.get(&room_id).map_or_else(Vec::new, |room| {
             room.members
                 .iter()
-                .filter(|(&pid, m)| pid != id && m.media != (true, true))
-                .map(|(&peer, m)| ServerMsg::PeerMedia { peer, audio: m.media.0, video: m.media.1 })
+                .filter(|(&pid, m)| pid != id && m.media != MediaState::default())
+                .map(|(&peer, m)| ServerMsg::PeerMedia { peer, media: m.media })
                 .collect()
         });
         let welcome =

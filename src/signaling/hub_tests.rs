@@ -516,17 +516,17 @@ fn mute_state_reaches_the_others_and_newcomers() {
     let r = room('m');
     let (a, pa, _) = sim.join(1, &r, "Ann");
     let (b, _, _) = sim.join(2, &r, "Bo");
-    let out = sim.send(a, &ClientMsg::Media { audio: false, video: true });
-    assert_eq!(
-        out,
-        vec![Output::Send(b, ServerMsg::PeerMedia { peer: pa, audio: false, video: true })]
-    );
+    let out = sim.send(a, &ClientMsg::Media(muted()));
+    assert_eq!(out, vec![Output::Send(b, ServerMsg::PeerMedia { peer: pa, media: muted() })]);
     // Saying the same again changes nothing.
-    assert!(sim.send(a, &ClientMsg::Media { audio: false, video: true }).is_empty());
+    assert!(sim.send(a, &ClientMsg::Media(muted())).is_empty());
     let (c, _, out) = sim.join(3, &r, "Cy");
-    assert!(out
-        .contains(&Output::Send(c, ServerMsg::PeerMedia { peer: pa, audio: false, video: true })));
+    assert!(out.contains(&Output::Send(c, ServerMsg::PeerMedia { peer: pa, media: muted() })));
     let lone = sim.open(9);
-    let out = sim.send(lone, &ClientMsg::Media { audio: true, video: true });
+    let out = sim.send(lone, &ClientMsg::Media(MediaState::default()));
     assert_eq!(error_code(&out, lone), Some(ErrorCode::NotJoined));
+}
+
+fn muted() -> MediaState {
+    MediaState { audio: false, ..MediaState::default() }
 }

@@ -1,0 +1,34 @@
+// Screen sharing with Chromium's fake capture (the fake-media flags make getDisplayMedia return a
+// 1280x720 test screen, unlike the 640x360 camera): swapped onto the sender with replaceTrack.
+import { expect, test } from "@playwright/test";
+import { expectPlaying, join, newRoom, pages } from "./helpers";
+
+test("presenting swaps the screen in for the camera without renegotiation, and stopping swaps it back", async ({ browser }) => {
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  const room = await newRoom(a);
+  await join(a, room, "Ann");
+  await join(b, room, "Bo");
+  const annOnB = b.getByTestId("remote-tile");
+  const video = b.getByTestId("remote-video");
+  await expectPlaying(video);
+  const width = () => video.evaluate((v: HTMLVideoElement) => v.videoWidth);
+  const cameraWidth = await width();
+  expect(cameraWidth).toBeLessThan(1280);
+  // The same tile and element carry the share (no new stream appears).
+  const videoCount = () => b.evaluate(() => document.querySelectorAll("video").length);
+  const before = await videoCount();
+
+  await a.getByTestId("share-screen").click();
+  await expect(a.getByTestId("share-screen")).toHaveAttribute("aria-pressed", "true");
+  await expect(annOnB).toHaveAttribute("data-screen", "on");
+  await expect(annOnB.getByTestId("tile-screen")).toBeVisible();
+  await expect.poll(width, { message: "the screen's frames arrive" }).toBe(1280);
+  await expectPlaying(video);
+  expect(await videoCount()).toBe(before);
+
+  await a.keyboard.press("s");
+  await expect(annOnB).toHaveAttribute("data-screen", "off");
+  await expect.poll(width, { message: "the camera is back" }).toBe(cameraWidth);
+  await expectPlaying(video);
+  await Promise.all(contexts.map((ctx) => ctx.close()));
+});
