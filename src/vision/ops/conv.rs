@@ -137,24 +137,22 @@ pub fn depthwise_conv3x3(x: &Tensor, w: &[f32], stride: usize, padding: Padding)
     let (h, wd) = (x.height(), x.width());
     let data = x.data();
     let mut out = Tensor::zeros(oh, ow, c);
-    for (oy, out_row) in out.data_mut().chunks_exact_mut(ow * c).enumerate() {
-        for (ox, o) in out_row.chunks_exact_mut(c).enumerate() {
-            // In-bounds taps as (input offset, filter offset), in (row, col)
-            // order = tfjs' summation order; padded taps contribute nothing.
-            let mut taps = [(0, 0); 9];
-            let mut n = 0;
-            for i in 0..3 {
-                let iy = (oy * stride + i).wrapping_sub(pt); // wraps to huge when negative
-                for j in 0..3 {
-                    let ix = (ox * stride + j).wrapping_sub(pl);
-                    if iy < h && ix < wd {
-                        taps[n] = ((iy * wd + ix) * c, (i * 3 + j) * c);
-                        n += 1;
-                    }
+    let mut taps: Vec<(usize, usize)> = Vec::with_capacity(9);
+    for (idx, o) in out.data_mut().chunks_exact_mut(c).enumerate() {
+        let (oy, ox) = (idx / ow, idx % ow);
+        // In-bounds taps as (input offset, filter offset), in (row, col)
+        // order = tfjs' summation order; padded taps contribute nothing.
+        taps.clear();
+        for i in 0..3 {
+            let iy = (oy * stride + i).wrapping_sub(pt); // wraps to huge when negative
+            for j in 0..3 {
+                let ix = (ox * stride + j).wrapping_sub(pl);
+                if iy < h && ix < wd {
+                    taps.push(((iy * wd + ix) * c, (i * 3 + j) * c));
                 }
             }
-            depthwise_pixel(o, data, w, &taps[..n]);
         }
+        depthwise_pixel(o, data, w, &taps);
     }
     Ok(out)
 }

@@ -89,16 +89,12 @@ pub fn conv2d_direct(
     let padded = pad_to(x, ((oh - 1) * s + K, (ow - 1) * s + K), (pt, pl));
     let src = padded.as_ref().unwrap_or(x);
     let row_len = src.width() * w.cin;
-    // Rows are computed into a small buffer and appended, so the output (11 MB
-    // for the detector at 416) is written once instead of zeroed first.
-    let mut out = Vec::with_capacity(oh * ow * w.cout);
-    let mut out_row = vec![0.0f32; ow * w.cout];
-    for oy in 0..oh {
+    let mut out = Tensor::zeros(oh, ow, w.cout);
+    for (oy, out_row) in out.data_mut().chunks_exact_mut(ow * w.cout).enumerate() {
         let rows = &src.data()[oy * s * row_len..][..K * row_len];
-        conv_row(rows, row_len, s, w, epi, &mut out_row);
-        out.extend_from_slice(&out_row);
+        conv_row(rows, row_len, s, w, epi, out_row);
     }
-    Ok(Tensor::from_vec_exact(oh, ow, w.cout, out))
+    Ok(out)
 }
 
 /// A zero-padded copy of `x` covering `(h, w)` with `x` at `(top, left)`,
