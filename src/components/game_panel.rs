@@ -74,11 +74,8 @@ pub fn TileScore(board: RwSignal<Scoreboard>, peer: Signal<Option<PeerId>>) -> i
     move || {
         line().map(|(score, status)| {
             let away = status == PlayerStatus::Away;
-            view! {
-                <span class="tile-score" class:away=away title="Score">
-                    {score}{away.then_some(" · away")}
-                </span>
-            }
+            let title = if away { "Score (no face in view)" } else { "Score" };
+            view! { <span class="tile-score" class:away=away title=title>{score}</span> }
         })
     }
 }
@@ -177,7 +174,7 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
                     }}</p>
                 </div>
             </Show>
-            <Scoreboard board=game.board me/>
+            <Scoreboard board=game.board me playing=Signal::derive(move || !between_games())/>
             {move || game.event.get().map(|e| view! { <p class="game-event" role="status">{describe_event(&e, game.board)}</p> })}
             {move || game.refused.get().map(|m| view! { <p class="hint warn">{m}</p> })}
             {move || game.over.get().map(|(results, id)| view! {
@@ -197,15 +194,22 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
 }
 
 #[component]
-fn Scoreboard(board: RwSignal<Scoreboard>, me: RwSignal<Option<PeerId>>) -> impl IntoView {
+fn Scoreboard(
+    board: RwSignal<Scoreboard>,
+    me: RwSignal<Option<PeerId>>,
+    /// Away only means something while a game runs (faces are read from Ready on).
+    playing: Signal<bool>,
+) -> impl IntoView {
     view! {
         <ol class="scoreboard" aria-label="Scores">
-            <For each=move || board.get().players key=|p| (p.peer, p.score, p.ready, p.status) let:p>
+            <For each=move || board.get().players
+                key=move |p| (p.peer, p.score, p.ready, p.status, playing.get_untracked()) let:p>
                 <li class:me=move || me.get() == Some(p.peer) data-status=format!("{:?}", p.status).to_lowercase()>
                     <span class="who">{p.name.clone()}{(board.get_untracked().host == Some(p.peer)).then_some(" ★")}</span>
                     <span class="status">{match p.status {
                         PlayerStatus::Active => if p.ready { "ready" } else { "" },
-                        PlayerStatus::Away => "away",
+                        PlayerStatus::Away if playing.get_untracked() => "away",
+                        PlayerStatus::Away => if p.ready { "ready" } else { "" },
                         PlayerStatus::Left => "left",
                         PlayerStatus::Spectating => "watching",
                     }}</span>
