@@ -183,3 +183,19 @@ test("mute and camera off show on the other side, also for someone who joins lat
   }
   await Promise.all(contexts.map((ctx) => ctx.close()));
 });
+
+test("the speaking ring follows the audio level, and a muted microphone is silent", async ({ browser }) => {
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  const room = await newRoom(a);
+  await join(a, room, "Ann");
+  await join(b, room, "Bo");
+  const annOnB = b.getByTestId("remote-tile");
+  await expectPlaying(b.getByTestId("remote-video"));
+  // Chromium's fake microphone beeps: Bo's tile of Ann lights up, and so does Ann's own tile.
+  await expect(annOnB).toHaveAttribute("data-speaking", "true");
+  await expect(a.getByTestId("own-tile")).toHaveAttribute("data-speaking", "true");
+  await a.getByTestId("mute").click();
+  await expect(annOnB).toHaveAttribute("data-speaking", "false");
+  await expect(a.getByTestId("own-tile")).toHaveAttribute("data-speaking", "false");
+  await Promise.all(contexts.map((ctx) => ctx.close()));
+});

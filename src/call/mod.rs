@@ -5,3 +5,4 @@ pub mod chat;
 pub mod ice_recovery;
 pub mod quality;
 pub mod reconnect;
+pub mod speaking;

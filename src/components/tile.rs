@@ -16,6 +16,7 @@ pub fn RemoteTile(
     board: RwSignal<Scoreboard>,
 ) -> impl IntoView {
     let id = tile.id;
+    let speaking = crate::hooks::use_speaking::use_speaking(tile.stream.into());
     let state = tile.state;
     let peer = tile.id.to_string();
     let peer_attr = peer.clone();
@@ -31,7 +32,8 @@ pub fn RemoteTile(
             data-state=move || state.get().label()
             data-audio=move || if tile.audio_on.get() { "on" } else { "off" }
             data-video=move || if tile.video_on.get() { "on" } else { "off" }
-            data-screen=move || if tile.screen.get() { "on" } else { "off" }>
+            data-screen=move || if tile.screen.get() { "on" } else { "off" }
+            data-speaking=move || speaking.get().to_string() class:speaking=move || speaking.get()>
             <VideoView stream=tile.stream testid="remote-video" peer=peer/>
             {move || (!tile.video_on.get()).then(|| view! {
                 <div class="camera-off" data-testid="tile-camera-off">"Camera off"</div>

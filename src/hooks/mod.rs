@@ -3,3 +3,4 @@
 pub mod game_ui;
 pub mod use_call;
 pub mod use_face_reader;
+pub mod use_speaking;

@@ -172,6 +172,9 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let own_video = NodeRef::<Video>::new();
     read_own_face(call, own_video);
     let board = call.game.board;
+    // Muted, we are not heard: the ring says so too.
+    let own_audio = Signal::derive(move || if call.mic_on.get() { own.get() } else { None });
+    let own_speaking = crate::hooks::use_speaking::use_speaking(own_audio);
     view! {
         <section class="call">
             {move || call.reconnecting.get().then(|| view! {
@@ -181,7 +184,9 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
             })}
             <div class="stage">
             <div class="grid" data-count=move || count.get()>
-                <figure class="tile own">
+                <figure class="tile own" data-testid="own-tile"
+                    data-speaking=move || own_speaking.get().to_string()
+                    class:speaking=move || own_speaking.get()>
                     <VideoView stream=own muted=true mirrored=true testid="local-video" node=own_video/>
                     <ExpressionBars reading=call.game.own_reading/>
                     <TileScore board peer=Signal::from(call.me)/>
