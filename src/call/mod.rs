@@ -2,6 +2,7 @@
 //! signaling reconnect backoff, ICE recovery, call quality from getStats, and chat.
 
 pub mod chat;
+pub mod files;
 pub mod ice_recovery;
 pub mod quality;
 pub mod reconnect;

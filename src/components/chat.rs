@@ -66,7 +66,81 @@ pub fn ChatPanel(call: UseCallReturn) -> impl IntoView {
                     <button type="submit" data-testid="chat-send" aria-label="Send message">"Send"</button>
                 </form>
                 {move || error.get().map(|e| view! { <p class="hint warn" data-testid="chat-error" role="alert">{e}</p> })}
+                <Files call/>
             </aside>
         </Show>
+    }
+}
+
+/// Sending files (pick one, choose who gets it) and the list of transfers.
+#[component]
+fn Files(call: UseCallReturn) -> impl IntoView {
+    use crate::hooks::files_ui::human_size;
+    use crate::hooks::use_call::TransferState;
+    let to = RwSignal::new(String::from("all"));
+    let on_pick = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let Some(input) =
+                ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let files = input.files();
+            if let Some(file) = files.and_then(|f| f.get(0)) {
+                let target = to.get_untracked().parse().ok().map(crate::protocol::PeerId);
+                call.send_file.run((send_wrapper::SendWrapper::new(file), target));
+            }
+            input.set_value("");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <section class="files" aria-label="Files">
+            <div class="file-pick">
+                <label>
+                    <span class="sr-only">"Send a file to"</span>
+                    <select aria-label="Send a file to" on:change=move |ev| to.set(event_target_value(&ev))>
+                        <option value="all">"Everyone"</option>
+                        {move || call.tiles.get().into_iter().map(|t| view! {
+                            <option value=t.id.to_string()>{t.name}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="button">
+                    "📎 Send a file (max 100 MB)"
+                    <input type="file" data-testid="file-input" class="sr-only" aria-label="Send a file" on:change=on_pick/>
+                </label>
+            </div>
+            {move || call.file_error.get().map(|e| view! { <p class="hint warn" data-testid="file-error" role="alert">{e}</p> })}
+            <ul class="transfers">
+                <For each=move || call.files.get() key=|t| (t.key, t.state.clone(), t.url.is_some(), (t.progress * 100.0) as u32) let:t>
+                    <li data-testid="transfer" data-state=match &t.state {
+                        TransferState::Active => "active",
+                        TransferState::Done => "done",
+                        TransferState::Cancelled => "cancelled",
+                        TransferState::Failed(_) => "failed",
+                    }>
+                        <span class="file-name">{if t.outgoing { "↑ " } else { "↓ " }}{t.name.clone()}</span>
+                        <span class="hint">{format!("{} · {} {}", human_size(t.size), if t.outgoing { "to" } else { "from" }, t.who)}</span>
+                        <progress data-testid="file-progress" max="1" value=t.progress></progress>
+                        {match t.state.clone() {
+                            TransferState::Active => {
+                                let key = t.key;
+                                view! { <button class="small" on:click=move |_| call.cancel_file.run(key)>"Cancel"</button> }.into_any()
+                            }
+                            TransferState::Failed(e) => view! { <span class="hint warn">{e}</span> }.into_any(),
+                            TransferState::Cancelled => view! { <span class="hint">"Cancelled"</span> }.into_any(),
+                            TransferState::Done => match t.url.clone() {
+                                Some(url) => view! { <a data-testid="file-download" href=url download=t.name.clone()>"Download"</a> }.into_any(),
+                                None => view! { <span class="hint">"Sent"</span> }.into_any(),
+                            },
+                        }}
+                    </li>
+                </For>
+            </ul>
+        </section>
     }
 }

@@ -2,6 +2,7 @@
 //! callbacks (the leptos-use hook shape). The browser objects live in `rtc::Call`, created only
 //! after hydration and released when the page's owner is disposed.
 
+pub use super::files_ui::{FileRef, Transfer, TransferState};
 pub use super::game_ui::GameUi;
 use crate::call::chat::ChatLog;
 use crate::game::Reading;
@@ -233,6 +234,14 @@ pub struct UseCallReturn {
     pub chat: RwSignal<ChatLog>,
     /// The chat panel is open.
     pub chat_open: RwSignal<bool>,
+    /// File transfers of this visit.
+    pub files: RwSignal<Vec<Transfer>>,
+    /// Why the last file could not be sent.
+    pub file_error: RwSignal<Option<String>>,
+    /// Sends a file to everyone (`None`) or to one person.
+    pub send_file: Callback<(FileRef, Option<PeerId>)>,
+    /// Cancels a transfer by key.
+    pub cancel_file: Callback<u64>,
     /// Sends a chat message (checked with `call::chat::check_outgoing`) to everyone connected.
     pub send_chat: Callback<String>,
     /// Our microphone is on (unmuted).
@@ -275,6 +284,8 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         sharing: RwSignal::new(false),
         chat: RwSignal::new(ChatLog::default()),
         chat_open: RwSignal::new(false),
+        files: RwSignal::new(Vec::new()),
+        file_error: RwSignal::new(None),
     };
     #[cfg(feature = "hydrate")]
     {
@@ -297,6 +308,14 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             game: ui.game,
             chat: ui.chat,
             chat_open: ui.chat_open,
+            files: ui.files,
+            file_error: ui.file_error,
+            send_file: Callback::new(move |(file, to): (FileRef, Option<PeerId>)| {
+                with(&|c| c.send_file(file.clone().take(), to));
+            }),
+            cancel_file: Callback::new(move |key: u64| {
+                with(&|c| c.cancel_file(key));
+            }),
             send_chat: Callback::new(move |text: String| {
                 with(&|c| c.send_chat(text.clone()));
             }),
@@ -342,6 +361,10 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             game: ui.game,
             chat: ui.chat,
             chat_open: ui.chat_open,
+            files: ui.files,
+            file_error: ui.file_error,
+            send_file: Callback::new(|_| {}),
+            cancel_file: Callback::new(|_| {}),
             send_chat: Callback::new(|_| {}),
             mic_on: ui.mic_on,
             cam_on: ui.cam_on,
@@ -379,6 +402,10 @@ pub struct CallUi {
     pub chat: RwSignal<ChatLog>,
     /// See [`UseCallReturn::chat_open`].
     pub chat_open: RwSignal<bool>,
+    /// See [`UseCallReturn::files`].
+    pub files: RwSignal<Vec<Transfer>>,
+    /// See [`UseCallReturn::file_error`].
+    pub file_error: RwSignal<Option<String>>,
     /// See [`UseCallReturn::mic_on`].
     pub mic_on: RwSignal<bool>,
     /// See [`UseCallReturn::cam_on`].

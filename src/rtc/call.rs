@@ -8,6 +8,8 @@
 //! flowing while signaling is away.
 
 use super::js::Handler;
+
+mod files;
 use super::media::{open_local_media, stop_stream};
 use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
@@ -55,6 +57,7 @@ struct State {
     /// The shared screen while sharing, and the handler of its `ended` (the browser's own
     /// "Stop sharing").
     screen: Option<(MediaStream, Handler)>,
+    files: files::FileState,
 }
 
 struct Inner {
@@ -515,7 +518,10 @@ impl Inner {
             let (time, open) = (clock_time(wire.sent_at_ms), chat_open.get_untracked());
             chat.update(|log| log.push(Some(from), name, wire.text, time, open));
         });
-        let io = super::peer::PeerIo { send, on_chat };
+        let weak = self.me.clone();
+        let on_file: super::peer::FileSink =
+            Rc::new(move |from, frame| with(&weak, |i| i.on_file_frame(from, frame)));
+        let io = super::peer::PeerIo { send, on_chat, on_file };
         match Peer::new(info.id, polite, initiator, &ice, local, io, tile.clone()) {
             Ok(peer) => {
                 if let Some(cap) = self.state.borrow().cap.filter(|&c| c != VideoCap::Auto) {

@@ -52,7 +52,21 @@ struct Shared {
     /// The chat channel (negotiated, id 0) and its message handler.
     chat: RefCell<Option<(web_sys::RtcDataChannel, Handler)>>,
     on_chat: ChatSink,
+    /// The file channel (negotiated, id 1, binary) and its message handler.
+    files: RefCell<Option<(web_sys::RtcDataChannel, Handler)>>,
+    on_file: FileSink,
 }
+
+/// A frame of the file channel: a control message or a chunk of bytes.
+pub enum FileFrame {
+    /// `offer`, `done` or `cancel`.
+    Control(crate::call::files::FileControl),
+    /// Bytes of the file being received.
+    Chunk(js_sys::Uint8Array),
+}
+
+/// Where received file frames go: the sender is the remote end of the connection.
+pub type FileSink = Rc<dyn Fn(PeerId, FileFrame)>;
 
 /// Where received chat messages go: the sender is the remote end of the connection.
 pub type ChatSink = Rc<dyn Fn(PeerId, crate::call::chat::ChatWire)>;
@@ -63,6 +77,8 @@ pub struct PeerIo {
     pub send: SendFn,
     /// Receives chat messages.
     pub on_chat: ChatSink,
+    /// Receives file frames.
+    pub on_file: FileSink,
 }
 
 /// A live connection to one remote participant. Dropping it closes the connection.
@@ -84,7 +100,7 @@ impl Peer {
         io: PeerIo,
         tile: Tile,
     ) -> Result<Self, JsValue> {
-        let PeerIo { send, on_chat } = io;
+        let PeerIo { send, on_chat, on_file } = io;
         let pc = RtcPeerConnection::new_with_configuration(&rtc_configuration(ice)?)?;
         let shared = Rc::new(Shared {
             pc,
@@ -103,6 +119,8 @@ impl Peer {
             cap_pending: Cell::new(false),
             chat: RefCell::new(None),
             on_chat,
+            files: RefCell::new(None),
+            on_file,
         });
         let (handlers, candidate_error) = attach_handlers(&shared, tile);
         if initiator {
@@ -141,6 +159,13 @@ impl Peer {
         if !sending {
             self.replace_video(Some(track));
         }
+    }
+
+    /// The file channel, once open.
+    pub fn file_channel(&self) -> Option<web_sys::RtcDataChannel> {
+        let files = self.shared.files.borrow();
+        let (channel, _) = files.as_ref()?;
+        (channel.ready_state() == web_sys::RtcDataChannelState::Open).then(|| Clone::clone(channel))
     }
 
     /// Sends a chat frame if the channel is open; returns whether it went out.
@@ -197,9 +222,11 @@ impl Drop for Peer {
         pc.set_ontrack(None);
         pc.set_onconnectionstatechange(None);
         pc.set_oniceconnectionstatechange(None);
-        if let Some((channel, _)) = self.shared.chat.borrow_mut().take() {
-            channel.set_onmessage(None);
-            channel.close();
+        for slot in [&self.shared.chat, &self.shared.files] {
+            if let Some((channel, _)) = slot.borrow_mut().take() {
+                channel.set_onmessage(None);
+                channel.close();
+            }
         }
         let _ = pc.remove_event_listener_with_callback(
             "icecandidateerror",
@@ -330,6 +357,7 @@ impl Shared {
             return Ok(());
         }
         self.open_chat();
+        self.open_files();
         let mut have_audio = false;
         let mut have_video = false;
         if let Some(stream) = &self.local {
@@ -372,6 +400,31 @@ impl Shared {
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         *self.chat.borrow_mut() = Some((channel, on_message));
+    }
+
+    /// The file channel: negotiated with id 1 like the chat's, binary frames as ArrayBuffers.
+    fn open_files(&self) {
+        use crate::call::files::{FileControl, LOW_WATER};
+        let init = web_sys::RtcDataChannelInit::new();
+        init.set_negotiated(true);
+        init.set_id(1);
+        let channel = self.pc.create_data_channel_with_data_channel_dict("files", &init);
+        channel.set_binary_type(web_sys::RtcDataChannelType::Arraybuffer);
+        channel.set_buffered_amount_low_threshold(LOW_WATER);
+        let (remote, sink) = (self.remote, self.on_file.clone());
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let data = event.unchecked_into::<web_sys::MessageEvent>().data();
+            if let Some(text) = data.as_string() {
+                match serde_json::from_str::<FileControl>(&text) {
+                    Ok(control) => sink(remote, FileFrame::Control(control)),
+                    Err(e) => leptos::logging::warn!("file frame from {remote} dropped: {e}"),
+                }
+            } else if data.is_instance_of::<js_sys::ArrayBuffer>() {
+                sink(remote, FileFrame::Chunk(js_sys::Uint8Array::new(&data)));
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        *self.files.borrow_mut() = Some((channel, on_message));
     }
 
     fn has_transceiver(&self, kind: &str) -> bool {

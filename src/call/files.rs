@@ -1,0 +1,147 @@
+//! File transfer over a data channel: the control messages, the limits, and the receiver's
+//! accounting. The channel is ordered and reliable, so a file is an `offer`, its bytes as binary
+//! frames, then `done` (or `cancel` from either side at any time).
+
+use serde::{Deserialize, Serialize};
+
+/// Largest file sent or accepted: 100 MB.
+pub const MAX_FILE_BYTES: u64 = 100 * 1000 * 1000;
+/// Bytes per binary frame (safe for every browser's SCTP message size).
+pub const CHUNK_BYTES: usize = 16 * 1024;
+/// The sender pauses while this much is queued on the channel...
+pub const HIGH_WATER: u32 = 1024 * 1024;
+/// ...and goes on when the queue drains below this (`bufferedAmountLowThreshold`).
+pub const LOW_WATER: u32 = 256 * 1024;
+
+/// A text frame on the file channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FileControl {
+    /// A file follows.
+    Offer {
+        /// The sender's number for it.
+        id: u32,
+        /// Original file name.
+        name: String,
+        /// Size in bytes.
+        size: u64,
+    },
+    /// All bytes of `id` were sent.
+    Done {
+        /// Which file.
+        id: u32,
+    },
+    /// Stop `id` (the sender gave up, or the receiver does not want it).
+    Cancel {
+        /// Which file.
+        id: u32,
+    },
+}
+
+/// Why a file cannot be sent or is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    /// Over [`MAX_FILE_BYTES`].
+    #[error("files are limited to 100 MB; this one is {0} bytes")]
+    TooLarge(u64),
+    /// More bytes arrived than were announced, or bytes with no file announced.
+    #[error("the sender sent more than it announced")]
+    Overflow,
+    /// A done before all bytes arrived.
+    #[error("the file arrived incomplete ({got} of {want} bytes)")]
+    Incomplete {
+        /// Bytes received.
+        got: u64,
+        /// Bytes announced.
+        want: u64,
+    },
+}
+
+/// Checks a file before sending it.
+pub fn check_size(size: u64) -> Result<(), FileError> {
+    if size > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge(size));
+    }
+    Ok(())
+}
+
+/// What a receiver knows about the file coming in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incoming {
+    /// The sender's id for it.
+    pub id: u32,
+    /// Announced size.
+    pub size: u64,
+    /// Bytes so far.
+    pub received: u64,
+}
+
+impl Incoming {
+    /// Accepts an offer (refused when too large).
+    pub fn offer(id: u32, size: u64) -> Result<Self, FileError> {
+        check_size(size)?;
+        Ok(Self { id, size, received: 0 })
+    }
+
+    /// Counts a chunk; refuses one that goes past the announced size.
+    pub fn chunk(&mut self, len: usize) -> Result<(), FileError> {
+        let next = self.received + len as u64;
+        if next > self.size {
+            return Err(FileError::Overflow);
+        }
+        self.received = next;
+        Ok(())
+    }
+
+    /// The sender says it is complete: true only if every byte arrived.
+    pub fn done(&self) -> Result<(), FileError> {
+        if self.received != self.size {
+            return Err(FileError::Incomplete { got: self.received, want: self.size });
+        }
+        Ok(())
+    }
+
+    /// Progress in 0..=1.
+    pub fn progress(&self) -> f64 {
+        if self.size == 0 {
+            1.0
+        } else {
+            self.received as f64 / self.size as f64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_size_limit_is_checked_on_both_ends() {
+        assert!(check_size(MAX_FILE_BYTES).is_ok());
+        assert_eq!(check_size(MAX_FILE_BYTES + 1), Err(FileError::TooLarge(MAX_FILE_BYTES + 1)));
+        assert_eq!(
+            Incoming::offer(1, MAX_FILE_BYTES + 1),
+            Err(FileError::TooLarge(MAX_FILE_BYTES + 1))
+        );
+    }
+
+    #[test]
+    fn a_receiver_counts_bytes_and_refuses_more_than_announced() {
+        let mut f = Incoming::offer(7, 20_000).unwrap();
+        f.chunk(CHUNK_BYTES).unwrap();
+        assert!(matches!(f.done(), Err(FileError::Incomplete { .. })));
+        f.chunk(20_000 - CHUNK_BYTES).unwrap();
+        assert_eq!(f.progress(), 1.0);
+        assert!(f.done().is_ok());
+        assert_eq!(f.chunk(1), Err(FileError::Overflow));
+    }
+
+    #[test]
+    fn control_frames_have_a_tagged_wire_format() {
+        let offer = FileControl::Offer { id: 3, name: "a b.txt".into(), size: 5 };
+        let text = serde_json::to_string(&offer).unwrap();
+        assert_eq!(text, r#"{"type":"offer","id":3,"name":"a b.txt","size":5}"#);
+        assert_eq!(serde_json::from_str::<FileControl>(&text).unwrap(), offer);
+        assert!(serde_json::from_str::<FileControl>(r#"{"type":"offer","id":1}"#).is_err());
+    }
+}

@@ -1,0 +1,303 @@
+//! File transfer on the call: sending a picked file over each recipient's file channel with
+//! backpressure, receiving into a Blob, cancel from either side.
+
+use super::{with, Call, Inner};
+use crate::call::files::{
+    check_size, FileControl, Incoming, CHUNK_BYTES, HIGH_WATER, MAX_FILE_BYTES,
+};
+use crate::hooks::use_call::{Transfer, TransferState};
+use crate::protocol::PeerId;
+use crate::rtc::peer::FileFrame;
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::RtcDataChannel;
+
+/// Files in flight.
+#[derive(Default)]
+pub(super) struct FileState {
+    next_key: u64,
+    next_id: u32,
+    outgoing: HashMap<u64, Rc<Outgoing>>,
+    incoming: HashMap<PeerId, Receiving>,
+}
+
+struct Outgoing {
+    id: u32,
+    cancelled: Cell<bool>,
+    /// Recipients who cancelled.
+    dropped: RefCell<HashSet<PeerId>>,
+}
+
+struct Receiving {
+    key: u64,
+    name: String,
+    file: Incoming,
+    parts: js_sys::Array,
+}
+
+impl Call {
+    /// Sends `file` to everyone connected (`to = None`) or to one person.
+    pub fn send_file(&self, file: web_sys::File, to: Option<PeerId>) {
+        let inner = &self.inner;
+        let size = file.size() as u64;
+        if let Err(e) = check_size(size) {
+            inner.ui.file_error.set(Some(e.to_string()));
+            return;
+        }
+        let targets: Vec<(PeerId, RtcDataChannel)> = inner
+            .state
+            .borrow()
+            .peers
+            .iter()
+            .filter(|(id, _)| to.is_none_or(|t| t == **id))
+            .filter_map(|(id, peer)| peer.file_channel().map(|c| (*id, c)))
+            .collect();
+        if targets.is_empty() {
+            inner.ui.file_error.set(Some("nobody is connected to receive it".into()));
+            return;
+        }
+        inner.ui.file_error.set(None);
+        let (key, id) = {
+            let mut state = inner.state.borrow_mut();
+            state.files.next_key += 1;
+            state.files.next_id += 1;
+            (state.files.next_key, state.files.next_id)
+        };
+        let out =
+            Rc::new(Outgoing { id, cancelled: Cell::new(false), dropped: RefCell::default() });
+        inner.state.borrow_mut().files.outgoing.insert(key, out.clone());
+        let who = match to {
+            None => "everyone".to_string(),
+            Some(peer) => inner.name_of(peer),
+        };
+        inner.ui.files.update(|f| {
+            f.push(Transfer {
+                key,
+                outgoing: true,
+                who,
+                name: file.name(),
+                size,
+                progress: 0.0,
+                state: TransferState::Active,
+                url: None,
+            })
+        });
+        let weak = Rc::downgrade(inner);
+        spawn_local(async move {
+            let result = send(&file, id, &targets, &out, |p| {
+                with(&weak, |i| i.set_transfer(key, |t| t.progress = p));
+            })
+            .await;
+            let state = match result {
+                _ if out.cancelled.get() => TransferState::Cancelled,
+                Ok(()) => TransferState::Done,
+                Err(e) => TransferState::Failed(crate::rtc::js::describe(&e)),
+            };
+            with(&weak, |i| {
+                i.state.borrow_mut().files.outgoing.remove(&key);
+                i.set_transfer(key, |t| t.state = state);
+            });
+        });
+    }
+
+    /// Cancels a transfer: an outgoing one for everyone, an incoming one for us.
+    pub fn cancel_file(&self, key: u64) {
+        let inner = &self.inner;
+        if let Some(out) = inner.state.borrow().files.outgoing.get(&key) {
+            out.cancelled.set(true);
+            return;
+        }
+        let found = {
+            let state = inner.state.borrow();
+            state.files.incoming.iter().find(|(_, r)| r.key == key).map(|(p, r)| (*p, r.file.id))
+        };
+        if let Some((peer, id)) = found {
+            inner.state.borrow_mut().files.incoming.remove(&peer);
+            let channel = inner.state.borrow().peers.get(&peer).and_then(|p| p.file_channel());
+            if let (Some(channel), Ok(text)) =
+                (channel, serde_json::to_string(&FileControl::Cancel { id }))
+            {
+                let _ = channel.send_with_str(&text);
+            }
+            inner.set_transfer(key, |t| t.state = TransferState::Cancelled);
+        }
+    }
+}
+
+async fn send(
+    file: &web_sys::File,
+    id: u32,
+    targets: &[(PeerId, RtcDataChannel)],
+    out: &Outgoing,
+    progress: impl Fn(f64),
+) -> Result<(), JsValue> {
+    let size = file.size() as u64;
+    let offer = FileControl::Offer { id, name: file.name(), size };
+    let text = serde_json::to_string(&offer).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    for (_, channel) in targets {
+        channel.send_with_str(&text)?;
+    }
+    let mut sent = 0_u64;
+    let mut last_shown = 0.0;
+    while sent < size {
+        if out.cancelled.get() {
+            break;
+        }
+        let end = (sent + CHUNK_BYTES as u64).min(size);
+        let blob = file.slice_with_f64_and_f64(sent as f64, end as f64)?;
+        let bytes = js_sys::Uint8Array::new(&JsFuture::from(blob.array_buffer()).await?);
+        for (peer, channel) in targets {
+            if out.dropped.borrow().contains(peer) {
+                continue;
+            }
+            if channel.buffered_amount() > HIGH_WATER {
+                drained(channel).await;
+            }
+            channel.send_with_array_buffer_view(&bytes)?;
+        }
+        sent = end;
+        let p = sent as f64 / size as f64;
+        if p - last_shown >= 0.01 || sent == size {
+            last_shown = p;
+            progress(p);
+        }
+    }
+    let end =
+        if out.cancelled.get() { FileControl::Cancel { id } } else { FileControl::Done { id } };
+    let text = serde_json::to_string(&end).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    for (_, channel) in targets {
+        let _ = channel.send_with_str(&text);
+    }
+    progress(sent as f64 / size.max(1) as f64);
+    Ok(())
+}
+
+/// Resolves when the channel's queue drops below `bufferedAmountLowThreshold`.
+async fn drained(channel: &RtcDataChannel) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        channel.set_onbufferedamountlow(Some(&resolve));
+    });
+    let _ = JsFuture::from(promise).await;
+    channel.set_onbufferedamountlow(None);
+}
+
+impl Inner {
+    pub(super) fn name_of(&self, peer: PeerId) -> String {
+        self.ui.tiles.with_untracked(|t| {
+            t.iter().find(|t| t.id == peer).map(|t| t.name.clone()).unwrap_or_default()
+        })
+    }
+
+    fn set_transfer(&self, key: u64, f: impl FnOnce(&mut Transfer)) {
+        self.ui.files.update(|list| {
+            if let Some(t) = list.iter_mut().find(|t| t.key == key) {
+                f(t);
+            }
+        });
+    }
+
+    /// A frame from `peer`'s file channel.
+    pub(super) fn on_file_frame(&self, peer: PeerId, frame: FileFrame) {
+        match frame {
+            FileFrame::Control(FileControl::Offer { id, name, size }) => {
+                self.offered(peer, id, name, size)
+            }
+            FileFrame::Chunk(bytes) => self.chunk(peer, bytes),
+            FileFrame::Control(FileControl::Done { id }) => self.finished(peer, id),
+            FileFrame::Control(FileControl::Cancel { id }) => {
+                // Our upload to them, or their upload to us.
+                for out in self.state.borrow().files.outgoing.values() {
+                    if out.id == id {
+                        out.dropped.borrow_mut().insert(peer);
+                    }
+                }
+                let gone = self.state.borrow_mut().files.incoming.remove(&peer);
+                if let Some(r) = gone.filter(|r| r.file.id == id) {
+                    self.set_transfer(r.key, |t| t.state = TransferState::Cancelled);
+                }
+            }
+        }
+    }
+
+    fn offered(&self, peer: PeerId, id: u32, name: String, size: u64) {
+        let key = {
+            let mut state = self.state.borrow_mut();
+            state.files.next_key += 1;
+            state.files.next_key
+        };
+        let (state, receiving) = match Incoming::offer(id, size) {
+            Ok(file) => (TransferState::Active, Some(file)),
+            Err(e) => (TransferState::Failed(e.to_string()), None),
+        };
+        let transfer = Transfer {
+            key,
+            outgoing: false,
+            who: self.name_of(peer),
+            name: name.clone(),
+            size: size.min(MAX_FILE_BYTES * 10),
+            progress: 0.0,
+            state,
+            url: None,
+        };
+        self.ui.files.update(|f| f.push(transfer));
+        match receiving {
+            Some(file) => {
+                let parts = js_sys::Array::new();
+                let r = Receiving { key, name, file, parts };
+                self.state.borrow_mut().files.incoming.insert(peer, r);
+            }
+            None => {
+                let channel = self.state.borrow().peers.get(&peer).and_then(|p| p.file_channel());
+                if let (Some(c), Ok(text)) =
+                    (channel, serde_json::to_string(&FileControl::Cancel { id }))
+                {
+                    let _ = c.send_with_str(&text);
+                }
+            }
+        }
+    }
+
+    fn chunk(&self, peer: PeerId, bytes: js_sys::Uint8Array) {
+        let mut state = self.state.borrow_mut();
+        let Some(r) = state.files.incoming.get_mut(&peer) else { return };
+        let before = r.file.progress();
+        if let Err(e) = r.file.chunk(bytes.length() as usize) {
+            let key = r.key;
+            state.files.incoming.remove(&peer);
+            drop(state);
+            return self.set_transfer(key, |t| t.state = TransferState::Failed(e.to_string()));
+        }
+        r.parts.push(&bytes);
+        let (key, p) = (r.key, r.file.progress());
+        drop(state);
+        if p - before >= 0.01 || (p * 100.0).floor() > (before * 100.0).floor() {
+            self.set_transfer(key, |t| t.progress = p);
+        }
+    }
+
+    fn finished(&self, peer: PeerId, id: u32) {
+        let Some(r) = self.state.borrow_mut().files.incoming.remove(&peer) else { return };
+        if r.file.id != id {
+            return;
+        }
+        let result = r.file.done().map_err(|e| e.to_string()).and_then(|()| {
+            let blob = web_sys::Blob::new_with_u8_array_sequence(&r.parts)
+                .map_err(|e| crate::rtc::js::describe(&e))?;
+            web_sys::Url::create_object_url_with_blob(&blob)
+                .map_err(|e| crate::rtc::js::describe(&e))
+        });
+        let _ = r.name;
+        self.set_transfer(r.key, |t| match result {
+            Ok(url) => {
+                t.progress = 1.0;
+                t.state = TransferState::Done;
+                t.url = Some(url);
+            }
+            Err(e) => t.state = TransferState::Failed(e),
+        });
+    }
+}
