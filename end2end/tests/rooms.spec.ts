@@ -199,3 +199,24 @@ test("the speaking ring follows the audio level, and a muted microphone is silen
   await expect(a.getByTestId("own-tile")).toHaveAttribute("data-speaking", "false");
   await Promise.all(contexts.map((ctx) => ctx.close()));
 });
+
+test("switching the microphone mid-call replaces the track in place; the speaker choice reaches the remote videos", async ({ browser }) => {
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  const room = await newRoom(a);
+  await join(a, room, "Ann");
+  await join(b, room, "Bo");
+  await expectPlaying(b.getByTestId("remote-video"));
+  const micLabel = () => a.getByTestId("local-video").evaluate((v: HTMLVideoElement) =>
+    (v.srcObject as MediaStream).getAudioTracks().map((t) => `${t.label}:${t.readyState}`).join(","));
+  await expect(a.getByTestId("mic-select").locator("option")).toHaveCount(3);
+  await a.getByTestId("mic-select").selectOption({ label: "Fake Audio Input 2" });
+  await expect.poll(micLabel).toBe("Fake Audio Input 2:live");
+  // Bo still hears Ann: the new microphone's beeps light her tile.
+  await expect(b.getByTestId("remote-tile")).toHaveAttribute("data-speaking", "true");
+  await expectPlaying(b.getByTestId("remote-video"));
+  // Speaker choice on Bo's side goes to the remote videos.
+  await b.getByTestId("speaker-select").selectOption({ label: "Fake Audio Output 1" });
+  const chosen = await b.getByTestId("speaker-select").inputValue();
+  await expect.poll(() => b.getByTestId("remote-video").evaluate((v: HTMLVideoElement & { sinkId: string }) => v.sinkId)).toBe(chosen);
+  await Promise.all(contexts.map((ctx) => ctx.close()));
+});

@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 pub mod chat;
+pub mod devices;
 pub mod game_panel;
 pub mod media_error;
 pub mod tile;

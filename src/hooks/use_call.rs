@@ -250,6 +250,8 @@ pub struct UseCallReturn {
     pub cam_on: RwSignal<bool>,
     /// We are sharing our screen.
     pub sharing: RwSignal<bool>,
+    /// Switches microphone (`"audio"`) or camera (`"video"`) to a device id.
+    pub switch_device: Callback<(&'static str, String)>,
     /// Starts sharing the screen (getDisplayMedia), or stops and goes back to the camera.
     pub toggle_share: Callback<()>,
     /// Turns our microphone and camera on or off (`track.enabled`, no renegotiation); the
@@ -325,6 +327,9 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             toggle_share: Callback::new(move |_| {
                 with(&|c| c.toggle_share());
             }),
+            switch_device: Callback::new(move |(kind, id): (&'static str, String)| {
+                with(&|c| c.switch_device(kind, id.clone()));
+            }),
             set_media: Callback::new(move |(audio, video): (bool, bool)| {
                 with(&|c| c.set_media(audio, video));
             }),
@@ -370,6 +375,7 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             cam_on: ui.cam_on,
             sharing: ui.sharing,
             toggle_share: Callback::new(|_| {}),
+            switch_device: Callback::new(|_| {}),
             set_media: Callback::new(|_| {}),
             send: Callback::new(|_| {}),
             upload: Callback::new(|_| {}),

@@ -2,6 +2,7 @@
 
 use crate::api::public_url;
 use crate::components::chat::{toggle_chat, ChatPanel, ChatToggle};
+use crate::components::devices::DevicePicker;
 use crate::components::game_panel::{ExpressionBars, GamePanel, TileScore};
 use crate::components::media_error::MediaErrorView;
 use crate::components::tile::RemoteTile;
@@ -123,6 +124,7 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 <h1>"Ready to join?"</h1>
                 <p class="room-id">"Room "<code>{room.to_string()}</code></p>
                 {status}
+                <DevicePicker call/>
                 <form on:submit=on_submit>
                     <label for="name-input">"Your name"</label>
                     <input
@@ -217,6 +219,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <DevicePicker call/>
                 <MediaToggles call/>
                 <button data-testid="share-screen" aria-pressed=move || call.sharing.get().to_string()
                     aria-label=move || if call.sharing.get() { "Stop presenting (s)" } else { "Present your screen (s)" }

@@ -191,6 +191,18 @@ impl Call {
         self.send(ClientMsg::Media(self.inner.media_state()));
     }
 
+    /// Switches the microphone (`kind` "audio") or camera ("video") to `device_id`: the new
+    /// track replaces the old one in the preview and on every sender (no renegotiation).
+    pub fn switch_device(&self, kind: &'static str, device_id: String) {
+        let weak = Rc::downgrade(&self.inner);
+        spawn_local(async move {
+            match super::media::open_device(kind, &device_id).await {
+                Ok(track) => with(&weak, |inner| inner.use_track(kind, track)),
+                Err(e) => leptos::logging::warn!("could not switch {kind}: {e:?}"),
+            }
+        });
+    }
+
     /// Starts sharing the screen, or stops.
     pub fn toggle_share(&self) {
         if self.inner.state.borrow().screen.is_some() {
@@ -478,6 +490,29 @@ impl Inner {
                 send(ClientMsg::Media(self.media_state()));
             }
         }
+    }
+
+    fn use_track(&self, kind: &str, track: web_sys::MediaStreamTrack) {
+        let Some(stream) = self.state.borrow().local.clone() else {
+            return track.stop();
+        };
+        let old =
+            if kind == "video" { stream.get_video_tracks() } else { stream.get_audio_tracks() };
+        for t in old.iter() {
+            let t: web_sys::MediaStreamTrack = t.unchecked_into();
+            stream.remove_track(&t);
+            t.stop();
+        }
+        stream.add_track(&track);
+        self.apply_media();
+        let sharing = self.state.borrow().screen.is_some();
+        if !(kind == "video" && sharing) {
+            for peer in self.state.borrow().peers.values() {
+                peer.replace_track(kind, Some(&track));
+            }
+        }
+        // The preview element keeps the same stream object; tell the UI it changed.
+        self.ui.local.update(|_| {});
     }
 
     /// The video a new connection should send: the shared screen while sharing.

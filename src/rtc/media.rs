@@ -33,6 +33,59 @@ pub async fn get_user_media(audio: bool, video: bool) -> Result<MediaStream, Med
     }
 }
 
+/// One track of `kind` ("audio" or "video") from the device `device_id`.
+pub async fn open_device(
+    kind: &str,
+    device_id: &str,
+) -> Result<web_sys::MediaStreamTrack, MediaError> {
+    let window = web_sys::window().ok_or(MediaError::Other("no window".into()))?;
+    let devices = window.navigator().media_devices().map_err(|_| MediaError::InsecureContext)?;
+    let exact = js_sys::Object::new();
+    let _ = set_prop(&exact, "exact", &JsValue::from_str(device_id));
+    let wanted = js_sys::Object::new();
+    let _ = set_prop(&wanted, "deviceId", &exact);
+    if kind == "video" {
+        let _ = set_prop(&wanted, "width", &JsValue::from_f64(640.0));
+        let _ = set_prop(&wanted, "height", &JsValue::from_f64(360.0));
+    }
+    let constraints = MediaStreamConstraints::new();
+    if kind == "video" {
+        constraints.set_video(&wanted);
+    } else {
+        constraints.set_audio(&wanted);
+    }
+    let promise = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(|e| MediaError::from_dom_name(&error_name(&e)))?;
+    let stream: MediaStream = JsFuture::from(promise)
+        .await
+        .map_err(|e| MediaError::from_dom_name(&error_name(&e)))?
+        .dyn_into()
+        .map_err(|_| MediaError::Other("not a stream".into()))?;
+    stream.get_tracks().get(0).dyn_into().map_err(|_| MediaError::Other("no track".into()))
+}
+
+/// Cameras, microphones and speakers: `(kind, deviceId, label)`.
+pub async fn list_devices() -> Vec<(String, String, String)> {
+    let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else {
+        return Vec::new();
+    };
+    let Ok(promise) = devices.enumerate_devices() else { return Vec::new() };
+    let Ok(list) = JsFuture::from(promise).await else { return Vec::new() };
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|d| d.dyn_into::<web_sys::MediaDeviceInfo>().ok())
+        .map(|d| {
+            let kind = match d.kind() {
+                web_sys::MediaDeviceKind::Audioinput => "audioinput",
+                web_sys::MediaDeviceKind::Videoinput => "videoinput",
+                _ => "audiooutput",
+            };
+            (kind.to_string(), d.device_id(), d.label())
+        })
+        .collect()
+}
+
 /// A screen, window or tab chosen by the user (getDisplayMedia).
 pub async fn get_display_media() -> Result<MediaStream, MediaError> {
     let window = web_sys::window().ok_or(MediaError::Other("no window".into()))?;

@@ -142,9 +142,14 @@ impl Peer {
     /// Puts `track` (a shared screen, or the camera again) on the video sender without
     /// renegotiation. A connection whose video transceiver only receives is left alone.
     pub fn replace_video(&self, track: Option<&web_sys::MediaStreamTrack>) {
+        self.replace_track("video", track);
+    }
+
+    /// Puts `track` on the sender of `kind` ("audio" or "video"), without renegotiation.
+    pub fn replace_track(&self, kind: &str, track: Option<&web_sys::MediaStreamTrack>) {
         for t in self.shared.pc.get_transceivers().iter() {
             let t: web_sys::RtcRtpTransceiver = t.unchecked_into();
-            if t.receiver().track().kind() == "video" {
+            if t.receiver().track().kind() == kind {
                 let _ = t.sender().replace_track(track);
             }
         }
