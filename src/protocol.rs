@@ -347,6 +347,21 @@ pub enum ErrorCode {
 }
 
 impl ServerMsg {
+    /// Whether this is one of the game's messages (rather than signaling's).
+    pub fn is_game(&self) -> bool {
+        matches!(
+            self,
+            ServerMsg::GamePhase(_)
+                | ServerMsg::Scores(_)
+                | ServerMsg::GameEvent(_)
+                | ServerMsg::Reading { .. }
+                | ServerMsg::Capture(_)
+                | ServerMsg::CaptureWithdrawn { .. }
+                | ServerMsg::GameOver { .. }
+                | ServerMsg::GameRefused { .. }
+        )
+    }
+
     /// Shorthand for an [`ServerMsg::Error`].
     pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Error { code, message: message.into() }

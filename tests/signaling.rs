@@ -69,7 +69,7 @@ impl Client {
     async fn recv(&mut self) -> ServerMsg {
         loop {
             let msg = self.recv_any().await;
-            if !is_game(&msg) {
+            if !msg.is_game() {
                 return msg;
             }
         }
@@ -96,20 +96,6 @@ impl Client {
         self.send(&ClientMsg::Ping).await;
         assert_eq!(self.recv().await, ServerMsg::Pong);
     }
-}
-
-fn is_game(msg: &ServerMsg) -> bool {
-    matches!(
-        msg,
-        ServerMsg::GamePhase(_)
-            | ServerMsg::Scores(_)
-            | ServerMsg::GameEvent(_)
-            | ServerMsg::Reading { .. }
-            | ServerMsg::Capture(_)
-            | ServerMsg::CaptureWithdrawn { .. }
-            | ServerMsg::GameOver { .. }
-            | ServerMsg::GameRefused { .. }
-    )
 }
 
 fn room(tag: char) -> RoomId {
@@ -193,7 +179,11 @@ async fn an_oversized_message_closes_the_socket_with_a_reason() {
             Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
             Some(Ok(Message::Ping(_))) => continue,
             // Game messages queued before the close (phase, scores) may come first.
-            Some(Ok(Message::Text(t))) if is_game(&serde_json::from_str(&t).unwrap()) => continue,
+            Some(Ok(Message::Text(t)))
+                if serde_json::from_str::<ServerMsg>(&t).unwrap().is_game() =>
+            {
+                continue
+            }
             other => panic!("expected a close frame, got {other:?}"),
         }
     };

@@ -4,7 +4,7 @@
 import { chromium, expect, test, type Browser, type Page } from "@playwright/test";
 import { chromiumArgs, fakeMediaArgs } from "../playwright.config";
 import { facePath, type faces } from "../global-setup";
-import { expectPlaying, open } from "./helpers";
+import { join, open } from "./helpers";
 import { dataDir, startServer, type Proc } from "./procs";
 
 const PORT = 3117;
@@ -18,14 +18,6 @@ function launch(face: keyof typeof faces): Promise<Browser> {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: [...chromiumArgs, ...fakeMediaArgs, `--use-file-for-fake-video-capture=${facePath(face)}`],
   });
-}
-
-async function joinAt(page: Page, url: string, name: string) {
-  await open(page, url);
-  await expectPlaying(page.getByTestId("local-video"));
-  await page.getByTestId("name-input").fill(name);
-  await page.getByTestId("join").click();
-  await expect(page.getByTestId("leave")).toBeVisible();
 }
 
 const scoreOf = (page: Page, name: string) =>
@@ -47,8 +39,8 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   browsers = await Promise.all([launch("happy"), launch("neutral")]);
   const [a, b] = await Promise.all(browsers.map((br) => br.newPage()));
   const url = `http://127.0.0.1:${PORT}/r/${room()}`;
-  await joinAt(a, url, "Ann");
-  await joinAt(b, url, "Bo");
+  await join(a, url, "Ann");
+  await join(b, url, "Bo");
   for (const page of [a, b]) {
     await expect(page.getByTestId("game-phase")).toHaveText("lobby");
     await expect(page.getByTestId("score")).toHaveCount(2);

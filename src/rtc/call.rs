@@ -259,6 +259,12 @@ impl Call {
 impl Drop for Call {
     fn drop(&mut self) {
         self.inner.leave();
+        // Received files live in object URLs until revoked.
+        self.inner.ui.files.with_untracked(|files| {
+            for url in files.iter().filter_map(|f| f.url.as_deref()) {
+                let _ = web_sys::Url::revoke_object_url(url);
+            }
+        });
         let mut state = self.inner.state.borrow_mut();
         state.socket = None;
         state.reconnect = None;

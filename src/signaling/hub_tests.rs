@@ -14,22 +14,13 @@ pub(super) struct Sim {
 
 /// Whether a message is the game's (the signaling tests here leave those out).
 pub(super) fn is_game(output: &Output) -> bool {
-    matches!(
-        output,
-        Output::Send(
-            _,
-            ServerMsg::GamePhase(_)
-                | ServerMsg::Scores(_)
-                | ServerMsg::GameEvent(_)
-                | ServerMsg::Reading { .. }
-                | ServerMsg::Capture(_)
-                | ServerMsg::CaptureWithdrawn { .. }
-                | ServerMsg::GameOver { .. }
-                | ServerMsg::GameRefused { .. }
-        ) | Output::GameOver { .. }
-            | Output::KeepHighlight { .. }
-            | Output::DropHighlight { .. }
-    )
+    match output {
+        Output::Send(_, msg) => msg.is_game(),
+        Output::Close(..) => false,
+        Output::GameOver { .. } | Output::KeepHighlight { .. } | Output::DropHighlight { .. } => {
+            true
+        }
+    }
 }
 
 impl Sim {
