@@ -6,33 +6,19 @@
 //! probability seen. Faces: every detection at inputSize 416 (score ≥ 0.5) in
 //! `tests/fixtures/vision/images/*.png` (the golden photos of `shared/vision`).
 
+mod common;
+
+use common::{load_png, models_dir, read};
 use std::path::{Path, PathBuf};
 use straightface::vision::{DetectorOptions, Engine, Expression, Image};
 
-fn models_dir() -> PathBuf {
-    std::env::var_os("STRAIGHTFACE_MODELS_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/node_modules/@vladmandic/face-api/model")
-    })
-}
-
-fn load_png(path: &Path) -> (usize, usize, Vec<u8>) {
-    let file = std::fs::File::open(path).expect("open image");
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file)).read_info().expect("png");
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).expect("png frame");
-    assert_eq!(info.color_type, png::ColorType::Rgb);
-    buf.truncate(info.buffer_size());
-    (info.width as usize, info.height as usize, buf)
-}
-
 fn main() {
     let dir = models_dir();
-    let read = |name: &str| std::fs::read(dir.join(name)).expect("model file (run scripts/setup)");
     let engine = Engine::load(
-        &read("tiny_face_detector_model-weights_manifest.json"),
-        &read("tiny_face_detector_model.bin"),
-        &read("face_expression_model-weights_manifest.json"),
-        &read("face_expression_model.bin"),
+        &read(&dir, "tiny_face_detector_model-weights_manifest.json"),
+        &read(&dir, "tiny_face_detector_model.bin"),
+        &read(&dir, "face_expression_model-weights_manifest.json"),
+        &read(&dir, "face_expression_model.bin"),
     )
     .expect("Engine::load");
     let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vision/images");

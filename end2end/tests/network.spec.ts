@@ -1,19 +1,11 @@
 // Calls against real breakage: a real coturn relay, a killed and restarted server, a relay
 // that goes away and comes back. Each test runs its own server process (not the shared one).
-import { expect, test, type Page } from "@playwright/test";
-import { expectPlaying, open, pages } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { expectPlaying, join, pages } from "./helpers";
 import { dataDir, startServer, startTurn, type Proc } from "./procs";
 
 const SECRET = "e2e-turn-secret";
 const room = () => `net${Date.now()}${Math.floor(Math.random() * 1e6)}`.padEnd(22, "x");
-
-async function joinAt(page: Page, url: string, name: string) {
-  await open(page, url);
-  await expectPlaying(page.getByTestId("local-video"));
-  await page.getByTestId("name-input").fill(name);
-  await page.getByTestId("join").click();
-  await expect(page.getByTestId("leave")).toBeVisible();
-}
 
 let procs: Proc[] = [];
 test.afterEach(async () => {
@@ -26,8 +18,8 @@ test("a relay-only call goes through coturn with minted credentials", async ({ b
   procs.push(await startServer(3111, dataDir(), ["--turn-url", "turn:127.0.0.1:3479", "--turn-secret", SECRET]));
   const url = `http://127.0.0.1:3111/r/${room()}?ice=relay`;
   const { contexts, pages: [a, b] } = await pages(browser, 2);
-  await joinAt(a, url, "Ann");
-  await joinAt(b, url, "Bo");
+  await join(a, url, "Ann");
+  await join(b, url, "Bo");
   for (const page of [a, b]) {
     await expectPlaying(page.getByTestId("remote-video"));
     await page.getByTestId("stats-toggle").click();
@@ -45,8 +37,8 @@ test("with a wrong TURN secret the call does not connect and the page says the r
   procs.push(await startServer(3112, dataDir(), ["--turn-url", "turn:127.0.0.1:3480", "--turn-secret", "not-the-secret"]));
   const url = `http://127.0.0.1:3112/r/${room()}?ice=relay`;
   const { contexts, pages: [a, b] } = await pages(browser, 2);
-  await joinAt(a, url, "Ann");
-  await joinAt(b, url, "Bo");
+  await join(a, url, "Ann");
+  await join(b, url, "Bo");
   for (const page of [a, b]) {
     await expect(page.getByTestId("tile-problem")).toContainText("refused");
     await expect(page.getByTestId("peer-state")).not.toHaveText("connected");
@@ -60,8 +52,8 @@ test("(a) the server is killed mid-call and restarted: media never stops, the ro
   procs.push(server);
   const url = `http://127.0.0.1:3113/r/${room()}`;
   const { contexts, pages: [a, b, c] } = await pages(browser, 3);
-  await joinAt(a, url, "Ann");
-  await joinAt(b, url, "Bo");
+  await join(a, url, "Ann");
+  await join(b, url, "Bo");
   for (const page of [a, b]) await expectPlaying(page.getByTestId("remote-video"));
 
   await server.stop("SIGKILL");
@@ -75,7 +67,7 @@ test("(a) the server is killed mid-call and restarted: media never stops, the ro
     await expect(page.getByTestId("reconnecting")).toBeHidden();
     await expectPlaying(page.getByTestId("remote-video"));
   }
-  await joinAt(c, url, "Cy");
+  await join(c, url, "Cy");
   await expect(c.getByTestId("remote-video")).toHaveCount(2);
   for (const video of await c.getByTestId("remote-video").all()) await expectPlaying(video);
   for (const page of [a, b]) await expect(page.getByTestId("remote-video")).toHaveCount(2);
@@ -88,8 +80,8 @@ test("(b) the relay goes away and comes back: ICE restart recovers the call", as
   procs.push(await startServer(3114, dataDir(), ["--turn-url", "turn:127.0.0.1:3481", "--turn-secret", SECRET]));
   const url = `http://127.0.0.1:3114/r/${room()}?ice=relay`;
   const { contexts, pages: [a, b] } = await pages(browser, 2);
-  await joinAt(a, url, "Ann");
-  await joinAt(b, url, "Bo");
+  await join(a, url, "Ann");
+  await join(b, url, "Bo");
   for (const page of [a, b]) await expectPlaying(page.getByTestId("remote-video"));
 
   await turn.stop("SIGKILL");
@@ -112,8 +104,8 @@ test("a low video cap keeps the outgoing bitrate under it without renegotiation"
   procs.push(await startServer(3115, dataDir()));
   const url = `http://127.0.0.1:3115/r/${room()}`;
   const { contexts, pages: [a, b] } = await pages(browser, 2);
-  await joinAt(a, url, "Ann");
-  await joinAt(b, url, "Bo");
+  await join(a, url, "Ann");
+  await join(b, url, "Bo");
   await expectPlaying(a.getByTestId("remote-video"));
   await a.getByTestId("stats-toggle").click();
   await a.getByTestId("video-cap").selectOption("low");
@@ -135,10 +127,10 @@ test("a video cap chosen before someone joins also limits the connection to them
   procs.push(await startServer(3116, dataDir()));
   const url = `http://127.0.0.1:3116/r/${room()}`;
   const { contexts, pages: [a, b] } = await pages(browser, 2);
-  await joinAt(a, url, "Ann");
+  await join(a, url, "Ann");
   await a.getByTestId("video-cap").selectOption("low");
   // Ann answers Bo's offer, so her video sender only exists after the cap was chosen.
-  await joinAt(b, url, "Bo");
+  await join(b, url, "Bo");
   await expectPlaying(b.getByTestId("remote-video"));
   await a.getByTestId("stats-toggle").click();
   const out = async () => Number((await a.getByTestId("bitrate").textContent())?.split("/")[1]?.replace(/[^\d.]/g, ""));
