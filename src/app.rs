@@ -1,5 +1,6 @@
 //! The HTML shell, the root component and the routes.
 
+use crate::i18n::*;
 use crate::pages::game::GamePage;
 use crate::pages::history::HistoryPage;
 use crate::pages::{home::HomePage, lab::LabPage, not_found::NotFound, room::RoomPage};
@@ -12,7 +13,8 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // `lang` is set by I18nContextProvider, from the cookie or Accept-Language.
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -39,9 +41,16 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+    // The choice sticks for a year and on every page: the library default is a session cookie
+    // for the current path only.
+    let cookie = leptos_i18n::context::CookieOptions::<Locale>::default()
+        .path("/")
+        .max_age(LANG_COOKIE_MAX_AGE_MS);
     view! {
+        <I18nContextProvider cookie_options=cookie>
         <Stylesheet id="leptos" href="/pkg/straightface.css"/>
         <Title text="Straightface"/>
+        <LangSwitch/>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("") view=HomePage/>
@@ -52,5 +61,29 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/games/:id") view=GamePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// How long the language choice is remembered.
+const LANG_COOKIE_MAX_AGE_MS: i64 = 365 * 24 * 3600 * 1000;
+
+/// The language menu in the corner of every page. Each language is named in itself.
+#[component]
+fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Ok(locale) = event_target_value(&ev).parse::<Locale>() {
+            i18n.set_locale(locale);
+        }
+    };
+    view! {
+        <label class="lang-switch">
+            <span class="sr-only">{t!(i18n, common.language)}</span>
+            <select data-testid="lang" aria-label=move || t_string!(i18n, common.language) on:change=on_change>
+                <option value="en" selected=move || i18n.get_locale() == Locale::en>"English"</option>
+                <option value="ko" selected=move || i18n.get_locale() == Locale::ko>"한국어"</option>
+            </select>
+        </label>
     }
 }

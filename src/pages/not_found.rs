@@ -1,6 +1,8 @@
 //! The 404 page.
 
+use crate::i18n::*;
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 /// Shown for any unknown path, with status 404.
 #[component]
@@ -9,10 +11,12 @@ pub fn NotFound() -> impl IntoView {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+    let i18n = use_i18n();
     view! {
+        <Title text=move || t_string!(i18n, common.page_not_found_title)/>
         <main class="page narrow">
-            <h1>"Page not found"</h1>
-            <p><a href="/">"Start or join a room"</a></p>
+            <h1>{t!(i18n, common.page_not_found)}</h1>
+            <p><a href="/">{t!(i18n, common.start_or_join)}</a></p>
         </main>
     }
 }
