@@ -1,8 +1,10 @@
 //! Camera and microphone problems as data: what went wrong and what the user can do about it.
 //!
 //! Names follow the `DOMException` names of Media Capture and Streams §10 (getUserMedia errors).
-//! The browser side maps a rejected `getUserMedia` to a [`MediaError`]; the page renders it.
+//! The browser side maps a rejected `getUserMedia` to a [`MediaError`]; the page renders it in the
+//! user's language ([`MediaError::title`], [`MediaError::advice`]).
 
+use crate::i18n::*;
 use serde::{Deserialize, Serialize};
 
 /// Why the camera or microphone could not be opened.
@@ -39,44 +41,30 @@ impl MediaError {
         matches!(self, Self::NotFound | Self::NotReadable | Self::Overconstrained)
     }
 
-    /// Short headline for the page.
-    pub fn title(&self) -> &'static str {
+    /// Short headline for the page, in `locale`.
+    pub fn title(&self, locale: Locale) -> String {
         match self {
-            Self::NotAllowed => "Camera and microphone are blocked",
-            Self::NotFound => "No camera or microphone found",
-            Self::NotReadable => "Your camera or microphone is busy",
-            Self::Overconstrained => "Your camera cannot provide the requested video",
-            Self::InsecureContext => "This page needs a secure connection",
-            Self::Other(_) => "Camera or microphone failed",
+            Self::NotAllowed => td_string!(locale, room.media_not_allowed_title),
+            Self::NotFound => td_string!(locale, room.media_not_found_title),
+            Self::NotReadable => td_string!(locale, room.media_not_readable_title),
+            Self::Overconstrained => td_string!(locale, room.media_overconstrained_title),
+            Self::InsecureContext => td_string!(locale, room.media_insecure_title),
+            Self::Other(_) => td_string!(locale, room.media_other_title),
         }
+        .to_string()
     }
 
-    /// What the user can do.
-    pub fn advice(&self) -> String {
+    /// What the user can do, in `locale`. The browser's own error name stays as it is.
+    pub fn advice(&self, locale: Locale) -> String {
         match self {
-            Self::NotAllowed => {
-                "Allow camera and microphone for this site (the camera icon in the \
-                address bar, or the browser's site settings), then press Try again. You can also \
-                join without them and just watch and listen."
-                    .into()
+            Self::NotAllowed => td_string!(locale, room.media_not_allowed_advice).to_string(),
+            Self::NotFound => td_string!(locale, room.media_not_found_advice).to_string(),
+            Self::NotReadable => td_string!(locale, room.media_not_readable_advice).to_string(),
+            Self::Overconstrained => {
+                td_string!(locale, room.media_overconstrained_advice).to_string()
             }
-            Self::NotFound => "Plug in a camera or microphone and press Try again, or join \
-                without them."
-                .into(),
-            Self::NotReadable => "Close other apps or tabs that use the camera (video calls, \
-                camera apps), then press Try again."
-                .into(),
-            Self::Overconstrained => "Pick another camera, or press Try again to use the default \
-                settings."
-                .into(),
-            Self::InsecureContext => "Browsers only share cameras with HTTPS pages or localhost. \
-                Open this room over https:// (or on localhost). You can still join to watch and \
-                listen."
-                .into(),
-            Self::Other(name) => format!(
-                "The browser reported {name}. Press Try again, or join \
-                without camera and microphone."
-            ),
+            Self::InsecureContext => td_string!(locale, room.media_insecure_advice).to_string(),
+            Self::Other(name) => td_string!(locale, room.media_other_advice, name).to_string(),
         }
     }
 }
@@ -102,18 +90,42 @@ mod tests {
         assert!(!MediaError::InsecureContext.audio_only_may_work());
     }
 
+    const ALL: [MediaError; 6] = [
+        MediaError::NotAllowed,
+        MediaError::NotFound,
+        MediaError::NotReadable,
+        MediaError::Overconstrained,
+        MediaError::InsecureContext,
+        MediaError::Other(String::new()),
+    ];
+
     #[test]
-    fn every_error_has_advice() {
-        for e in [
-            MediaError::NotAllowed,
-            MediaError::NotFound,
-            MediaError::NotReadable,
-            MediaError::Overconstrained,
-            MediaError::InsecureContext,
-            MediaError::Other("X".into()),
-        ] {
-            assert!(!e.title().is_empty());
-            assert!(e.advice().len() > 20);
+    fn every_error_has_advice_in_every_language() {
+        for locale in [Locale::en, Locale::ko] {
+            for e in ALL {
+                assert!(!e.title(locale).is_empty(), "{e:?} {locale:?}");
+                assert!(e.advice(locale).chars().count() > 20, "{e:?} {locale:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn english_wording_is_what_the_end_to_end_tests_read() {
+        let e = MediaError::NotAllowed;
+        assert_eq!(e.title(Locale::en), "Camera and microphone are blocked");
+        assert!(e.advice(Locale::en).starts_with("Allow camera and microphone for this site"));
+    }
+
+    #[test]
+    fn korean_is_korean_and_keeps_the_browser_name() {
+        assert_eq!(MediaError::NotAllowed.title(Locale::ko), "카메라와 마이크가 차단되었습니다");
+        assert!(MediaError::NotFound.advice(Locale::ko).contains("[다시 시도]"));
+        let other = MediaError::Other("WeirdError".into());
+        assert!(other.advice(Locale::ko).contains("WeirdError"));
+        assert!(other.advice(Locale::en).starts_with("The browser reported WeirdError."));
+        for e in ALL {
+            assert_ne!(e.title(Locale::ko), e.title(Locale::en));
+            assert_ne!(e.advice(Locale::ko), e.advice(Locale::en));
         }
     }
 }

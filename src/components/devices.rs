@@ -1,12 +1,14 @@
 //! Camera, microphone and speaker choice, before joining and during the call.
 
 use crate::hooks::use_call::UseCallReturn;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// Three menus; a choice takes effect at once (`replaceTrack` for camera and microphone,
 /// `setSinkId` on the remote videos for the speaker, where the browser supports it).
 #[component]
 pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
     let devices = RwSignal::new(Vec::<(String, String, String)>::new());
     let speaker = RwSignal::new(None::<String>);
     #[cfg(feature = "hydrate")]
@@ -40,7 +42,8 @@ pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (call.local, call.tiles);
-    let menu = move |kind: &'static str, label: &'static str, testid: &'static str| {
+    let menu = move |kind: &'static str, testid: &'static str| {
+        let label = move || kind_label(kind, i18n.get_locale());
         let options = move || {
             devices
                 .get()
@@ -48,7 +51,8 @@ pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
                 .filter(|(k, _, _)| k == kind)
                 .enumerate()
                 .map(|(i, (_, id, name))| {
-                    let name = if name.is_empty() { format!("{label} {}", i + 1) } else { name };
+                    let name =
+                        if name.is_empty() { format!("{} {}", label(), i + 1) } else { name };
                     view! { <option value=id>{name}</option> }
                 })
                 .collect_view()
@@ -70,9 +74,19 @@ pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
     let has_speakers = move || devices.with(|d| d.iter().any(|(k, _, _)| k == "audiooutput"));
     view! {
         <div class="devices">
-            {menu("videoinput", "Camera", "camera-select")}
-            {menu("audioinput", "Microphone", "mic-select")}
-            <Show when=has_speakers>{menu("audiooutput", "Speaker", "speaker-select")}</Show>
+            {menu("videoinput", "camera-select")}
+            {menu("audioinput", "mic-select")}
+            <Show when=has_speakers>{menu("audiooutput", "speaker-select")}</Show>
         </div>
+    }
+}
+
+/// The menu's name for a `MediaDeviceInfo.kind`, in `locale`; also the stem of "Camera 2" for a
+/// device the browser gives no label.
+fn kind_label(kind: &str, locale: Locale) -> &'static str {
+    match kind {
+        "videoinput" => td_string!(locale, room.camera),
+        "audioinput" => td_string!(locale, room.microphone),
+        _ => td_string!(locale, room.speaker),
     }
 }

@@ -1,5 +1,6 @@
 //! The explanation shown when the camera or microphone cannot be used.
 
+use crate::i18n::*;
 use crate::media::MediaError;
 use leptos::prelude::*;
 
@@ -16,20 +17,29 @@ pub fn MediaErrorView(
     /// Join without camera and microphone.
     on_off: Callback<()>,
 ) -> impl IntoView {
-    let headline = if audio_only {
-        format!("{} — you can join with audio only", error.title())
-    } else {
-        error.title().to_string()
+    let i18n = use_i18n();
+    let headline = {
+        let error = error.clone();
+        move || {
+            let locale = i18n.get_locale();
+            let title = error.title(locale);
+            if audio_only {
+                td_string!(locale, room.media_audio_only, title).to_string()
+            } else {
+                title
+            }
+        }
     };
+    let advice = move || error.advice(i18n.get_locale());
     view! {
         <div class="media-error" data-testid="media-error" role="alert">
             <strong>{headline}</strong>
-            <p>{error.advice()}</p>
+            <p>{advice}</p>
             <div class="row">
-                <button on:click=move |_| on_retry.run(())>"Try again"</button>
+                <button on:click=move |_| on_retry.run(())>{t!(i18n, room.try_again)}</button>
                 {(!audio_only).then(|| view! {
                     <button data-testid="media-off" on:click=move |_| on_off.run(())>
-                        "Join without camera and microphone"
+                        {t!(i18n, room.join_without_media)}
                     </button>
                 })}
             </div>

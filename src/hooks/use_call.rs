@@ -6,6 +6,7 @@ pub use super::files_ui::{FileRef, Transfer, TransferState};
 pub use super::game_ui::GameUi;
 use crate::call::chat::ChatLog;
 use crate::game::Reading;
+use crate::i18n::*;
 use crate::media::MediaError;
 use crate::protocol::{ClientMsg, PeerId, RoomId};
 use leptos::prelude::*;
@@ -36,8 +37,8 @@ pub enum PeerState {
 }
 
 impl PeerState {
-    /// Text shown on the tile (also its `data-state`).
-    pub fn label(self) -> &'static str {
+    /// The tile's `data-state`: the spec's name, the same in every language.
+    pub fn key(self) -> &'static str {
         match self {
             Self::New => "new",
             Self::Connecting => "connecting",
@@ -45,6 +46,37 @@ impl PeerState {
             Self::Disconnected => "disconnected",
             Self::Failed => "failed",
             Self::Closed => "closed",
+        }
+    }
+
+    /// Text shown on the tile, in `locale`.
+    pub fn text(self, locale: Locale) -> &'static str {
+        match self {
+            Self::New => td_string!(locale, room.state_new),
+            Self::Connecting => td_string!(locale, room.state_connecting),
+            Self::Connected => td_string!(locale, room.state_connected),
+            Self::Disconnected => td_string!(locale, room.state_disconnected),
+            Self::Failed => td_string!(locale, room.state_failed),
+            Self::Closed => td_string!(locale, room.state_closed),
+        }
+    }
+}
+
+/// A problem with one participant's connection worth telling the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TileProblem {
+    /// ICE recovery gave up.
+    Lost,
+    /// The TURN server answered 401 or 403 to our credentials.
+    RelayRefused,
+}
+
+impl TileProblem {
+    /// The sentence shown on the tile, in `locale`.
+    pub fn message(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Lost => td_string!(locale, room.problem_lost),
+            Self::RelayRefused => td_string!(locale, room.problem_relay_refused),
         }
     }
 }
@@ -94,7 +126,7 @@ pub struct Tile {
     /// Latest stats.
     pub stats: RwSignal<Option<TileStats>>,
     /// A problem worth telling the user (relay refused, recovery given up).
-    pub problem: RwSignal<Option<String>>,
+    pub problem: RwSignal<Option<TileProblem>>,
     /// Their latest face reading, relayed by the server (game overlay).
     pub reading: RwSignal<Option<Reading>>,
     /// Their microphone is on (as they told the server).
@@ -162,13 +194,13 @@ impl VideoCap {
         }
     }
 
-    /// Human label.
-    pub fn label(self) -> &'static str {
+    /// Label in the settings menu, in `locale`.
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            Self::Auto => "Automatic",
-            Self::High => "High (1.5 Mbps)",
-            Self::Medium => "Medium (500 kbps, ½ resolution)",
-            Self::Low => "Low (150 kbps, ¼ resolution)",
+            Self::Auto => td_string!(locale, room.cap_auto),
+            Self::High => td_string!(locale, room.cap_high),
+            Self::Medium => td_string!(locale, room.cap_medium),
+            Self::Low => td_string!(locale, room.cap_low),
         }
     }
 
@@ -191,8 +223,31 @@ pub enum Phase {
     RoomFull,
     /// The user left.
     Left,
-    /// Something the user must know about (server gone, name refused).
-    Error(String),
+    /// Something the user must know about (name refused, room taken over by another tab).
+    Error(CallError),
+}
+
+/// Why a call stopped with a message, rather than going on or reconnecting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallError {
+    /// The server refused the display name (`ErrorCode::BadName`).
+    BadName,
+    /// The server gave our seat to another connection of ours: the room was opened again in
+    /// another tab or window.
+    OpenedElsewhere,
+}
+
+impl CallError {
+    /// The explanation shown on the page, in `locale`.
+    pub fn message(self, locale: Locale) -> String {
+        match self {
+            Self::BadName => {
+                td_string!(locale, room.error_bad_name, max = crate::protocol::MAX_NAME_CHARS)
+                    .to_string()
+            }
+            Self::OpenedElsewhere => td_string!(locale, room.error_opened_elsewhere).to_string(),
+        }
+    }
 }
 
 /// The local camera/microphone.
@@ -418,4 +473,42 @@ pub struct CallUi {
     pub cam_on: RwSignal<bool>,
     /// See [`UseCallReturn::sharing`].
     pub sharing: RwSignal<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn video_cap_labels_in_both_languages() {
+        assert_eq!(VideoCap::High.label(Locale::en), "High (1.5 Mbps)");
+        assert_eq!(VideoCap::Low.label(Locale::ko), "낮음 (150kbps, ¼ 해상도)");
+        for cap in VideoCap::ALL {
+            assert_ne!(cap.label(Locale::en), cap.label(Locale::ko));
+            assert_eq!(VideoCap::from_key(cap.key()), Some(cap));
+        }
+    }
+
+    #[test]
+    fn peer_state_keeps_its_key_and_translates_its_text() {
+        assert_eq!(PeerState::Connected.key(), "connected");
+        // The end-to-end tests read the English text of a connected tile.
+        assert_eq!(PeerState::Connected.text(Locale::en), "connected");
+        assert_eq!(PeerState::Connected.text(Locale::ko), "연결됨");
+    }
+
+    #[test]
+    fn call_errors_and_tile_problems_in_both_languages() {
+        let bad_name = CallError::BadName.message(Locale::en);
+        assert!(bad_name.contains("1 to 40 printable characters"), "{bad_name}");
+        assert!(CallError::BadName.message(Locale::ko).contains("1~40자"));
+        assert_eq!(
+            CallError::OpenedElsewhere.message(Locale::en),
+            "This room was opened again in another tab or window."
+        );
+        assert!(CallError::OpenedElsewhere.message(Locale::ko).contains("다른 탭이나 창"));
+        assert!(TileProblem::RelayRefused.message(Locale::en).contains("refused"));
+        assert!(TileProblem::RelayRefused.message(Locale::ko).contains("TURN"));
+        assert!(TileProblem::Lost.message(Locale::ko).contains("복구하지 못했습니다"));
+    }
 }

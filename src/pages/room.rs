@@ -11,7 +11,8 @@ use crate::game::Reading;
 use crate::hooks::game_ui::{line_of, running};
 use crate::hooks::use_call::{use_call, LocalMedia, Phase, UseCallReturn, VideoCap};
 use crate::hooks::use_face_reader::use_face_reader;
-use crate::protocol::{ClientMsg, RoomId, MAX_NAME_CHARS, ROOM_CAPACITY};
+use crate::i18n::*;
+use crate::protocol::{ClientMsg, RoomId, RoomIdError, MAX_NAME_CHARS, ROOM_CAPACITY};
 use leptos::html::Video;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,6 +21,7 @@ use leptos_router::hooks::use_params_map;
 /// Checks the room id from the path; an ill-formed one gets a 400 page.
 #[component]
 pub fn RoomPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let raw = params.with_untracked(|p| p.get("room").unwrap_or_default());
     match RoomId::parse(&raw) {
@@ -29,12 +31,18 @@ pub fn RoomPage() -> impl IntoView {
             if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
                 resp.set_status(axum::http::StatusCode::BAD_REQUEST);
             }
+            let why = move || match &e {
+                RoomIdError::Length(count) => {
+                    t_string!(i18n, room.bad_room_length, count = *count).to_string()
+                }
+                RoomIdError::Charset => t_string!(i18n, room.bad_room_charset).to_string(),
+            };
             view! {
                 <main class="page narrow" data-testid="bad-room">
-                    <Title text="Not a room link · Straightface"/>
-                    <h1>"This is not a valid room link"</h1>
-                    <p>{format!("{e}.")}" Check the link you were sent, or start a new room."</p>
-                    <p><a href="/">"Go to the start page"</a></p>
+                    <Title text=move || t_string!(i18n, room.bad_room_title)/>
+                    <h1>{t!(i18n, room.bad_room_heading)}</h1>
+                    <p>{why}" "{t!(i18n, room.bad_room_advice)}</p>
+                    <p><a href="/">{t!(i18n, room.go_to_start_page)}</a></p>
                 </main>
             }
             .into_any()
@@ -45,36 +53,37 @@ pub fn RoomPage() -> impl IntoView {
 /// A valid room.
 #[component]
 fn Room(room: RoomId) -> impl IntoView {
+    let i18n = use_i18n();
     let call = use_call(room.clone());
     let phase = call.phase;
     view! {
-        <Title text="Room · Straightface"/>
+        <Title text=move || t_string!(i18n, room.title)/>
         <main class="page room" data-phase=move || format!("{:?}", phase.get())>
             {move || match phase.get() {
                 Phase::PreJoin | Phase::Joining => view! { <PreJoin call room=room.clone()/> }.into_any(),
                 Phase::InCall => view! { <InCall call room=room.clone()/> }.into_any(),
                 Phase::RoomFull => view! {
                     <section class="notice" data-testid="room-full" role="alert">
-                        <h1>"This room is full"</h1>
-                        <p>{format!("A room holds {ROOM_CAPACITY} people. Try again when someone leaves, or start a new room.")}</p>
-                        <a href="/">"Start a new room"</a>
+                        <h1>{t!(i18n, room.full_heading)}</h1>
+                        <p>{t!(i18n, room.full_text, capacity = ROOM_CAPACITY)}</p>
+                        <a href="/">{t!(i18n, room.start_new_room)}</a>
                     </section>
                 }.into_any(),
                 Phase::Left => view! {
                     <section class="notice" data-testid="left">
-                        <h1>"You left the room"</h1>
+                        <h1>{t!(i18n, room.left_heading)}</h1>
                         <button class="primary" on:click=move |_| {
                             call.retry_media.run(());
                             phase.set(Phase::PreJoin);
-                        }>"Rejoin"</button>
-                        <a href="/">"Start page"</a>
+                        }>{t!(i18n, room.rejoin)}</button>
+                        <a href="/">{t!(i18n, common.start_page)}</a>
                     </section>
                 }.into_any(),
-                Phase::Error(message) => view! {
+                Phase::Error(error) => view! {
                     <section class="notice" data-testid="call-error" role="alert">
-                        <h1>"Something went wrong"</h1>
-                        <p>{message}</p>
-                        <a href="/">"Start page"</a>
+                        <h1>{t!(i18n, room.error_heading)}</h1>
+                        <p>{move || error.message(i18n.get_locale())}</p>
+                        <a href="/">{t!(i18n, common.start_page)}</a>
                     </section>
                 }.into_any(),
             }}
@@ -85,6 +94,7 @@ fn Room(room: RoomId) -> impl IntoView {
 /// Camera preview, media problems, name field and the Join button.
 #[component]
 fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
+    let i18n = use_i18n();
     let (name, set_name) = signal(String::new());
     let joining = move || call.phase.get() == Phase::Joining;
     let local = call.local;
@@ -94,7 +104,7 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
     });
     let status = move || {
         match local.get() {
-        LocalMedia::Pending => Some(view! { <p class="hint">"Starting camera…"</p> }.into_any()),
+        LocalMedia::Pending => Some(view! { <p class="hint">{t!(i18n, room.starting_camera)}</p> }.into_any()),
         LocalMedia::Ready { camera_error: Some(e), .. } => Some(
             view! { <MediaErrorView error=e audio_only=true on_retry=call.retry_media on_off=call.media_off/> }
                 .into_any(),
@@ -103,7 +113,7 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
             view! { <MediaErrorView error=e on_retry=call.retry_media on_off=call.media_off/> }.into_any(),
         ),
         LocalMedia::Off => Some(
-            view! { <p class="hint" data-testid="receive-only">"You will join without camera and microphone."</p> }
+            view! { <p class="hint" data-testid="receive-only">{t!(i18n, room.receive_only)}</p> }
                 .into_any(),
         ),
         LocalMedia::Ready { camera_error: None, .. } => None,
@@ -113,7 +123,12 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
         ev.prevent_default();
         let typed = name.get_untracked();
         let typed = typed.trim();
-        call.join.run(if typed.is_empty() { "Guest".to_string() } else { typed.to_string() });
+        let name = if typed.is_empty() {
+            td_string!(i18n.get_locale_untracked(), room.guest).to_string()
+        } else {
+            typed.to_string()
+        };
+        call.join.run(name);
     };
     view! {
         <section class="prejoin">
@@ -121,24 +136,24 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 <VideoView stream=preview muted=true mirrored=true testid="local-video"/>
             </div>
             <div class="prejoin-side">
-                <h1>"Ready to join?"</h1>
-                <p class="room-id">"Room "<code>{room.to_string()}</code></p>
+                <h1>{t!(i18n, room.ready_to_join)}</h1>
+                <p class="room-id">{t!(i18n, room.room_label)}<code>{room.to_string()}</code></p>
                 {status}
                 <DevicePicker call/>
                 <form on:submit=on_submit>
-                    <label for="name-input">"Your name"</label>
+                    <label for="name-input">{t!(i18n, room.your_name)}</label>
                     <input
                         id="name-input"
                         data-testid="name-input"
                         type="text"
                         maxlength=MAX_NAME_CHARS
                         autocomplete="nickname"
-                        placeholder="Guest"
+                        placeholder=move || t_string!(i18n, room.guest)
                         prop:value=name
                         on:input=move |ev| set_name.set(event_target_value(&ev))
                     />
                     <button class="primary big" type="submit" data-testid="join" disabled=joining>
-                        {move || if joining() { "Joining…" } else { "Join" }}
+                        {move || if joining() { t_string!(i18n, room.joining) } else { t_string!(i18n, room.join) }}
                     </button>
                 </form>
             </div>
@@ -164,6 +179,7 @@ fn InviteLink(room: RoomId) -> impl IntoView {
 /// The call grid and controls.
 #[component]
 fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
+    let i18n = use_i18n();
     let local = call.local;
     let own = Signal::derive(move || match local.get() {
         LocalMedia::Ready { stream, .. } => Some(stream),
@@ -181,7 +197,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
         <section class="call">
             {move || call.reconnecting.get().then(|| view! {
                 <div class="banner" data-testid="reconnecting" role="status">
-                    "Reconnecting… your call continues while we restore the connection."
+                    {t!(i18n, room.reconnecting_banner)}
                 </div>
             })}
             <div class="stage">
@@ -192,7 +208,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                     <VideoView stream=own muted=true mirrored=true testid="local-video" node=own_video/>
                     <ExpressionBars reading=call.game.own_reading/>
                     <TileScore board peer=Signal::from(call.me)/>
-                    <figcaption><span class="name">"You"</span></figcaption>
+                    <figcaption><span class="name">{t!(i18n, room.you)}</span></figcaption>
                 </figure>
                 <For each=move || call.tiles.get() key=|t| t.id let:tile>
                     <RemoteTile tile board/>
@@ -202,33 +218,43 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
             <ChatPanel call/>
             </div>
             <p class="hint alone" class:hidden=move || { count.get() > 1 }>
-                "Waiting for others. Send them this link: "
+                {t!(i18n, room.waiting_alone)}
                 <InviteLink room=room.clone()/>
             </p>
             <nav class="controls">
                 <label class="cap">
-                    <span class="sr-only">"Video quality I send"</span>
-                    <select data-testid="video-cap" aria-label="Video quality I send"
+                    <span class="sr-only">{t!(i18n, room.video_cap_label)}</span>
+                    <select data-testid="video-cap" aria-label=move || t_string!(i18n, room.video_cap_label)
                         on:change=move |ev| {
                             if let Some(cap) = VideoCap::from_key(&event_target_value(&ev)) {
                                 call.video_cap.set(cap);
                             }
                         }>
                         {VideoCap::ALL.into_iter().map(|c| view! {
-                            <option value=c.key() selected=move || call.video_cap.get() == c>{c.label()}</option>
+                            <option value=c.key() selected=move || call.video_cap.get() == c>
+                                {move || c.label(i18n.get_locale())}
+                            </option>
                         }).collect_view()}
                     </select>
                 </label>
                 <DevicePicker call/>
                 <MediaToggles call/>
                 <button data-testid="share-screen" aria-pressed=move || call.sharing.get().to_string()
-                    aria-label=move || if call.sharing.get() { "Stop presenting (s)" } else { "Present your screen (s)" }
+                    aria-label=move || if call.sharing.get() {
+                        t_string!(i18n, room.stop_presenting_label)
+                    } else {
+                        t_string!(i18n, room.present_label)
+                    }
                     class:on=move || call.sharing.get() on:click=move |_| call.toggle_share.run(())>
-                    {move || if call.sharing.get() { "🖥 Stop presenting" } else { "🖥 Present" }}
+                    {move || if call.sharing.get() {
+                        t_string!(i18n, room.stop_presenting)
+                    } else {
+                        t_string!(i18n, room.present)
+                    }}
                 </button>
                 <ChatToggle call/>
-                <button class="danger" data-testid="leave" aria-label="Leave the call"
-                    on:click=move |_| call.leave.run(())>"Leave"</button>
+                <button class="danger" data-testid="leave" aria-label=move || t_string!(i18n, room.leave_label)
+                    on:click=move |_| call.leave.run(())>{t!(i18n, room.leave)}</button>
             </nav>
         </section>
     }
@@ -281,6 +307,7 @@ fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
 /// Meet/Jitsi; not while typing in a field.
 #[component]
 fn MediaToggles(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
     let (mic, cam) = (call.mic_on, call.cam_on);
     let toggle_mic = move || call.set_media.run((!mic.get_untracked(), cam.get_untracked()));
     let toggle_cam = move || call.set_media.run((mic.get_untracked(), !cam.get_untracked()));
@@ -299,14 +326,22 @@ fn MediaToggles(call: UseCallReturn) -> impl IntoView {
     on_cleanup(move || keys.remove());
     view! {
         <button data-testid="mute" aria-pressed=move || (!mic.get()).to_string()
-            aria-label=move || if mic.get() { "Turn off microphone (m)" } else { "Turn on microphone (m)" }
+            aria-label=move || if mic.get() {
+                t_string!(i18n, room.mic_off_label)
+            } else {
+                t_string!(i18n, room.mic_on_label)
+            }
             class:off=move || !mic.get() on:click=move |_| toggle_mic()>
-            {move || if mic.get() { "🎤 Mute" } else { "🔇 Unmute" }}
+            {move || if mic.get() { t_string!(i18n, room.mute) } else { t_string!(i18n, room.unmute) }}
         </button>
         <button data-testid="camera" aria-pressed=move || (!cam.get()).to_string()
-            aria-label=move || if cam.get() { "Turn off camera (v)" } else { "Turn on camera (v)" }
+            aria-label=move || if cam.get() {
+                t_string!(i18n, room.cam_off_label)
+            } else {
+                t_string!(i18n, room.cam_on_label)
+            }
             class:off=move || !cam.get() on:click=move |_| toggle_cam()>
-            {move || if cam.get() { "📷 Camera off" } else { "📷 Camera on" }}
+            {move || if cam.get() { t_string!(i18n, room.cam_off) } else { t_string!(i18n, room.cam_on) }}
         </button>
     }
 }

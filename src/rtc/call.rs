@@ -14,7 +14,7 @@ use super::media::{open_local_media, stop_stream};
 use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
 use crate::call::reconnect::{jitter_from_unit, Backoff};
-use crate::hooks::use_call::{CallUi, LocalMedia, Phase, StreamRef, Tile, VideoCap};
+use crate::hooks::use_call::{CallError, CallUi, LocalMedia, Phase, StreamRef, Tile, VideoCap};
 use crate::protocol::{ClientMsg, ErrorCode, PeerId, PeerInfo, RoomId, ServerMsg};
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
@@ -399,7 +399,8 @@ impl Inner {
                 self.ui.phase.set(Phase::RoomFull)
             }
             ServerMsg::Error { code: ErrorCode::BadName, message } => {
-                self.ui.phase.set(Phase::Error(message))
+                leptos::logging::warn!("name refused: {message}");
+                self.ui.phase.set(Phase::Error(CallError::BadName))
             }
             ServerMsg::Error { code: ErrorCode::BadTicket, .. } => {
                 // The server cannot vouch for our seat any more: join afresh.
@@ -602,9 +603,7 @@ impl Inner {
         leptos::logging::warn!("signaling closed ({code}) {reason}");
         if reason == "seat resumed on another connection" {
             this.release_peers();
-            this.ui
-                .phase
-                .set(Phase::Error("This room was opened again in another tab or window.".into()));
+            this.ui.phase.set(Phase::Error(CallError::OpenedElsewhere));
             return;
         }
         let mut state = this.state.borrow_mut();

@@ -12,7 +12,7 @@ use crate::call::ice_recovery::{
     IceRecovery, IceState, Input as IceInput, Output as IceOutput, RecoveryConfig,
 };
 use crate::call::quality::{polyline_points, QualityMeter, Series, HISTORY_LEN};
-use crate::hooks::use_call::{PeerState, Tile, TileStats, VideoCap};
+use crate::hooks::use_call::{PeerState, Tile, TileProblem, TileStats, VideoCap};
 use crate::protocol::{ClientMsg, IceServer, PeerId, SdpType, Signal};
 use js_sys::Array;
 use leptos::prelude::*;
@@ -266,10 +266,7 @@ impl Shared {
                         self.tile.problem.set(None);
                     }
                 }
-                IceOutput::GiveUp => self.tile.problem.set(Some(
-                    "The connection to this participant was lost and could not be recovered."
-                        .into(),
-                )),
+                IceOutput::GiveUp => self.tile.problem.set(Some(TileProblem::Lost)),
             }
         }
     }
@@ -616,10 +613,7 @@ fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> (Vec<Handler>, Handler) {
                 .and_then(|c| c.as_f64())
                 .unwrap_or(0.0) as u32;
             if code == 401 || code == 403 {
-                shared.tile.problem.set(Some(
-                    "The relay (TURN) server refused our credentials, so this call cannot use it."
-                        .into(),
-                ));
+                shared.tile.problem.set(Some(TileProblem::RelayRefused));
             }
         })
     };
