@@ -6,6 +6,7 @@
 //! forged by the text. Nothing is stored anywhere: someone who joins later sees messages from
 //! their join on.
 
+use crate::i18n::*;
 use crate::protocol::PeerId;
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,19 @@ pub enum ChatError {
     /// A frame that is not a chat message.
     #[error("not a chat message")]
     Malformed,
+}
+
+impl ChatError {
+    /// The reason as the user reads it, in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            ChatError::Empty => td_string!(locale, chat.empty).to_string(),
+            ChatError::TooLong(count) => {
+                td_string!(locale, chat.too_long, max = MAX_CHAT_CHARS, count = *count).to_string()
+            }
+            ChatError::Malformed => td_string!(locale, chat.malformed).to_string(),
+        }
+    }
 }
 
 /// The text to send, trimmed, or why not.
@@ -72,7 +86,8 @@ pub struct ChatLine {
     pub n: u64,
     /// The sender, or `None` for our own messages.
     pub from: Option<PeerId>,
-    /// The sender's display name ("You" for ours).
+    /// The sender's display name (unused for ours: the panel shows "You" in the reader's
+    /// language).
     pub name: String,
     /// The text.
     pub text: String,
@@ -155,5 +170,20 @@ mod tests {
         }
         assert_eq!(log.lines.len(), MAX_LOG);
         assert!(log.lines.windows(2).all(|w| w[0].n < w[1].n));
+    }
+
+    #[test]
+    fn refusals_read_in_english_and_korean() {
+        let long = ChatError::TooLong(1001);
+        assert_eq!(
+            long.message(Locale::en),
+            "Messages are limited to 1000 characters; this one has 1001."
+        );
+        assert_eq!(
+            long.message(Locale::ko),
+            "메시지는 1000자까지 보낼 수 있습니다. 이 메시지는 1001자입니다."
+        );
+        assert_eq!(ChatError::Empty.message(Locale::en), "The message is empty.");
+        assert_eq!(ChatError::Empty.message(Locale::ko), "메시지가 비어 있습니다.");
     }
 }

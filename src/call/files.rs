@@ -2,10 +2,13 @@
 //! accounting. The channel is ordered and reliable, so a file is an `offer`, its bytes as binary
 //! frames, then `done` (or `cancel` from either side at any time).
 
+use crate::i18n::*;
 use serde::{Deserialize, Serialize};
 
 /// Largest file sent or accepted: 100 MB.
 pub const MAX_FILE_BYTES: u64 = 100 * 1000 * 1000;
+/// [`MAX_FILE_BYTES`] in MB, as the page states the limit.
+pub const MAX_FILE_MB: u64 = MAX_FILE_BYTES / (1000 * 1000);
 /// Bytes per binary frame (safe for every browser's SCTP message size).
 pub const CHUNK_BYTES: usize = 16 * 1024;
 /// The sender pauses while this much is queued on the channel...
@@ -38,8 +41,8 @@ pub enum FileControl {
     },
 }
 
-/// Why a file cannot be sent or is refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a file cannot be sent, is refused, or did not arrive.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 pub enum FileError {
     /// Over [`MAX_FILE_BYTES`].
     #[error("files are limited to 100 MB; this one is {0} bytes")]
@@ -55,6 +58,32 @@ pub enum FileError {
         /// Bytes announced.
         want: u64,
     },
+    /// No open file channel to anyone the file was meant for.
+    #[error("nobody is connected to receive it")]
+    NoRecipients,
+    /// The browser failed to read, send or assemble the file; its exception text.
+    #[error("the transfer failed: {0}")]
+    Browser(String),
+}
+
+impl FileError {
+    /// The reason as the user reads it, in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            FileError::TooLarge(bytes) => {
+                td_string!(locale, chat.file_too_large, max = MAX_FILE_MB, bytes = *bytes)
+                    .to_string()
+            }
+            FileError::Overflow => td_string!(locale, chat.file_overflow).to_string(),
+            FileError::Incomplete { got, want } => {
+                td_string!(locale, chat.file_incomplete, got = *got, want = *want).to_string()
+            }
+            FileError::NoRecipients => td_string!(locale, chat.no_recipients).to_string(),
+            FileError::Browser(detail) => {
+                td_string!(locale, chat.transfer_failed, detail = detail).to_string()
+            }
+        }
+    }
 }
 
 /// Checks a file before sending it.
@@ -143,5 +172,27 @@ mod tests {
         assert_eq!(text, r#"{"type":"offer","id":3,"name":"a b.txt","size":5}"#);
         assert_eq!(serde_json::from_str::<FileControl>(&text).unwrap(), offer);
         assert!(serde_json::from_str::<FileControl>(r#"{"type":"offer","id":1}"#).is_err());
+    }
+
+    #[test]
+    fn refusals_read_in_english_and_korean() {
+        let big = FileError::TooLarge(MAX_FILE_BYTES + 1);
+        assert_eq!(
+            big.message(Locale::en),
+            "Files are limited to 100 MB; this one is 100000001 bytes."
+        );
+        assert_eq!(
+            big.message(Locale::ko),
+            "파일은 100MB까지 보낼 수 있습니다. 이 파일은 100000001바이트입니다."
+        );
+        let short = FileError::Incomplete { got: 1, want: 2 };
+        assert_eq!(short.message(Locale::en), "The file arrived incomplete (1 of 2 bytes).");
+        assert_eq!(
+            short.message(Locale::ko),
+            "파일이 모두 도착하지 않았습니다(2바이트 중 1바이트)."
+        );
+        let browser = FileError::Browser("NetworkError: gone".into());
+        assert_eq!(browser.message(Locale::en), "The transfer failed: NetworkError: gone");
+        assert_eq!(browser.message(Locale::ko), "전송하지 못했습니다: NetworkError: gone");
     }
 }

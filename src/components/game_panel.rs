@@ -2,8 +2,11 @@
 //! scored, and the results with a link to the shareable page. Tiles get the expression bars.
 
 use crate::game::{Expression, GameEvent, Mode, Phase, PlayerStatus, Reading, Scoreboard};
-use crate::hooks::game_ui::{line_of, phase_word, running, seconds_left};
+use crate::hooks::game_ui::{
+    expression_name, line_of, mode_name, phase_text, phase_word, running, seconds_left,
+};
 use crate::hooks::use_call::UseCallReturn;
+use crate::i18n::*;
 use crate::protocol::{ClientMsg, PeerId};
 use leptos::prelude::*;
 
@@ -17,13 +20,6 @@ pub fn emoji(e: Expression) -> &'static str {
         Expression::Fearful => "😨",
         Expression::Disgusted => "🤢",
         Expression::Surprised => "😮",
-    }
-}
-
-fn mode_label(mode: Mode) -> &'static str {
-    match mode {
-        Mode::DontLaugh => "Don't laugh (웃참)",
-        Mode::CopyFace => "Copy the face",
     }
 }
 
@@ -41,6 +37,7 @@ pub fn ExpressionBars(
     #[prop(into)]
     reading: Signal<Option<Reading>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let value = move |i: usize| {
         reading.with(|r| r.as_ref().and_then(|r| r.probs.get(i).copied()).unwrap_or(0.0))
     };
@@ -54,7 +51,7 @@ pub fn ExpressionBars(
             {Expression::ALL.into_iter().map(|e| {
                 let i = e.index();
                 view! {
-                    <span class="gauge" title=e.label()>
+                    <span class="gauge" title=move || expression_name(e, i18n.get_locale())>
                         <span class="emoji" aria-hidden="true">{emoji(e)}</span>
                         <span class="meter"><span style=move || format!("height:{:.0}%", value(i) * 100.0)></span></span>
                     </span>
@@ -67,6 +64,7 @@ pub fn ExpressionBars(
 /// A player's score on their tile.
 #[component]
 pub fn TileScore(board: RwSignal<Scoreboard>, peer: Signal<Option<PeerId>>) -> impl IntoView {
+    let i18n = use_i18n();
     let line = move || {
         let peer = peer.get()?;
         board.with(|b| line_of(b, peer).map(|l| (l.score, l.status)))
@@ -74,7 +72,13 @@ pub fn TileScore(board: RwSignal<Scoreboard>, peer: Signal<Option<PeerId>>) -> i
     move || {
         line().map(|(score, status)| {
             let away = status == PlayerStatus::Away;
-            let title = if away { "Score (no face in view)" } else { "Score" };
+            let title = move || {
+                if away {
+                    t_string!(i18n, game.score_away)
+                } else {
+                    t_string!(i18n, game.score)
+                }
+            };
             view! { <span class="tile-score" class:away=away title=title>{score}</span> }
         })
     }
@@ -83,6 +87,7 @@ pub fn TileScore(board: RwSignal<Scoreboard>, peer: Signal<Option<PeerId>>) -> i
 /// The game panel of the room.
 #[component]
 pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
     let game = call.game;
     let me = call.me;
     let clock = RwSignal::new(0.0_f64);
@@ -101,11 +106,14 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
     }
     let phase = move || game.phase.with(|p| p.as_ref().map(|v| v.phase.clone()));
     let word = move || phase_word(phase().as_ref());
+    let word_text = move || phase_text(phase().as_ref(), i18n.get_locale());
     let timer = move || {
         let remaining = game.phase.with(|p| p.as_ref().and_then(|v| v.remaining_ms));
-        seconds_left(remaining, clock.get() - game.phase_at.get()).map(|s| format!("{s} s"))
+        seconds_left(remaining, clock.get() - game.phase_at.get())
+            .map(|seconds| t_string!(i18n, game.seconds, seconds).to_string())
     };
     let mode = move || game.phase.with(|p| p.as_ref().map(|v| v.mode).unwrap_or_default());
+    let mode_text = move || mode_name(mode(), i18n.get_locale());
     let is_host = move || me.get().is_some() && game.board.with(|b| b.host) == me.get();
     let my_line = move || me.get().and_then(|id| game.board.with(|b| line_of(b, id).cloned()));
     let ready = move || my_line().is_some_and(|l| l.ready);
@@ -113,27 +121,29 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
     let players = move || game.board.with(|b| b.players.len());
     let send = call.send;
     view! {
-        <aside class="game-panel" aria-label="Keep a straight face game">
+        <aside class="game-panel" aria-label=move || t_string!(i18n, game.panel_label)>
             <header>
-                <h2>"Keep a straight face · 표정 챌린지"</h2>
+                <h2>{t!(i18n, game.panel_title)}</h2>
                 <p class="phase-line">
-                    <span class="phase" data-testid="game-phase" data-phase=word>{word}</span>
+                    <span class="phase" data-testid="game-phase" data-phase=word>{word_text}</span>
                     <span class="timer" aria-live="off">{timer}</span>
                 </p>
-                <p class="mode">{move || mode_label(mode())}</p>
+                <p class="mode">{mode_text}</p>
                 {move || match phase() {
                     Some(Phase::Round { round, rounds, target, .. }) => Some(view! {
                         <p class="round" data-testid="game-round">
-                            {format!("Round {round} of {rounds}")}
+                            {t!(i18n, game.round_of, round, rounds)}
                             {target.map(|t| view! {
                                 <strong class="target" data-testid="game-target" data-target=t.label()>
-                                    {format!(" · Copy: {} {}", emoji(t), t.label())}
+                                    " · "
+                                    {t!(i18n, game.copy_target, emoji = emoji(t),
+                                        expression = move || expression_name(t, i18n.get_locale()))}
                                 </strong>
                             })}
                         </p>
                     }.into_any()),
                     Some(Phase::RoundResults { round, rounds, .. }) => Some(view! {
-                        <p class="round">{format!("Round {round} of {rounds} done")}</p>
+                        <p class="round">{t!(i18n, game.round_done, round, rounds)}</p>
                     }.into_any()),
                     _ => None,
                 }}
@@ -141,11 +151,12 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
             <Show when=between_games>
                 <div class="game-actions">
                     <Show when=is_host fallback=move || view! {
-                        <p class="hint">{move || format!("Mode: {}", mode_label(mode()))}</p>
+                        <p class="hint">{t!(i18n, game.mode_line, mode = mode_text)}</p>
                     }>
                         <label>
-                            <span class="sr-only">"Game mode"</span>
-                            <select data-testid="game-mode" aria-label="Game mode" on:change=move |ev| {
+                            <span class="sr-only">{t!(i18n, game.game_mode)}</span>
+                            <select data-testid="game-mode" aria-label=move || t_string!(i18n, game.game_mode)
+                                on:change=move |ev| {
                                 let mode = match event_target_value(&ev).as_str() {
                                     "copy_face" => Mode::CopyFace,
                                     _ => Mode::DontLaugh,
@@ -153,7 +164,9 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
                                 send.run(ClientMsg::ChooseMode { mode });
                             }>
                                 {[Mode::DontLaugh, Mode::CopyFace].into_iter().map(|m| view! {
-                                    <option value=mode_key(m) selected=move || mode() == m>{mode_label(m)}</option>
+                                    <option value=mode_key(m) selected=move || mode() == m>
+                                        {move || mode_name(m, i18n.get_locale())}
+                                    </option>
                                 }).collect_view()}
                             </select>
                         </label>
@@ -161,32 +174,40 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
                     <button data-testid="ready" class:primary=move || !ready()
                         aria-pressed=move || ready().to_string()
                         on:click=move |_| send.run(if ready() { ClientMsg::Unready } else { ClientMsg::Ready })>
-                        {move || if ready() { "Not ready" } else { "I'm ready" }}
+                        {move || if ready() { t_string!(i18n, game.not_ready) } else { t_string!(i18n, game.ready) }}
                     </button>
                     <Show when=is_host>
                         <button data-testid="start" disabled=move || players() < 2
-                            on:click=move |_| send.run(ClientMsg::Start)>"Start now"</button>
+                            on:click=move |_| send.run(ClientMsg::Start)>{t!(i18n, game.start)}</button>
                     </Show>
                     <p class="hint">{move || if players() < 2 {
-                        "A game needs two players: invite someone."
+                        t_string!(i18n, game.need_two)
                     } else {
-                        "The game starts when two players are ready, or when the host starts it."
+                        t_string!(i18n, game.starts_when)
                     }}</p>
                 </div>
             </Show>
             <Scoreboard board=game.board me playing=Signal::derive(move || !between_games())/>
-            {move || game.event.get().map(|e| view! { <p class="game-event" role="status">{describe_event(&e, game.board)}</p> })}
-            {move || game.refused.get().map(|m| view! { <p class="hint warn">{m}</p> })}
+            {move || game.event.get().map(|e| view! {
+                <p class="game-event" role="status">{move || describe_event(&e, game.board, i18n.get_locale())}</p>
+            })}
+            {move || game.refused.get().map(|r| view! { <p class="hint warn">{move || r.message(i18n.get_locale())}</p> })}
             {move || game.over.get().map(|(results, id)| view! {
                 <section class="game-results" data-testid="game-results">
-                    <h3>{if results.ended_early { "Game over (ended early)" } else { "Game over" }}</h3>
+                    <h3>{if results.ended_early { t!(i18n, game.game_over_early).into_any() } else { t!(i18n, game.game_over).into_any() }}</h3>
                     <ol>
-                        {results.ranking.into_iter().map(|s| view! {
-                            <li>{format!("{}. {} — {} pts{}", s.rank, s.name, s.score, if s.left { " (left)" } else { "" })}</li>
+                        {results.ranking.into_iter().map(|s| {
+                            let (rank, name, score) = (s.rank, s.name, s.score);
+                            let line = move || if s.left {
+                                t_string!(i18n, game.ranking_line_left, rank, name = name.clone(), score).to_string()
+                            } else {
+                                t_string!(i18n, game.ranking_line, rank, name = name.clone(), score).to_string()
+                            };
+                            view! { <li>{line}</li> }
                         }).collect_view()}
                     </ol>
                     <RoomReel game_id=id.clone()/>
-                    <a data-testid="game-link" href=format!("/games/{id}")>"Results page with highlights"</a>
+                    <a data-testid="game-link" href=format!("/games/{id}")>{t!(i18n, game.results_link)}</a>
                 </section>
             })}
         </aside>
@@ -200,18 +221,23 @@ fn Scoreboard(
     /// Away only means something while a game runs (faces are read from Ready on).
     playing: Signal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <ol class="scoreboard" aria-label="Scores">
+        <ol class="scoreboard" aria-label=move || t_string!(i18n, game.scores_label)>
             <For each=move || board.get().players
                 key=move |p| (p.peer, p.score, p.ready, p.status, playing.get_untracked()) let:p>
                 <li class:me=move || me.get() == Some(p.peer) data-status=format!("{:?}", p.status).to_lowercase()>
                     <span class="who">{p.name.clone()}{(board.get_untracked().host == Some(p.peer)).then_some(" ★")}</span>
-                    <span class="status">{match p.status {
-                        PlayerStatus::Active => if p.ready { "ready" } else { "" },
-                        PlayerStatus::Away if playing.get_untracked() => "away",
-                        PlayerStatus::Away => if p.ready { "ready" } else { "" },
-                        PlayerStatus::Left => "left",
-                        PlayerStatus::Spectating => "watching",
+                    <span class="status">{move || {
+                        let locale = i18n.get_locale();
+                        let ready = if p.ready { td_string!(locale, game.status_ready) } else { "" };
+                        match p.status {
+                            PlayerStatus::Active => ready,
+                            PlayerStatus::Away if playing.get_untracked() => td_string!(locale, game.status_away),
+                            PlayerStatus::Away => ready,
+                            PlayerStatus::Left => td_string!(locale, game.status_left),
+                            PlayerStatus::Spectating => td_string!(locale, game.status_watching),
+                        }
                     }}</span>
                     <span class="score" data-testid="score" data-peer=p.peer.to_string()>{p.score}</span>
                 </li>
@@ -220,23 +246,29 @@ fn Scoreboard(
     }
 }
 
-fn describe_event(event: &GameEvent, board: RwSignal<Scoreboard>) -> String {
+fn describe_event(event: &GameEvent, board: RwSignal<Scoreboard>, locale: Locale) -> String {
     let name = |peer: PeerId| {
         board.with_untracked(|b| line_of(b, peer).map(|l| l.name.clone())).unwrap_or_default()
     };
     match event {
-        GameEvent::Laugh { peer, points, rewarded, .. } => format!(
-            "{} laughed! +{points} for {}",
-            name(*peer),
-            if rewarded.is_empty() {
-                "nobody".to_string()
-            } else {
-                rewarded.iter().map(|p| name(*p)).collect::<Vec<_>>().join(", ")
-            }
-        ),
-        GameEvent::Copied { peer, target, points, .. } => {
-            format!("{} copied {} {}! +{points}", name(*peer), emoji(*target), target.label())
+        GameEvent::Laugh { peer, points, rewarded, .. } if rewarded.is_empty() => {
+            td_string!(locale, game.event_laugh_nobody, name = name(*peer), points = *points)
+                .to_string()
         }
+        GameEvent::Laugh { peer, points, rewarded, .. } => {
+            let rewarded = rewarded.iter().map(|p| name(*p)).collect::<Vec<_>>().join(", ");
+            td_string!(locale, game.event_laugh, name = name(*peer), points = *points, rewarded)
+                .to_string()
+        }
+        GameEvent::Copied { peer, target, points, .. } => td_string!(
+            locale,
+            game.event_copied,
+            name = name(*peer),
+            emoji = emoji(*target),
+            expression = expression_name(*target, locale),
+            points = *points
+        )
+        .to_string(),
     }
 }
 
@@ -244,6 +276,7 @@ fn describe_event(event: &GameEvent, board: RwSignal<Scoreboard>) -> String {
 /// capture may still be on its way: "Refresh" asks again).
 #[component]
 fn RoomReel(game_id: String) -> impl IntoView {
+    let i18n = use_i18n();
     let asked = RwSignal::new(0_u32);
     let summary = Resource::new(
         move || (game_id.clone(), asked.get()),
@@ -251,19 +284,25 @@ fn RoomReel(game_id: String) -> impl IntoView {
     );
     view! {
         <div class="room-reel">
-            <Suspense fallback=|| view! { <p class="hint">"Loading highlights…"</p> }>
+            <Suspense fallback=move || view! { <p class="hint">{t!(i18n, game.loading_highlights)}</p> }>
                 {move || summary.get().and_then(Result::ok).flatten().map(|g| {
                     if g.highlights.is_empty() {
-                        view! { <p class="hint">"No highlight yet."</p> }.into_any()
+                        view! { <p class="hint">{t!(i18n, game.no_highlight)}</p> }.into_any()
                     } else {
                         g.highlights.into_iter().map(|h| {
-                            let alt = format!("{} in round {}", h.player, h.round);
+                            let (player, round) = (h.player, h.round);
+                            let alt = move || {
+                                t_string!(i18n, game.highlight_alt, player = player.clone(), round)
+                                    .to_string()
+                            };
                             view! { <img class="reel-shot" src=h.url alt=alt.clone() title=alt/> }
                         }).collect_view().into_any()
                     }
                 })}
             </Suspense>
-            <button class="small" on:click=move |_| asked.update(|n| *n += 1)>"Refresh highlights"</button>
+            <button class="small" on:click=move |_| asked.update(|n| *n += 1)>
+                {t!(i18n, game.refresh_highlights)}
+            </button>
         </div>
     }
 }

@@ -1,5 +1,8 @@
 //! File transfers as the page shows them.
 
+use crate::call::files::FileError;
+use crate::i18n::*;
+
 /// Where a transfer stands.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TransferState {
@@ -9,8 +12,8 @@ pub enum TransferState {
     Done,
     /// Stopped by one side.
     Cancelled,
-    /// Something went wrong; the text says what.
-    Failed(String),
+    /// Something went wrong.
+    Failed(FileError),
 }
 
 /// One file going out to one or more people, or coming in from one.
@@ -20,8 +23,8 @@ pub struct Transfer {
     pub key: u64,
     /// We send it.
     pub outgoing: bool,
-    /// To whom / from whom.
-    pub who: String,
+    /// To whom / from whom; `None` for a file sent to everyone.
+    pub who: Option<String>,
     /// Original file name.
     pub name: String,
     /// Bytes.
@@ -32,6 +35,17 @@ pub struct Transfer {
     pub state: TransferState,
     /// Incoming and complete: an object URL to download it from.
     pub url: Option<String>,
+}
+
+impl Transfer {
+    /// Who it goes to or comes from, in `locale`: "to everyone", "to Ann", "from Ann".
+    pub fn direction(&self, locale: Locale) -> String {
+        match (&self.who, self.outgoing) {
+            (None, _) => td_string!(locale, chat.to_everyone).to_string(),
+            (Some(who), true) => td_string!(locale, chat.to_person, who = who).to_string(),
+            (Some(who), false) => td_string!(locale, chat.from_person, who = who).to_string(),
+        }
+    }
 }
 
 /// A picked file that can sit in a callback. Only ever constructed in the browser.
@@ -53,6 +67,30 @@ pub fn human_size(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transfer_names_the_other_side_in_both_languages() {
+        let mut t = Transfer {
+            key: 1,
+            outgoing: false,
+            who: Some("Ann".into()),
+            name: "a.txt".into(),
+            size: 1,
+            progress: 0.0,
+            state: TransferState::Active,
+            url: None,
+        };
+        assert_eq!(t.direction(Locale::en), "from Ann");
+        assert_eq!(t.direction(Locale::ko), "Ann님이 보냄");
+        t.outgoing = true;
+        assert_eq!(t.direction(Locale::en), "to Ann");
+        assert_eq!(t.direction(Locale::ko), "Ann님에게 보냄");
+        t.who = None;
+        assert_eq!(t.direction(Locale::en), "to everyone");
+        assert_eq!(t.direction(Locale::ko), "모두에게 보냄");
+    }
+
     #[test]
     fn sizes_read_like_people_write_them() {
         assert_eq!(super::human_size(512), "512 B");

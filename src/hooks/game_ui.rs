@@ -2,8 +2,10 @@
 //! pure helpers the game panel reads them with.
 
 use crate::game::{
-    CaptureRequest, GameEvent, Phase, PhaseView, PlayerView, Reading, Results, Scoreboard,
+    CaptureRequest, Expression, GameEvent, Mode, Phase, PhaseView, PlayerView, Reading, Results,
+    Scoreboard,
 };
+use crate::i18n::*;
 use crate::protocol::PeerId;
 use leptos::prelude::*;
 
@@ -20,8 +22,8 @@ pub struct GameUi {
     pub event: RwSignal<Option<GameEvent>>,
     /// The last game's results and public id.
     pub over: RwSignal<Option<(Results, String)>>,
-    /// The last refusal of a game message (English detail).
-    pub refused: RwSignal<Option<String>>,
+    /// The last refusal of a game message.
+    pub refused: RwSignal<Option<Refusal>>,
     /// A capture the server asked of this client, not yet done.
     pub capture: RwSignal<Option<CaptureRequest>>,
     /// The reading of our own face last sent.
@@ -61,6 +63,68 @@ pub fn phase_word(phase: Option<&Phase>) -> &'static str {
     }
 }
 
+/// The phase as the panel shows it, in `locale` (in English, the same word as [`phase_word`]).
+pub fn phase_text(phase: Option<&Phase>, locale: Locale) -> &'static str {
+    match phase {
+        None | Some(Phase::Lobby) => td_string!(locale, game.phase_lobby),
+        Some(Phase::Countdown { .. }) => td_string!(locale, game.phase_countdown),
+        Some(Phase::Round { .. }) | Some(Phase::RoundResults { .. }) => {
+            td_string!(locale, game.phase_round)
+        }
+        Some(Phase::Results) => td_string!(locale, game.phase_results),
+    }
+}
+
+/// The name of a mode in the room's game panel, in `locale`.
+pub fn mode_name(mode: Mode, locale: Locale) -> &'static str {
+    match mode {
+        Mode::DontLaugh => td_string!(locale, game.mode_dont_laugh),
+        Mode::CopyFace => td_string!(locale, game.mode_copy_face),
+    }
+}
+
+/// The name of an expression, in `locale` (in English, the same as [`Expression::label`]).
+pub fn expression_name(e: Expression, locale: Locale) -> &'static str {
+    match e {
+        Expression::Neutral => td_string!(locale, game.expr_neutral),
+        Expression::Happy => td_string!(locale, game.expr_happy),
+        Expression::Sad => td_string!(locale, game.expr_sad),
+        Expression::Angry => td_string!(locale, game.expr_angry),
+        Expression::Fearful => td_string!(locale, game.expr_fearful),
+        Expression::Disgusted => td_string!(locale, game.expr_disgusted),
+        Expression::Surprised => td_string!(locale, game.expr_surprised),
+    }
+}
+
+/// The server refused one of our game messages (`ServerMsg::GameRefused`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The stable reason, from `GameError::code`.
+    pub code: String,
+    /// The server's English detail, kept for reasons too technical to reword.
+    pub detail: String,
+}
+
+impl Refusal {
+    /// The reason as the user reads it, in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        let detail = &self.detail;
+        match self.code.as_str() {
+            "not_in_room" => td_string!(locale, game.refused_not_in_room).to_string(),
+            "not_host" => td_string!(locale, game.refused_not_host).to_string(),
+            "not_enough_players" => td_string!(locale, game.refused_not_enough_players).to_string(),
+            "game_in_progress" => td_string!(locale, game.refused_game_in_progress).to_string(),
+            c if c.starts_with("reading_") => {
+                td_string!(locale, game.refused_reading, detail).to_string()
+            }
+            c if c.starts_with("capture_") || c.starts_with("highlight_") => {
+                td_string!(locale, game.refused_highlight, detail).to_string()
+            }
+            _ => td_string!(locale, game.refused_other, detail).to_string(),
+        }
+    }
+}
+
 /// Whether a game is being played (players should be reading their faces).
 pub fn running(phase: Option<&Phase>) -> bool {
     matches!(
@@ -95,6 +159,10 @@ mod tests {
             "round"
         );
         assert_eq!(phase_word(Some(&Phase::Results)), "results");
+        for phase in [None, Some(&round), Some(&Phase::Results)] {
+            assert_eq!(phase_text(phase, Locale::en), phase_word(phase));
+        }
+        assert_eq!(phase_text(Some(&round), Locale::ko), "라운드 진행 중");
         assert!(running(Some(&round)));
         assert!(!running(Some(&Phase::Results)));
     }
@@ -106,5 +174,33 @@ mod tests {
         assert_eq!(seconds_left(Some(3000), 2500.0), Some(1));
         assert_eq!(seconds_left(Some(3000), 9000.0), Some(0));
         assert_eq!(seconds_left(None, 0.0), None);
+    }
+
+    #[test]
+    fn names_read_in_english_and_korean() {
+        for e in Expression::ALL {
+            assert_eq!(expression_name(e, Locale::en), e.label());
+        }
+        let korean: Vec<_> =
+            Expression::ALL.iter().map(|e| expression_name(*e, Locale::ko)).collect();
+        assert_eq!(korean, ["무표정", "행복", "슬픔", "화남", "두려움", "혐오", "놀람"]);
+        assert_eq!(mode_name(Mode::DontLaugh, Locale::en), "Don't laugh (웃참)");
+        assert_eq!(mode_name(Mode::DontLaugh, Locale::ko), "웃음 참기(웃참)");
+        assert_eq!(mode_name(Mode::CopyFace, Locale::ko), "표정 따라하기");
+    }
+
+    #[test]
+    fn refusals_are_worded_by_code_in_both_languages() {
+        let refusal = |code: &str| Refusal { code: code.into(), detail: "too fast".into() };
+        assert_eq!(refusal("not_host").message(Locale::en), "Only the host can do that.");
+        assert_eq!(refusal("not_host").message(Locale::ko), "호스트만 할 수 있습니다.");
+        assert_eq!(
+            refusal("reading_too_frequent").message(Locale::ko),
+            "표정 인식 결과가 거부되었습니다: too fast"
+        );
+        assert_eq!(
+            refusal("something_new").message(Locale::en),
+            "The server refused that: too fast"
+        );
     }
 }

@@ -292,7 +292,7 @@ pub struct UseCallReturn {
     /// File transfers of this visit.
     pub files: RwSignal<Vec<Transfer>>,
     /// Why the last file could not be sent.
-    pub file_error: RwSignal<Option<String>>,
+    pub file_error: RwSignal<Option<crate::call::files::FileError>>,
     /// Sends a file to everyone (`None`) or to one person.
     pub send_file: Callback<(FileRef, Option<PeerId>)>,
     /// Cancels a transfer by key.
@@ -466,7 +466,7 @@ pub struct CallUi {
     /// See [`UseCallReturn::files`].
     pub files: RwSignal<Vec<Transfer>>,
     /// See [`UseCallReturn::file_error`].
-    pub file_error: RwSignal<Option<String>>,
+    pub file_error: RwSignal<Option<crate::call::files::FileError>>,
     /// See [`UseCallReturn::mic_on`].
     pub mic_on: RwSignal<bool>,
     /// See [`UseCallReturn::cam_on`].

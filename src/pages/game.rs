@@ -4,34 +4,40 @@
 
 use crate::api::game_summary;
 use crate::game::{Mode, Standing};
+use crate::i18n::*;
 use crate::store::types::{utc_date_time, GameSummary, HighlightItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// The mode's name as players know it.
-pub fn mode_label(mode: Mode) -> &'static str {
+/// The mode's name as players know it, in `locale`.
+pub fn mode_label(mode: Mode, locale: Locale) -> &'static str {
     match mode {
-        Mode::DontLaugh => "Don't laugh",
-        Mode::CopyFace => "Copy the face",
+        Mode::DontLaugh => td_string!(locale, game.mode_dont_laugh_short),
+        Mode::CopyFace => td_string!(locale, game.mode_copy_face),
     }
 }
 
 /// Loads the game named in the path.
 #[component]
 pub fn GamePage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let summary = Resource::new(move || params.read().get("id").unwrap_or_default(), game_summary);
     view! {
         <main class="page results">
-            <Suspense fallback=|| view! { <p class="hint">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="hint">{t!(i18n, game.loading)}</p> }>
                 {move || summary.get().map(|found| match found {
                     Ok(Some(game)) => view! { <GameResults game/> }.into_any(),
                     Ok(None) => view! { <GameMissing/> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => {
+                        let error = e.to_string();
+                        view! { <p class="error" role="alert">{t!(i18n, game.load_game_failed, error)}</p> }
+                            .into_any()
+                    }
                 })}
             </Suspense>
-            <p><a href="/games">"All games"</a></p>
+            <p><a href="/games">{t!(i18n, game.all_games)}</a></p>
         </main>
     }
 }
@@ -43,11 +49,12 @@ fn GameMissing() -> impl IntoView {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+    let i18n = use_i18n();
     view! {
-        <Title text="Game not found · Straightface"/>
+        <Title text=move || t_string!(i18n, game.not_found_title)/>
         <section data-testid="game-missing">
-            <h1>"Game not found"</h1>
-            <p>"There is no finished game at this address. It may never have ended."</p>
+            <h1>{t!(i18n, game.not_found)}</h1>
+            <p>{t!(i18n, game.not_found_hint)}</p>
         </section>
     }
 }
@@ -55,22 +62,24 @@ fn GameMissing() -> impl IntoView {
 /// A found game.
 #[component]
 fn GameResults(game: GameSummary) -> impl IntoView {
-    let mode = mode_label(game.mode);
-    let rounds = if game.rounds_played == game.rounds_planned {
-        format!("{} rounds", game.rounds_played)
-    } else {
-        format!("{} of {} rounds", game.rounds_played, game.rounds_planned)
+    let i18n = use_i18n();
+    let mode = move || mode_label(game.mode, i18n.get_locale());
+    let (played, planned) = (game.rounds_played, game.rounds_planned);
+    let rounds = move || {
+        if played == planned {
+            t_string!(i18n, game.rounds_all, count = played).to_string()
+        } else {
+            t_string!(i18n, game.rounds_some, played, planned).to_string()
+        }
     };
     view! {
-        <Title text=format!("{mode} results · Straightface")/>
-        <h1>{mode}" results"</h1>
+        <Title text=move || t_string!(i18n, game.results_title, mode = mode()).to_string()/>
+        <h1>{t!(i18n, game.results_heading, mode)}</h1>
         <p class="hint" data-testid="game-meta">
             <time>{utc_date_time(game.finished_at)}</time>" · "{rounds}
         </p>
         {game.ended_early.then(|| view! {
-            <p class="banner" data-testid="ended-early">
-                "This game ended early: fewer than two players were left."
-            </p>
+            <p class="banner" data-testid="ended-early">{t!(i18n, game.ended_early)}</p>
         })}
         <Scoreboard ranking=game.ranking/>
         <HighlightReel highlights=game.highlights/>
@@ -83,16 +92,26 @@ fn Scoreboard(
     /// Best first.
     ranking: Vec<Standing>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <table class="scores" data-testid="scoreboard">
-            <thead><tr><th>"#"</th><th>"Player"</th><th class="num">"Points"</th></tr></thead>
+            <thead>
+                <tr>
+                    <th>"#"</th><th>{t!(i18n, game.col_player)}</th>
+                    <th class="num">{t!(i18n, game.col_points)}</th>
+                </tr>
+            </thead>
             <tbody>
                 {ranking.into_iter().map(|s| view! {
                     <tr data-testid="score-row" class:winner=s.rank == 1>
                         <td>{s.rank}</td>
                         <td>
                             {s.name}
-                            {s.left.then(|| view! { <span class="tag" title="Left before the end">"left"</span> })}
+                            {s.left.then(|| view! {
+                                <span class="tag" title=move || t_string!(i18n, game.left_title)>
+                                    {t!(i18n, game.left_tag)}
+                                </span>
+                            })}
                         </td>
                         <td class="num">{s.score}</td>
                     </tr>
@@ -108,17 +127,22 @@ fn HighlightReel(
     /// In round order.
     highlights: Vec<HighlightItem>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     (!highlights.is_empty()).then(|| {
         view! {
-            <h2>"Highlights"</h2>
+            <h2>{t!(i18n, game.highlights)}</h2>
             <ul class="reel">
                 {highlights.into_iter().map(|h| {
-                    let alt = format!("{} in round {}", h.player, h.round);
+                    let (player, round) = (h.player, h.round);
+                    let alt = {
+                        let player = player.clone();
+                        move || t_string!(i18n, game.highlight_alt, player = player.clone(), round).to_string()
+                    };
                     view! {
                         <li>
                             <figure>
                                 <img data-testid="highlight" src=h.url alt=alt loading="lazy"/>
-                                <figcaption>{h.player}" · round "{h.round}</figcaption>
+                                <figcaption>{t!(i18n, game.highlight_caption, player, round)}</figcaption>
                             </figure>
                         </li>
                     }

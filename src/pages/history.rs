@@ -2,6 +2,7 @@
 
 use super::game::mode_label;
 use crate::api::history;
+use crate::i18n::*;
 use crate::store::types::{utc_date_time, GameListItem, LeaderboardRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,23 +10,28 @@ use leptos_meta::Title;
 /// Loads the history.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
+    let i18n = use_i18n();
     let found = Resource::new(|| (), |_| history());
     view! {
-        <Title text="Games · Straightface"/>
+        <Title text=move || t_string!(i18n, game.history_title)/>
         <main class="page results">
-            <h1>"Games"</h1>
-            <Suspense fallback=|| view! { <p class="hint">"Loading…"</p> }>
+            <h1>{t!(i18n, game.history_heading)}</h1>
+            <Suspense fallback=move || view! { <p class="hint">{t!(i18n, game.loading)}</p> }>
                 {move || found.get().map(|found| match found {
                     Ok(h) => view! {
-                        <h2>"Recent games"</h2>
+                        <h2>{t!(i18n, game.recent_games)}</h2>
                         <RecentGames games=h.games/>
-                        <h2>"Leaderboard"</h2>
+                        <h2>{t!(i18n, game.leaderboard)}</h2>
                         <Leaderboard rows=h.leaderboard/>
                     }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => {
+                        let error = e.to_string();
+                        view! { <p class="error" role="alert">{t!(i18n, game.load_history_failed, error)}</p> }
+                            .into_any()
+                    }
                 })}
             </Suspense>
-            <p><a href="/">"Start or join a room"</a></p>
+            <p><a href="/">{t!(i18n, common.start_or_join)}</a></p>
         </main>
     }
 }
@@ -36,22 +42,25 @@ fn RecentGames(
     /// Newest first.
     games: Vec<GameListItem>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if games.is_empty() {
-        return view! { <p class="hint" data-testid="no-games">"No game has finished yet."</p> }
+        return view! { <p class="hint" data-testid="no-games">{t!(i18n, game.no_games)}</p> }
             .into_any();
     }
     view! {
         <ul class="game-list">
             {games.into_iter().map(|g| {
-                let winners = match g.winners.len() {
-                    0 => "no winner".to_owned(),
-                    _ => format!("won by {}", g.winners.join(" & ")),
+                let names = g.winners.join(" & ");
+                let winners = move || match names.as_str() {
+                    "" => t_string!(i18n, game.no_winner).to_string(),
+                    names => t_string!(i18n, game.won_by, names).to_string(),
                 };
+                let mode = g.mode;
                 view! {
                     <li data-testid="history-game">
-                        <a href=format!("/games/{}", g.id)>{mode_label(g.mode)}</a>
+                        <a href=format!("/games/{}", g.id)>{move || mode_label(mode, i18n.get_locale())}</a>
                         " · "<time>{utc_date_time(g.finished_at)}</time>
-                        " · "{winners}" · "{g.players}" players"
+                        " · "{winners}" · "{t!(i18n, game.player_count, count = g.players)}
                     </li>
                 }
             }).collect_view()}
@@ -66,12 +75,13 @@ fn Leaderboard(
     /// Most wins first.
     rows: Vec<LeaderboardRow>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <table class="scores" data-testid="leaderboard">
             <thead>
                 <tr>
-                    <th>"Player"</th><th class="num">"Wins"</th>
-                    <th class="num">"Games"</th><th class="num">"Points"</th>
+                    <th>{t!(i18n, game.col_player)}</th><th class="num">{t!(i18n, game.col_wins)}</th>
+                    <th class="num">{t!(i18n, game.col_games)}</th><th class="num">{t!(i18n, game.col_points)}</th>
                 </tr>
             </thead>
             <tbody>

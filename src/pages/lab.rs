@@ -3,8 +3,10 @@
 
 use crate::components::media_error::MediaErrorView;
 use crate::face::{WorkerStatus, DEFAULT_INPUT_SIZE, INPUT_SIZES};
+use crate::hooks::game_ui::expression_name;
 use crate::hooks::use_call::StreamRef;
 use crate::hooks::use_face_reader::use_face_reader;
+use crate::i18n::*;
 use crate::media::MediaError;
 use crate::vision::Expression;
 use leptos::html::Video;
@@ -14,6 +16,7 @@ use leptos_meta::Title;
 /// The lab page.
 #[component]
 pub fn LabPage() -> impl IntoView {
+    let i18n = use_i18n();
     let camera = RwSignal::new(None::<Result<StreamRef, MediaError>>);
     let retry = RwSignal::new(0u32);
     open_camera(camera, retry);
@@ -36,9 +39,25 @@ pub fn LabPage() -> impl IntoView {
         })
     };
     let status = move || match reader.status.get() {
-        None | Some(WorkerStatus::Loading) => "Loading the model…".to_string(),
-        Some(WorkerStatus::Ready) => "Reading faces".to_string(),
-        Some(WorkerStatus::Failed(e)) => format!("Face reader error: {e}"),
+        None | Some(WorkerStatus::Loading) => t_string!(i18n, game.lab_loading_model).to_string(),
+        Some(WorkerStatus::Ready) => t_string!(i18n, game.lab_reading_faces).to_string(),
+        Some(WorkerStatus::Failed(detail)) => {
+            t_string!(i18n, game.lab_reader_error, detail).to_string()
+        }
+    };
+    let stages = move || {
+        report.get().map(|r| {
+            let t = r.timings;
+            let ms = |v: f32| format!("{v:.1}");
+            t_string!(
+                i18n,
+                game.lab_stages,
+                readback = ms(t.readback_ms),
+                detect = ms(t.detect_ms),
+                expressions = ms(t.expressions_ms)
+            )
+            .to_string()
+        })
     };
     let on_size = move |ev: leptos::ev::Event| {
         if let Ok(size) = event_target_value(&ev).parse() {
@@ -47,9 +66,9 @@ pub fn LabPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="Expression lab · Straightface"/>
+        <Title text=move || t_string!(i18n, game.lab_title)/>
         <main class="page lab">
-            <h1>"Expression lab"</h1>
+            <h1>{t!(i18n, game.lab_heading)}</h1>
             {move || camera.get().and_then(Result::err).map(|e| view! {
                 <MediaErrorView error=e on_retry=Callback::new(move |_| retry.update(|n| *n += 1))
                     on_off=Callback::new(|_| {})/>
@@ -63,30 +82,30 @@ pub fn LabPage() -> impl IntoView {
                 <section class="lab-panel" aria-live="polite">
                     <p class="hint" data-testid="lab-status">{status}</p>
                     <dl class="stats">
-                        <dt>"Faces"</dt>
+                        <dt>{t!(i18n, game.lab_faces)}</dt>
                         <dd data-testid="face-count">{move || report.get().map(|r| r.face_count).unwrap_or(0)}</dd>
-                        <dt>"Top expression"</dt>
-                        <dd data-testid="top-expression">{move || best().map(|f| f.top().0.label()).unwrap_or("-")}</dd>
-                        <dt>"Frames per second"</dt>
+                        <dt>{t!(i18n, game.lab_top_expression)}</dt>
+                        <dd data-testid="top-expression">{move || {
+                            best().map(|f| expression_name(f.top().0, i18n.get_locale())).unwrap_or("-")
+                        }}</dd>
+                        <dt>{t!(i18n, game.lab_fps)}</dt>
                         <dd data-testid="fps">{move || format!("{:.1}", reader.fps.get())}</dd>
-                        <dt>"ms per stage"</dt>
-                        <dd data-testid="stage-ms">{move || report.get().map(|r| format!(
-                            "readback {:.1} · detect {:.1} · expressions {:.1}",
-                            r.timings.readback_ms, r.timings.detect_ms, r.timings.expressions_ms)).unwrap_or_default()}</dd>
+                        <dt>{t!(i18n, game.lab_stage_ms)}</dt>
+                        <dd data-testid="stage-ms">{stages}</dd>
                     </dl>
                     <ul class="bars">
                         {Expression::ALL.into_iter().enumerate().map(|(i, e)| {
                             let value = move || best().map(|f| f.expressions[i]).unwrap_or(0.0);
                             view! {
                                 <li>
-                                    <span class="label">{e.label()}</span>
+                                    <span class="label">{move || expression_name(e, i18n.get_locale())}</span>
                                     <span class="bar"><span style=move || format!("width:{:.1}%", value() * 100.0)></span></span>
                                     <span class="value" data-testid=format!("expr-{}", e.label())>{move || format!("{:.3}", value())}</span>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
-                    <label for="input-size">"Detector input size"</label>
+                    <label for="input-size">{t!(i18n, game.lab_input_size)}</label>
                     <select id="input-size" data-testid="input-size" on:change=on_size>
                         {INPUT_SIZES.into_iter().map(|s| view! {
                             <option value=s.to_string() selected=s == DEFAULT_INPUT_SIZE>{s.to_string()}</option>

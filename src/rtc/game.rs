@@ -4,6 +4,7 @@
 use super::js::describe;
 use crate::face::client::now;
 use crate::game::MAX_HIGHLIGHT_BYTES;
+use crate::hooks::game_ui::Refusal;
 use crate::hooks::use_call::{CallUi, GameUi};
 use crate::protocol::{PeerId, RoomId, ServerMsg};
 use base64::Engine;
@@ -39,7 +40,7 @@ pub fn on_game_msg(ui: &CallUi, msg: ServerMsg) -> Option<ServerMsg> {
         ServerMsg::GameOver { results, game_id } => game.over.set(Some((results, game_id))),
         ServerMsg::GameRefused { code, message } => {
             leptos::logging::warn!("game message refused ({code}): {message}");
-            game.refused.set(Some(message));
+            game.refused.set(Some(Refusal { code, detail: message }));
         }
         other => return Some(other),
     }

@@ -3,7 +3,7 @@
 
 use super::{with, Call, Inner};
 use crate::call::files::{
-    check_size, FileControl, Incoming, CHUNK_BYTES, HIGH_WATER, MAX_FILE_BYTES,
+    check_size, FileControl, FileError, Incoming, CHUNK_BYTES, HIGH_WATER, MAX_FILE_BYTES,
 };
 use crate::hooks::use_call::{Transfer, TransferState};
 use crate::protocol::PeerId;
@@ -45,7 +45,7 @@ impl Call {
         let inner = &self.inner;
         let size = file.size() as u64;
         if let Err(e) = check_size(size) {
-            inner.ui.file_error.set(Some(e.to_string()));
+            inner.ui.file_error.set(Some(e));
             return;
         }
         let targets: Vec<(PeerId, RtcDataChannel)> = inner
@@ -57,7 +57,7 @@ impl Call {
             .filter_map(|(id, peer)| peer.file_channel().map(|c| (*id, c)))
             .collect();
         if targets.is_empty() {
-            inner.ui.file_error.set(Some("nobody is connected to receive it".into()));
+            inner.ui.file_error.set(Some(FileError::NoRecipients));
             return;
         }
         inner.ui.file_error.set(None);
@@ -70,10 +70,7 @@ impl Call {
         let out =
             Rc::new(Outgoing { id, cancelled: Cell::new(false), dropped: RefCell::default() });
         inner.state.borrow_mut().files.outgoing.insert(key, out.clone());
-        let who = match to {
-            None => "everyone".to_string(),
-            Some(peer) => inner.name_of(peer),
-        };
+        let who = to.map(|peer| inner.name_of(peer));
         inner.ui.files.update(|f| {
             f.push(Transfer {
                 key,
@@ -95,7 +92,7 @@ impl Call {
             let state = match result {
                 _ if out.cancelled.get() => TransferState::Cancelled,
                 Ok(()) => TransferState::Done,
-                Err(e) => TransferState::Failed(crate::rtc::js::describe(&e)),
+                Err(e) => TransferState::Failed(FileError::Browser(crate::rtc::js::describe(&e))),
             };
             with(&weak, |i| {
                 i.state.borrow_mut().files.outgoing.remove(&key);
@@ -231,12 +228,12 @@ impl Inner {
         };
         let (state, receiving) = match Incoming::offer(id, size) {
             Ok(file) => (TransferState::Active, Some(file)),
-            Err(e) => (TransferState::Failed(e.to_string()), None),
+            Err(e) => (TransferState::Failed(e), None),
         };
         let transfer = Transfer {
             key,
             outgoing: false,
-            who: self.name_of(peer),
+            who: Some(self.name_of(peer)),
             name: name.clone(),
             size: size.min(MAX_FILE_BYTES * 10),
             progress: 0.0,
@@ -269,7 +266,7 @@ impl Inner {
             let key = r.key;
             state.files.incoming.remove(&peer);
             drop(state);
-            return self.set_transfer(key, |t| t.state = TransferState::Failed(e.to_string()));
+            return self.set_transfer(key, |t| t.state = TransferState::Failed(e));
         }
         r.parts.push(&bytes);
         let (key, p) = (r.key, r.file.progress());
@@ -284,11 +281,10 @@ impl Inner {
         if r.file.id != id {
             return;
         }
-        let result = r.file.done().map_err(|e| e.to_string()).and_then(|()| {
-            let blob = web_sys::Blob::new_with_u8_array_sequence(&r.parts)
-                .map_err(|e| crate::rtc::js::describe(&e))?;
-            web_sys::Url::create_object_url_with_blob(&blob)
-                .map_err(|e| crate::rtc::js::describe(&e))
+        let browser = |e: JsValue| FileError::Browser(crate::rtc::js::describe(&e));
+        let result = r.file.done().and_then(|()| {
+            let blob = web_sys::Blob::new_with_u8_array_sequence(&r.parts).map_err(browser)?;
+            web_sys::Url::create_object_url_with_blob(&blob).map_err(browser)
         });
         let _ = r.name;
         self.set_transfer(r.key, |t| match result {
