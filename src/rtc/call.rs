@@ -226,7 +226,7 @@ impl Call {
             peer.send_chat(&frame);
         }
         let time = clock_time(sent_at_ms);
-        self.inner.ui.chat.update(|log| log.push(None, "You".into(), wire.text, time, true));
+        self.inner.ui.chat.update(|log| log.push(None, String::new(), wire.text, time, true));
     }
 
     /// Sends a game message if seated (a message without a seat would only be refused).
