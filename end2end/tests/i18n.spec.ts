@@ -30,6 +30,9 @@ test.describe("a browser that asks for Korean", () => {
     await join(page, room, "민지");
     await expect(page.getByTestId("mute")).toHaveAccessibleName(/마이크/);
     await expect(page.getByTestId("leave")).toHaveAccessibleName(/나가기/);
+    await page.getByTestId("chat-toggle").click();
+    await page.screenshot({ path: "screenshots/room-ko.png", fullPage: true });
+    await page.getByTestId("chat-toggle").click();
 
     // Switching takes effect at once, without a reload, and keeps the call.
     await page.getByTestId("lang").selectOption("en");
