@@ -42,7 +42,7 @@ impl MediaError {
     }
 
     /// Short headline for the page, in `locale`.
-    pub fn title(&self, locale: Locale) -> String {
+    pub fn title(&self, locale: Locale) -> &'static str {
         match self {
             Self::NotAllowed => td_string!(locale, room.media_not_allowed_title),
             Self::NotFound => td_string!(locale, room.media_not_found_title),
@@ -51,7 +51,6 @@ impl MediaError {
             Self::InsecureContext => td_string!(locale, room.media_insecure_title),
             Self::Other(_) => td_string!(locale, room.media_other_title),
         }
-        .to_string()
     }
 
     /// What the user can do, in `locale`. The browser's own error name stays as it is.

@@ -26,7 +26,7 @@ pub fn MediaErrorView(
             if audio_only {
                 td_string!(locale, room.media_audio_only, title).to_string()
             } else {
-                title
+                title.to_string()
             }
         }
     };

@@ -190,6 +190,25 @@ mod tests {
     }
 
     #[test]
+    fn every_refusal_code_the_rules_send_has_its_own_wording() {
+        use crate::game::{GameError, HighlightError, ReadingError};
+        let fallback =
+            Refusal { code: "unknown".into(), detail: String::new() }.message(Locale::en);
+        let refused = [
+            GameError::NotInRoom,
+            GameError::NotHost,
+            GameError::NotEnoughPlayers { present: 1 },
+            GameError::GameInProgress,
+            GameError::Reading(ReadingError::TooFrequent { max: 10 }),
+            GameError::Highlight(HighlightError::NotJpeg),
+        ];
+        for error in refused {
+            let refusal = Refusal { code: error.code().into(), detail: String::new() };
+            assert_ne!(refusal.message(Locale::en), fallback, "{}", error.code());
+        }
+    }
+
+    #[test]
     fn refusals_are_worded_by_code_in_both_languages() {
         let refusal = |code: &str| Refusal { code: code.into(), detail: "too fast".into() };
         assert_eq!(refusal("not_host").message(Locale::en), "Only the host can do that.");
