@@ -77,6 +77,7 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   await expect.poll(decoded).toBe(true);
   const board = await results.locator("table").first().innerText();
   expect(board).toContain("Bo");
+  await expect(results.getByTestId("game-meta")).toContainText(/\b1 round$/);
 
   // A crash (SIGKILL) and a restart on the same data: the same results and images.
   await procs[0].stop("SIGKILL");
@@ -86,6 +87,6 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   await expect(highlights).not.toHaveCount(0);
   await expect.poll(decoded).toBe(true);
   await open(results, `http://127.0.0.1:${PORT}/games`);
-  await expect(results.getByTestId("history-game").first()).toBeVisible();
+  await expect(results.getByTestId("history-game").first()).toContainText(/\b2 players$/);
   await expect(results.getByTestId("leaderboard")).toContainText("Bo");
 });

@@ -59,19 +59,27 @@ fn GameMissing() -> impl IntoView {
     }
 }
 
+/// How many rounds were played, in `locale`: "1 round", "3 rounds", "2 of 3 rounds".
+pub fn rounds_text(locale: Locale, played: u32, planned: u32) -> String {
+    if played == planned {
+        td_string!(locale, game.rounds_all, count = played).to_string()
+    } else {
+        td_string!(locale, game.rounds_some, played, planned).to_string()
+    }
+}
+
+/// How many played a game, in `locale`: "1 player", "4 players".
+pub fn players_text(locale: Locale, players: u32) -> String {
+    td_string!(locale, game.player_count, count = players).to_string()
+}
+
 /// A found game.
 #[component]
 fn GameResults(game: GameSummary) -> impl IntoView {
     let i18n = use_i18n();
     let mode = move || mode_label(game.mode, i18n.get_locale());
     let (played, planned) = (game.rounds_played, game.rounds_planned);
-    let rounds = move || {
-        if played == planned {
-            t_string!(i18n, game.rounds_all, count = played).to_string()
-        } else {
-            t_string!(i18n, game.rounds_some, played, planned).to_string()
-        }
-    };
+    let rounds = move || rounds_text(i18n.get_locale(), played, planned);
     view! {
         <Title text=move || t_string!(i18n, game.results_title, mode = mode()).to_string()/>
         <h1>{t!(i18n, game.results_heading, mode)}</h1>
@@ -150,4 +158,22 @@ fn HighlightReel(
             </ul>
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_right_in_english_and_korean() {
+        assert_eq!(rounds_text(Locale::en, 1, 1), "1 round");
+        assert_eq!(rounds_text(Locale::en, 3, 3), "3 rounds");
+        assert_eq!(rounds_text(Locale::en, 2, 3), "2 of 3 rounds");
+        assert_eq!(rounds_text(Locale::ko, 1, 1), "1라운드");
+        assert_eq!(rounds_text(Locale::ko, 2, 3), "3라운드 중 2라운드");
+        assert_eq!(players_text(Locale::en, 1), "1 player");
+        assert_eq!(players_text(Locale::en, 0), "0 players");
+        assert_eq!(players_text(Locale::en, 4), "4 players");
+        assert_eq!(players_text(Locale::ko, 4), "4명 참가");
+    }
 }

@@ -1,6 +1,6 @@
 //! `/games`: the most recent games and the leaderboard, rendered on the server.
 
-use super::game::mode_label;
+use super::game::{mode_label, players_text};
 use crate::api::history;
 use crate::i18n::*;
 use crate::store::types::{utc_date_time, GameListItem, LeaderboardRow};
@@ -55,12 +55,12 @@ fn RecentGames(
                     "" => t_string!(i18n, game.no_winner).to_string(),
                     names => t_string!(i18n, game.won_by, names).to_string(),
                 };
-                let mode = g.mode;
+                let (mode, players) = (g.mode, g.players);
                 view! {
                     <li data-testid="history-game">
                         <a href=format!("/games/{}", g.id)>{move || mode_label(mode, i18n.get_locale())}</a>
                         " · "<time>{utc_date_time(g.finished_at)}</time>
-                        " · "{winners}" · "{t!(i18n, game.player_count, count = g.players)}
+                        " · "{winners}" · "{move || players_text(i18n.get_locale(), players)}
                     </li>
                 }
             }).collect_view()}
