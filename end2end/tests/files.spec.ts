@@ -41,3 +41,38 @@ test("a 3 MB file reaches the other side with the same bytes and its original na
   await expect(b.getByTestId("transfer")).toHaveCount(1);
   await Promise.all(contexts.map((ctx) => ctx.close()));
 });
+
+// A transfer whose other side leaves ends with a message on the side that stayed, instead of
+// waiting forever: the sender's queue never drains for a receiver who is gone, and a receiver
+// never gets `done` from a sender who is gone. The file is big enough (95 MB) to still be in
+// flight when the other page closes.
+const pickBigFile = (page: import("@playwright/test").Page) =>
+  page.getByTestId("file-input").evaluate((input: HTMLInputElement) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(95_000_000)], "big.bin"));
+    input.files = dt.files;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+for (const leaver of ["receiver", "sender"] as const) {
+  test(`the ${leaver} leaving mid-transfer ends it with a message on the other side`, async ({ browser }) => {
+    const { contexts, pages: [a, b] } = await pages(browser, 2);
+    const room = await newRoom(a);
+    await join(a, room, "Ann");
+    await join(b, room, "Bo");
+    await expectPlaying(b.getByTestId("remote-video"));
+    for (const page of [a, b]) await page.getByTestId("chat-toggle").click();
+
+    await pickBigFile(a);
+    await expect(b.getByTestId("transfer").first()).toHaveAttribute("data-state", "active");
+    const [gone, stays] = leaver === "receiver" ? [1, a] : [0, b];
+    await contexts[gone].close();
+
+    const transfer = stays.getByTestId("transfer").first();
+    await expect(transfer).toHaveAttribute("data-state", "failed");
+    await expect(transfer).toContainText(
+      leaver === "receiver" ? "Everyone it was going to has left" : "The sender left before the file arrived",
+    );
+    await contexts[1 - gone].close();
+  });
+}

@@ -3,7 +3,9 @@
 //! frames, then `done` (or `cancel` from either side at any time).
 
 use crate::i18n::*;
+use crate::protocol::PeerId;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// Largest file sent or accepted: 100 MB.
 pub const MAX_FILE_BYTES: u64 = 100 * 1000 * 1000;
@@ -61,6 +63,12 @@ pub enum FileError {
     /// No open file channel to anyone the file was meant for.
     #[error("nobody is connected to receive it")]
     NoRecipients,
+    /// Everyone an outgoing file was going to left (or cancelled) before it was sent.
+    #[error("everyone it was going to has left")]
+    RecipientsLeft,
+    /// The sender of an incoming file left before it arrived.
+    #[error("the sender left before the file arrived")]
+    SenderLeft,
     /// The browser failed to read, send or assemble the file; its exception text.
     #[error("the transfer failed: {0}")]
     Browser(String),
@@ -79,6 +87,8 @@ impl FileError {
                 td_string!(locale, chat.file_incomplete, got = *got, want = *want).to_string()
             }
             FileError::NoRecipients => td_string!(locale, chat.no_recipients).to_string(),
+            FileError::RecipientsLeft => td_string!(locale, chat.recipients_left).to_string(),
+            FileError::SenderLeft => td_string!(locale, chat.sender_left).to_string(),
             FileError::Browser(detail) => {
                 td_string!(locale, chat.transfer_failed, detail = detail).to_string()
             }
@@ -92,6 +102,35 @@ pub fn check_size(size: u64) -> Result<(), FileError> {
         return Err(FileError::TooLarge(size));
     }
     Ok(())
+}
+
+/// Who an outgoing file is still going to. A recipient drops out when they cancel, leave, or
+/// their channel closes or refuses a chunk; the sender stops once nobody is left.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recipients {
+    live: BTreeSet<PeerId>,
+}
+
+impl Recipients {
+    /// Everyone the file is sent to.
+    pub fn new(peers: impl IntoIterator<Item = PeerId>) -> Self {
+        Self { live: peers.into_iter().collect() }
+    }
+
+    /// `peer` is out; true if they were still in.
+    pub fn drop_out(&mut self, peer: PeerId) -> bool {
+        self.live.remove(&peer)
+    }
+
+    /// Whether `peer` still gets the bytes.
+    pub fn gets(&self, peer: PeerId) -> bool {
+        self.live.contains(&peer)
+    }
+
+    /// Nobody is left to send to.
+    pub fn all_gone(&self) -> bool {
+        self.live.is_empty()
+    }
 }
 
 /// What a receiver knows about the file coming in.
@@ -166,6 +205,19 @@ mod tests {
     }
 
     #[test]
+    fn a_send_goes_on_while_anyone_is_left_to_receive_it() {
+        let (ann, bo) = (PeerId(1), PeerId(2));
+        let mut to = Recipients::new([ann, bo]);
+        assert!(to.gets(ann) && to.gets(bo) && !to.all_gone());
+        assert!(to.drop_out(bo));
+        assert!(!to.drop_out(bo), "a second drop of the same person changes nothing");
+        assert!(to.gets(ann) && !to.gets(bo) && !to.all_gone());
+        assert!(to.drop_out(ann));
+        assert!(to.all_gone());
+        assert!(!to.drop_out(PeerId(9)), "someone it never went to");
+    }
+
+    #[test]
     fn control_frames_have_a_tagged_wire_format() {
         let offer = FileControl::Offer { id: 3, name: "a b.txt".into(), size: 5 };
         let text = serde_json::to_string(&offer).unwrap();
@@ -190,6 +242,14 @@ mod tests {
         assert_eq!(
             short.message(Locale::ko),
             "파일이 모두 도착하지 않았습니다(2바이트 중 1바이트)."
+        );
+        assert_eq!(
+            FileError::SenderLeft.message(Locale::en),
+            "The sender left before the file arrived."
+        );
+        assert_eq!(
+            FileError::RecipientsLeft.message(Locale::ko),
+            "받을 사람이 모두 나가서 보내지 못했습니다."
         );
         let browser = FileError::Browser("NetworkError: gone".into());
         assert_eq!(browser.message(Locale::en), "The transfer failed: NetworkError: gone");

@@ -592,6 +592,7 @@ impl Inner {
     }
 
     fn remove_peer(&self, id: PeerId) {
+        self.files_peer_left(id);
         // Dropping the Peer closes its RTCPeerConnection.
         let removed = self.state.borrow_mut().peers.remove(&id);
         drop(removed);
@@ -633,6 +634,10 @@ impl Inner {
     }
 
     fn release_peers(&self) {
+        let ids: Vec<PeerId> = self.state.borrow().peers.keys().copied().collect();
+        for id in ids {
+            self.files_peer_left(id);
+        }
         let peers = std::mem::take(&mut self.state.borrow_mut().peers);
         drop(peers);
         self.ui.tiles.set(Vec::new());

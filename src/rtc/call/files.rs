@@ -3,18 +3,19 @@
 
 use super::{with, Call, Inner};
 use crate::call::files::{
-    check_size, FileControl, FileError, Incoming, CHUNK_BYTES, HIGH_WATER, MAX_FILE_BYTES,
+    check_size, FileControl, FileError, Incoming, Recipients, CHUNK_BYTES, HIGH_WATER,
+    MAX_FILE_BYTES,
 };
 use crate::hooks::use_call::{Transfer, TransferState};
 use crate::protocol::PeerId;
 use crate::rtc::peer::FileFrame;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::RtcDataChannel;
+use web_sys::{RtcDataChannel, RtcDataChannelState};
 
 /// Files in flight.
 #[derive(Default)]
@@ -28,8 +29,25 @@ pub(super) struct FileState {
 struct Outgoing {
     id: u32,
     cancelled: Cell<bool>,
-    /// Recipients who cancelled.
-    dropped: RefCell<HashSet<PeerId>>,
+    /// Who still gets the bytes.
+    to: RefCell<Recipients>,
+    /// While the sender waits for a channel to drain: what ends the wait early (a cancel, or
+    /// that recipient leaving, whose channel may close without a `bufferedamountlow`).
+    wake: RefCell<Option<js_sys::Function>>,
+}
+
+impl Outgoing {
+    fn wake(&self) {
+        if let Some(resolve) = self.wake.borrow_mut().take() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+
+    fn drop_out(&self, peer: PeerId) {
+        if self.to.borrow_mut().drop_out(peer) {
+            self.wake();
+        }
+    }
 }
 
 struct Receiving {
@@ -67,8 +85,12 @@ impl Call {
             state.files.next_id += 1;
             (state.files.next_key, state.files.next_id)
         };
-        let out =
-            Rc::new(Outgoing { id, cancelled: Cell::new(false), dropped: RefCell::default() });
+        let out = Rc::new(Outgoing {
+            id,
+            cancelled: Cell::new(false),
+            to: RefCell::new(Recipients::new(targets.iter().map(|(peer, _)| *peer))),
+            wake: RefCell::default(),
+        });
         inner.state.borrow_mut().files.outgoing.insert(key, out.clone());
         let who = to.map(|peer| inner.name_of(peer));
         inner.ui.files.update(|f| {
@@ -92,7 +114,7 @@ impl Call {
             let state = match result {
                 _ if out.cancelled.get() => TransferState::Cancelled,
                 Ok(()) => TransferState::Done,
-                Err(e) => TransferState::Failed(FileError::Browser(crate::rtc::js::describe(&e))),
+                Err(e) => TransferState::Failed(e),
             };
             with(&weak, |i| {
                 i.state.borrow_mut().files.outgoing.remove(&key);
@@ -106,6 +128,7 @@ impl Call {
         let inner = &self.inner;
         if let Some(out) = inner.state.borrow().files.outgoing.get(&key) {
             out.cancelled.set(true);
+            out.wake();
             return;
         }
         let found = {
@@ -131,30 +154,40 @@ async fn send(
     targets: &[(PeerId, RtcDataChannel)],
     out: &Outgoing,
     progress: impl Fn(f64),
-) -> Result<(), JsValue> {
+) -> Result<(), FileError> {
+    let browser = |e: JsValue| FileError::Browser(crate::rtc::js::describe(&e));
     let size = file.size() as u64;
     let offer = FileControl::Offer { id, name: file.name(), size };
-    let text = serde_json::to_string(&offer).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    for (_, channel) in targets {
-        channel.send_with_str(&text)?;
+    let text = serde_json::to_string(&offer).map_err(|e| FileError::Browser(e.to_string()))?;
+    for (peer, channel) in targets {
+        if channel.send_with_str(&text).is_err() {
+            out.drop_out(*peer);
+        }
     }
     let mut sent = 0_u64;
     let mut last_shown = 0.0;
-    while sent < size {
-        if out.cancelled.get() {
-            break;
+    while sent < size && !out.cancelled.get() {
+        if out.to.borrow().all_gone() {
+            return Err(FileError::RecipientsLeft);
         }
         let end = (sent + CHUNK_BYTES as u64).min(size);
-        let blob = file.slice_with_f64_and_f64(sent as f64, end as f64)?;
-        let bytes = js_sys::Uint8Array::new(&JsFuture::from(blob.array_buffer()).await?);
+        let blob = file.slice_with_f64_and_f64(sent as f64, end as f64).map_err(browser)?;
+        let bytes =
+            js_sys::Uint8Array::new(&JsFuture::from(blob.array_buffer()).await.map_err(browser)?);
         for (peer, channel) in targets {
-            if out.dropped.borrow().contains(peer) {
+            if channel.buffered_amount() > HIGH_WATER && out.to.borrow().gets(*peer) {
+                drained(channel, out).await;
+            }
+            // A recipient who cancelled or left while we waited, or whose channel is gone,
+            // is skipped from here on; the others still get every byte.
+            if !out.to.borrow().gets(*peer) || out.cancelled.get() {
                 continue;
             }
-            if channel.buffered_amount() > HIGH_WATER {
-                drained(channel).await;
+            if channel.ready_state() != RtcDataChannelState::Open
+                || channel.send_with_array_buffer_view(&bytes).is_err()
+            {
+                out.drop_out(*peer);
             }
-            channel.send_with_array_buffer_view(&bytes)?;
         }
         sent = end;
         let p = sent as f64 / size as f64;
@@ -163,23 +196,31 @@ async fn send(
             progress(p);
         }
     }
+    if out.to.borrow().all_gone() && !out.cancelled.get() {
+        return Err(FileError::RecipientsLeft);
+    }
     let end =
         if out.cancelled.get() { FileControl::Cancel { id } } else { FileControl::Done { id } };
-    let text = serde_json::to_string(&end).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    for (_, channel) in targets {
-        let _ = channel.send_with_str(&text);
+    let text = serde_json::to_string(&end).map_err(|e| FileError::Browser(e.to_string()))?;
+    for (peer, channel) in targets {
+        if out.to.borrow().gets(*peer) {
+            let _ = channel.send_with_str(&text);
+        }
     }
     progress(sent as f64 / size.max(1) as f64);
     Ok(())
 }
 
-/// Resolves when the channel's queue drops below `bufferedAmountLowThreshold`.
-async fn drained(channel: &RtcDataChannel) {
+/// Resolves when the channel's queue drops below `bufferedAmountLowThreshold`, or early when
+/// the transfer is cancelled or this recipient leaves ([`Outgoing::wake`]).
+async fn drained(channel: &RtcDataChannel, out: &Outgoing) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         channel.set_onbufferedamountlow(Some(&resolve));
+        *out.wake.borrow_mut() = Some(resolve);
     });
     let _ = JsFuture::from(promise).await;
     channel.set_onbufferedamountlow(None);
+    out.wake.borrow_mut().take();
 }
 
 impl Inner {
@@ -187,6 +228,18 @@ impl Inner {
         self.ui.tiles.with_untracked(|t| {
             t.iter().find(|t| t.id == peer).map(|t| t.name.clone()).unwrap_or_default()
         })
+    }
+
+    /// `peer` left the call: files going to them stop for them (the others go on), and a file
+    /// coming from them fails with "the sender left" instead of waiting forever.
+    pub(super) fn files_peer_left(&self, peer: PeerId) {
+        for out in self.state.borrow().files.outgoing.values() {
+            out.drop_out(peer);
+        }
+        let gone = self.state.borrow_mut().files.incoming.remove(&peer);
+        if let Some(r) = gone {
+            self.set_transfer(r.key, |t| t.state = TransferState::Failed(FileError::SenderLeft));
+        }
     }
 
     fn set_transfer(&self, key: u64, f: impl FnOnce(&mut Transfer)) {
@@ -209,7 +262,7 @@ impl Inner {
                 // Our upload to them, or their upload to us.
                 for out in self.state.borrow().files.outgoing.values() {
                     if out.id == id {
-                        out.dropped.borrow_mut().insert(peer);
+                        out.drop_out(peer);
                     }
                 }
                 let gone = self.state.borrow_mut().files.incoming.remove(&peer);
