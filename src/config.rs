@@ -9,6 +9,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// The defaults file, compiled in so the binary needs no file next to it.
+/// Shortest TURN credential life accepted (a shorter setting is raised to this). Short lives are
+/// for tests; the renewal at half-life keeps any of them working.
+const MIN_TURN_TTL_SECS: u64 = 2;
 const EMBEDDED_DEFAULTS: &str = include_str!("../Leptos.toml");
 
 /// Command-line flags; each has an environment variable twin.
@@ -45,7 +48,8 @@ pub struct Flags {
     /// coturn's static-auth-secret (use-auth-secret). Stays on the server.
     #[arg(long, env = "STRAIGHTFACE_TURN_SECRET", hide_env_values = true)]
     pub turn_secret: Option<String>,
-    /// Lifetime of minted TURN credentials, in seconds.
+    /// Lifetime of minted TURN credentials, in seconds (at least 2); each participant gets new
+    /// ones at half that.
     #[arg(long, env = "STRAIGHTFACE_TURN_TTL", default_value_t = 3600)]
     pub turn_ttl: u64,
     /// Seconds a dropped participant's seat is held for it to reconnect.
@@ -171,7 +175,7 @@ impl Config {
             (false, Some(secret)) if !secret.is_empty() => Some(TurnConfig {
                 urls: flags.turn_urls,
                 secret,
-                ttl: std::time::Duration::from_secs(flags.turn_ttl.max(60)),
+                ttl: std::time::Duration::from_secs(flags.turn_ttl.max(MIN_TURN_TTL_SECS)),
             }),
             (false, _) => return Err(ConfigError::TurnSecret),
         };

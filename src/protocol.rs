@@ -274,6 +274,12 @@ pub enum ServerMsg {
     },
     /// Answer to [`ClientMsg::Ping`].
     Pong,
+    /// Fresh ICE servers (new TURN credentials) for the connections you make or restart from
+    /// now on, sent at half the life of the last ones.
+    IceServers {
+        /// Replaces the welcome's list.
+        ice_servers: Vec<IceServer>,
+    },
     /// A member's microphone/camera state (sent to the others when it changes, and to a
     /// newcomer for every member whose microphone or camera is off).
     PeerMedia {

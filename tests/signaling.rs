@@ -312,6 +312,53 @@ async fn the_welcome_carries_minted_turn_credentials_and_never_the_secret() {
     assert_eq!(turn.credential.as_deref().map(str::len), Some(28), "base64 of a SHA-1 HMAC");
 }
 
+#[tokio::test]
+async fn turn_credentials_are_renewed_at_half_life_while_seated_and_not_after_leaving() {
+    let addr = start_with(&[
+        "--turn-url",
+        "turn:127.0.0.1:3478",
+        "--turn-secret",
+        "s3cret-value",
+        "--turn-ttl",
+        "2",
+    ])
+    .await;
+    let expiry_of = |servers: &[straightface::protocol::IceServer]| -> u64 {
+        let user = servers[0].username.as_deref().unwrap();
+        user.split(':').next().unwrap().parse().unwrap()
+    };
+    let (mut c, _, _) = Client::join(addr, &room('r'), "Ann").await;
+    // The welcome's login lives 2 s, so a renewal comes about 1 s later and again after that,
+    // each one expiring later than the one before.
+    let mut last = 0;
+    for _ in 0..2 {
+        match c.recv().await {
+            ServerMsg::IceServers { ice_servers } => {
+                let expiry = expiry_of(&ice_servers);
+                assert!(expiry >= last, "{expiry} after {last}");
+                assert_ne!(ice_servers[0].credential, None);
+                last = expiry;
+            }
+            other => panic!("expected new ICE servers, got {other:?}"),
+        }
+    }
+    // Out of the room (the socket stays open): no more renewals. One already on its way may
+    // come before the pong; after it, over more than two half-lives, nothing but pongs.
+    c.send(&ClientMsg::Leave).await;
+    c.send(&ClientMsg::Ping).await;
+    loop {
+        match c.recv().await {
+            ServerMsg::Pong => break,
+            ServerMsg::IceServers { .. } => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    for _ in 0..8 {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        c.expect_nothing_pending().await;
+    }
+}
+
 /// A reading with `happy` at `p` and the rest neutral.
 fn reading(seq: u64, happy: f32) -> ClientMsg {
     ClientMsg::Reading(straightface::game::Reading {

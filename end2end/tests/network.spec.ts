@@ -32,6 +32,38 @@ test("a relay-only call goes through coturn with minted credentials", async ({ b
   await Promise.all(contexts.map((c) => c.close()));
 });
 
+test("TURN logins are renewed: someone who joins after the first login expired still connects over the relay", async ({ browser }) => {
+  // Logins that live 4 s, renewed every 2 s. Ann waits alone until hers from the welcome has
+  // expired; then Bo joins, and Ann's new connection to him must log in with a renewed one (the
+  // call is relay-only, so an expired login would leave it with no path at all).
+  procs.push(await startTurn(3482, SECRET));
+  procs.push(await startServer(3118, dataDir(), ["--turn-url", "turn:127.0.0.1:3482", "--turn-secret", SECRET, "--turn-ttl", "4"]));
+  const url = `http://127.0.0.1:3118/r/${room()}?ice=relay`;
+  const { contexts, pages: [a, b] } = await pages(browser, 2);
+  const expiries: number[] = [];
+  a.on("websocket", (ws) => ws.on("framereceived", ({ payload }) => {
+    const msg = JSON.parse(payload.toString());
+    const servers = msg.type === "welcome" || msg.type === "ice_servers" ? msg.ice_servers : [];
+    for (const s of servers) if (s.username) expiries.push(Number(s.username.split(":")[0]));
+  }));
+  await join(a, url, "Ann");
+  await expect.poll(() => expiries.length, { message: "the welcome's login", timeout: 10_000 }).toBeGreaterThan(0);
+  const first = expiries[0];
+  await expect.poll(() => Math.floor(Date.now() / 1000), { message: "the first login expired", timeout: 15_000 })
+    .toBeGreaterThan(first + 1);
+  expect(expiries.length, "renewals arrived meanwhile").toBeGreaterThan(2);
+  expect(Math.max(...expiries)).toBeGreaterThan(first);
+  expect(JSON.stringify(expiries)).not.toContain(SECRET);
+
+  await join(b, url, "Bo");
+  for (const page of [a, b]) {
+    await expectPlaying(page.getByTestId("remote-video"));
+    await page.getByTestId("stats-toggle").click();
+    await expect(page.getByTestId("stats")).toHaveAttribute("data-candidate-type", "relay");
+  }
+  await Promise.all(contexts.map((c) => c.close()));
+});
+
 test("with a wrong TURN secret the call does not connect and the page says the relay refused", async ({ browser }) => {
   procs.push(await startTurn(3480, SECRET));
   procs.push(await startServer(3112, dataDir(), ["--turn-url", "turn:127.0.0.1:3480", "--turn-secret", "not-the-secret"]));

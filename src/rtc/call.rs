@@ -415,6 +415,13 @@ impl Inner {
             ServerMsg::Error { code, message } => {
                 leptos::logging::warn!("server refused a message ({code:?}): {message}")
             }
+            ServerMsg::IceServers { ice_servers } => {
+                let mut state = self.state.borrow_mut();
+                state.ice.servers = ice_servers;
+                for peer in state.peers.values() {
+                    peer.set_ice(&state.ice);
+                }
+            }
             ServerMsg::Pong => {}
             _ => {}
         }

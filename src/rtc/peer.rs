@@ -198,6 +198,17 @@ impl Peer {
         });
     }
 
+    /// New ICE servers (renewed TURN credentials) for this connection's next gathering: an ICE
+    /// restart or a relay re-allocation logs in with them (`setConfiguration`, WebRTC 1.0 §4.4.1.6;
+    /// the certificate and the transport policy stay the same, as that method requires).
+    pub fn set_ice(&self, ice: &IceSetup) {
+        let result = rtc_configuration(ice)
+            .and_then(|c| self.shared.pc.set_configuration_with_configuration(&c));
+        if let Err(e) = result {
+            leptos::logging::warn!("new ICE servers not applied: {}", describe(&e));
+        }
+    }
+
     /// Limits outgoing video on this connection (no renegotiation). If no video sender exists
     /// yet, the limit is applied by a later [`tick`](Self::tick).
     pub fn set_cap(&self, cap: VideoCap) {

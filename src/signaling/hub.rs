@@ -151,6 +151,11 @@ impl Hub {
         self.rooms.len()
     }
 
+    /// The seat `conn` holds now, if any.
+    pub fn peer_of(&self, conn: ConnId) -> Option<PeerId> {
+        self.seat_of(conn).map(|(_, peer)| peer)
+    }
+
     /// Seats of `room` (live and held), in id order.
     pub fn members(&self, room: &RoomId) -> Vec<PeerId> {
         self.rooms.get(room).map(|r| r.members.keys().copied().collect()).unwrap_or_default()

@@ -3,7 +3,9 @@
 
 use super::turn::{ice_server, mint, TurnError};
 use crate::protocol::{IceServer, PeerId};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::time::{Duration, Instant};
 
 /// TURN relay settings (coturn `use-auth-secret`).
 #[derive(Clone)]
@@ -53,9 +55,67 @@ impl IceConfig {
     }
 }
 
+/// When each seated connection gets new TURN credentials: at half the life of its last ones, so
+/// a peer connection made or restarted later (a newcomer, an ICE restart after a network change)
+/// never logs in with an expired one. coturn also ends an allocation when its login expires; the
+/// ICE restart that follows then finds a fresh login.
+#[derive(Debug)]
+pub struct Renewals<C> {
+    half_life: Duration,
+    due: HashMap<C, (PeerId, Instant)>,
+}
+
+impl<C: Copy + Eq + Hash> Renewals<C> {
+    /// Renewals for credentials that live `ttl`.
+    pub fn new(ttl: Duration) -> Self {
+        Self { half_life: ttl / 2, due: HashMap::new() }
+    }
+
+    /// `conn` (seated as `peer`) got credentials at `now`.
+    pub fn issued(&mut self, conn: C, peer: PeerId, now: Instant) {
+        self.due.insert(conn, (peer, now + self.half_life));
+    }
+
+    /// `conn` is gone.
+    pub fn closed(&mut self, conn: C) {
+        self.due.remove(&conn);
+    }
+
+    /// The connections due at `now`, each with its seat; they count as renewed at `now`.
+    pub fn take_due(&mut self, now: Instant) -> Vec<(C, PeerId)> {
+        let mut out = Vec::new();
+        for (conn, (peer, at)) in &mut self.due {
+            if *at <= now {
+                out.push((*conn, *peer));
+                *at = now + self.half_life;
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_are_renewed_at_half_life_until_the_connection_closes() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let mut renewals = Renewals::new(s(3600));
+        renewals.issued(1, PeerId(7), t0);
+        renewals.issued(2, PeerId(8), t0 + s(600));
+        assert!(renewals.take_due(t0 + s(1799)).is_empty());
+        assert_eq!(renewals.take_due(t0 + s(1800)), vec![(1, PeerId(7))]);
+        assert!(renewals.take_due(t0 + s(1801)).is_empty(), "renewed, not due again at once");
+        assert_eq!(renewals.take_due(t0 + s(2400)), vec![(2, PeerId(8))]);
+        assert_eq!(renewals.take_due(t0 + s(3600)), vec![(1, PeerId(7))]);
+        // A new welcome on the same connection (a rejoin) starts its clock again.
+        renewals.issued(2, PeerId(9), t0 + s(3000));
+        assert!(renewals.take_due(t0 + s(4199)).is_empty());
+        renewals.closed(1);
+        assert_eq!(renewals.take_due(t0 + s(10_000)), vec![(2, PeerId(9))]);
+    }
 
     #[test]
     fn turn_credentials_are_minted_per_peer_and_the_secret_is_not_in_them() {

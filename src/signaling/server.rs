@@ -6,7 +6,7 @@
 //! heartbeat, and close reasons — which the server-fn websocket abstraction does not expose.
 
 use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError};
-use super::ice::IceConfig;
+use super::ice::{IceConfig, Renewals};
 use super::limits::HubConfig;
 use super::ticket::TicketKey;
 use crate::game::{ConfigError, GameRecord, Highlight, Results};
@@ -137,6 +137,7 @@ async fn run_hub(
     persist: mpsc::UnboundedSender<Persist>,
 ) {
     let mut sockets: HashMap<ConnId, mpsc::Sender<Outbound>> = HashMap::new();
+    let mut renewals = ice.turn.as_ref().map(|turn| Renewals::new(turn.ttl));
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -161,19 +162,27 @@ async fn run_hub(
                         }
                     };
                     for output in outputs {
-                        route(&mut hub, &mut sockets, &persist, &ice, output, &mut jpeg);
+                        let output = with_ice(&ice, &mut renewals, output);
+                        route(&mut hub, &mut sockets, &persist, output, &mut jpeg);
                     }
                     continue;
                 }
                 None => return,
             },
-            _ = tick.tick() => Input::Tick,
+            _ = tick.tick() => {
+                renew_ice(&mut hub, &mut sockets, &ice, renewals.as_mut());
+                Input::Tick
+            }
         };
         if let Input::Closed(conn, _) = input {
             sockets.remove(&conn);
+            if let Some(renewals) = &mut renewals {
+                renewals.closed(conn);
+            }
         }
         for output in hub.handle(Instant::now(), input) {
-            route(&mut hub, &mut sockets, &persist, &ice, output, &mut Vec::new());
+            let output = with_ice(&ice, &mut renewals, output);
+            route(&mut hub, &mut sockets, &persist, output, &mut Vec::new());
         }
     }
 }
@@ -184,7 +193,6 @@ fn route(
     hub: &mut Hub,
     sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
     persist: &mpsc::UnboundedSender<Persist>,
-    ice: &IceConfig,
     output: Output,
     jpeg: &mut Vec<u8>,
 ) {
@@ -199,7 +207,7 @@ fn route(
         Output::DropHighlight { game_id, request_id } => {
             Persist::DropHighlight { game_id, request_id }
         }
-        other => return deliver(hub, sockets, with_ice(ice, other)),
+        other => return deliver(hub, sockets, other),
     };
     if persist.send(job).is_err() {
         tracing::error!("the store writer is gone; a game result was not saved");
@@ -207,19 +215,45 @@ fn route(
 }
 
 /// Fills in the ICE servers of a welcome: TURN credentials need the wall clock, which the hub
-/// never reads.
-fn with_ice(ice: &IceConfig, output: Output) -> Output {
+/// never reads. The connection's renewal clock starts here.
+fn with_ice(ice: &IceConfig, renewals: &mut Option<Renewals<ConnId>>, output: Output) -> Output {
     match output {
         Output::Send(conn, ServerMsg::Welcome { you, room, peers, ticket, .. }) => {
-            let now_unix = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            let ice_servers = ice.for_peer(you, now_unix);
+            let ice_servers = ice.for_peer(you, now_unix());
+            if let Some(renewals) = renewals {
+                renewals.issued(conn, you, Instant::now());
+            }
             Output::Send(conn, ServerMsg::Welcome { you, room, peers, ticket, ice_servers })
         }
         other => other,
     }
+}
+
+/// Sends new TURN credentials to every connection whose last ones are half-way through their
+/// life (and forgets connections that are gone).
+fn renew_ice(
+    hub: &mut Hub,
+    sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
+    ice: &IceConfig,
+    renewals: Option<&mut Renewals<ConnId>>,
+) {
+    let Some(renewals) = renewals else { return };
+    for (conn, peer) in renewals.take_due(Instant::now()) {
+        // Gone, or no longer in that seat (it left the room): nothing to renew.
+        if !sockets.contains_key(&conn) || hub.peer_of(conn) != Some(peer) {
+            renewals.closed(conn);
+            continue;
+        }
+        let ice_servers = ice.for_peer(peer, now_unix());
+        deliver(hub, sockets, Output::Send(conn, ServerMsg::IceServers { ice_servers }));
+    }
+}
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>, output: Output) {
