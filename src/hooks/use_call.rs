@@ -344,8 +344,10 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         files: RwSignal::new(Vec::new()),
         file_error: RwSignal::new(None),
     };
+    // In the browser each action goes to the running `Call`; on the server there is none, and
+    // the actions do nothing (the page is only rendered there).
     #[cfg(feature = "hydrate")]
-    {
+    let with = {
         use crate::rtc::call::Call;
         let call = StoredValue::new_local(None::<Call>);
         Effect::new(move |_| {
@@ -354,91 +356,48 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
             }
         });
         on_cleanup(move || call.set_value(None));
-        let with = move |f: &dyn Fn(&Call)| call.with_value(|c| c.as_ref().map(f));
-        UseCallReturn {
-            phase: ui.phase,
-            local: ui.local,
-            tiles: ui.tiles,
-            me: ui.me,
-            reconnecting: ui.reconnecting,
-            video_cap: ui.video_cap,
-            game: ui.game,
-            chat: ui.chat,
-            chat_open: ui.chat_open,
-            files: ui.files,
-            file_error: ui.file_error,
-            send_file: Callback::new(move |(file, to): (FileRef, Option<PeerId>)| {
-                with(&|c| c.send_file(file.clone().take(), to));
-            }),
-            cancel_file: Callback::new(move |key: u64| {
-                with(&|c| c.cancel_file(key));
-            }),
-            send_chat: Callback::new(move |text: String| {
-                with(&|c| c.send_chat(text.clone()));
-            }),
-            mic_on: ui.mic_on,
-            cam_on: ui.cam_on,
-            sharing: ui.sharing,
-            toggle_share: Callback::new(move |_| {
-                with(&|c| c.toggle_share());
-            }),
-            switch_device: Callback::new(move |(kind, id): (&'static str, String)| {
-                with(&|c| c.switch_device(kind, id.clone()));
-            }),
-            set_media: Callback::new(move |(audio, video): (bool, bool)| {
-                with(&|c| c.set_media(audio, video));
-            }),
-            send: Callback::new(move |msg: ClientMsg| {
-                with(&|c| c.send(msg.clone()));
-            }),
-            upload: Callback::new(move |(request, jpeg): (u64, Vec<u8>)| {
-                with(&|c| c.upload_highlight(request, jpeg.clone()));
-            }),
-            join: Callback::new(move |name: String| {
-                with(&|c| c.join(name.clone()));
-            }),
-            leave: Callback::new(move |_| {
-                with(&|c| c.leave());
-            }),
-            retry_media: Callback::new(move |_| {
-                with(&|c| c.open_media());
-            }),
-            media_off: Callback::new(move |_| {
-                with(&|c| c.media_off());
-            }),
+        move |f: &dyn Fn(&Call)| {
+            call.with_value(|c| c.as_ref().map(f));
         }
-    }
+    };
     #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = room;
-        UseCallReturn {
-            phase: ui.phase,
-            local: ui.local,
-            tiles: ui.tiles,
-            me: ui.me,
-            reconnecting: ui.reconnecting,
-            video_cap: ui.video_cap,
-            game: ui.game,
-            chat: ui.chat,
-            chat_open: ui.chat_open,
-            files: ui.files,
-            file_error: ui.file_error,
-            send_file: Callback::new(|_| {}),
-            cancel_file: Callback::new(|_| {}),
-            send_chat: Callback::new(|_| {}),
-            mic_on: ui.mic_on,
-            cam_on: ui.cam_on,
-            sharing: ui.sharing,
-            toggle_share: Callback::new(|_| {}),
-            switch_device: Callback::new(|_| {}),
-            set_media: Callback::new(|_| {}),
-            send: Callback::new(|_| {}),
-            upload: Callback::new(|_| {}),
-            join: Callback::new(|_| {}),
-            leave: Callback::new(|_| {}),
-            retry_media: Callback::new(|_| {}),
-            media_off: Callback::new(|_| {}),
-        }
+    let _ = room;
+    macro_rules! act {
+        (|$c:ident, $arg:pat_param| $body:expr) => {{
+            #[cfg(feature = "hydrate")]
+            let action = Callback::new(move |$arg| with(&|$c| $body));
+            #[cfg(not(feature = "hydrate"))]
+            let action = Callback::new(|_| {});
+            action
+        }};
+    }
+    UseCallReturn {
+        phase: ui.phase,
+        local: ui.local,
+        tiles: ui.tiles,
+        me: ui.me,
+        reconnecting: ui.reconnecting,
+        video_cap: ui.video_cap,
+        game: ui.game,
+        chat: ui.chat,
+        chat_open: ui.chat_open,
+        files: ui.files,
+        file_error: ui.file_error,
+        mic_on: ui.mic_on,
+        cam_on: ui.cam_on,
+        sharing: ui.sharing,
+        send_file: act!(|c, (file, to)| c.send_file(FileRef::take(Clone::clone(&file)), to)),
+        cancel_file: act!(|c, key| c.cancel_file(key)),
+        send_chat: act!(|c, text| c.send_chat(Clone::clone(&text))),
+        toggle_share: act!(|c, _| c.toggle_share()),
+        switch_device: act!(|c, (kind, id)| c.switch_device(kind, Clone::clone(&id))),
+        set_media: act!(|c, (audio, video)| c.set_media(audio, video)),
+        send: act!(|c, msg| c.send(Clone::clone(&msg))),
+        upload: act!(|c, (request, jpeg)| c.upload_highlight(request, Clone::clone(&jpeg))),
+        join: act!(|c, name| c.join(Clone::clone(&name))),
+        leave: act!(|c, _| c.leave()),
+        retry_media: act!(|c, _| c.open_media()),
+        media_off: act!(|c, _| c.media_off()),
     }
 }
 
