@@ -48,7 +48,9 @@ struct Shared {
     /// The outgoing video limit, and whether it still has to reach a sender (a connection
     /// that answers adds its tracks only when the offer arrives).
     cap: Cell<VideoCap>,
-    cap_pending: Cell<bool>,
+    /// A cap still to apply: set by a new choice, cleared once `setParameters` is called, set
+    /// again if that call fails, so the next tick tries again.
+    cap_pending: Rc<Cell<bool>>,
     /// The chat channel (negotiated, id 0) and its message handler.
     chat: RefCell<Option<(web_sys::RtcDataChannel, Handler)>>,
     on_chat: ChatSink,
@@ -116,7 +118,7 @@ impl Peer {
             meter: RefCell::new(QualityMeter::default()),
             sampling: Cell::new(false),
             cap: Cell::new(VideoCap::Auto),
-            cap_pending: Cell::new(false),
+            cap_pending: Rc::new(Cell::new(false)),
             chat: RefCell::new(None),
             on_chat,
             files: RefCell::new(None),
@@ -350,9 +352,11 @@ impl Shared {
             let _ = set_prop(&first, "scaleResolutionDownBy", &scale);
             let promise = sender.set_parameters_with_parameters(&params.unchecked_into());
             applied = true;
+            let pending = Rc::clone(&self.cap_pending);
             spawn_local(async move {
                 if let Err(e) = JsFuture::from(promise).await {
-                    leptos::logging::warn!("setParameters failed: {}", describe(&e));
+                    leptos::logging::warn!("setParameters failed, retrying: {}", describe(&e));
+                    pending.set(true);
                 }
             });
         }
