@@ -1,17 +1,24 @@
 // Files over the peer connections' data channels: a few MB arrive byte for byte, with progress on
 // both sides; a file over the limit is refused with a message before anything is sent.
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expectPlaying, join, newRoom, pages } from "./helpers";
 
-test("a 3 MB file reaches the other side with the same bytes and its original name", async ({ browser }) => {
-  const { contexts, pages: [a, b] } = await pages(browser, 2);
+/** Ann and Bo in a call, each with the chat panel (where files are) open. */
+async function annAndBo(browser: Browser) {
+  const call = await pages(browser, 2);
+  const [a, b] = call.pages;
   const room = await newRoom(a);
   await join(a, room, "Ann");
   await join(b, room, "Bo");
   await expectPlaying(b.getByTestId("remote-video"));
   for (const page of [a, b]) await page.getByTestId("chat-toggle").click();
+  return call;
+}
+
+test("a 3 MB file reaches the other side with the same bytes and its original name", async ({ browser }) => {
+  const { contexts, pages: [a, b] } = await annAndBo(browser);
 
   const bytes = randomBytes(3 * 1024 * 1024 + 123);
   const sha = (buf: Buffer) => createHash("sha256").update(buf).digest("hex");
@@ -56,12 +63,7 @@ const pickBigFile = (page: import("@playwright/test").Page) =>
 
 for (const leaver of ["receiver", "sender"] as const) {
   test(`the ${leaver} leaving mid-transfer ends it with a message on the other side`, async ({ browser }) => {
-    const { contexts, pages: [a, b] } = await pages(browser, 2);
-    const room = await newRoom(a);
-    await join(a, room, "Ann");
-    await join(b, room, "Bo");
-    await expectPlaying(b.getByTestId("remote-video"));
-    for (const page of [a, b]) await page.getByTestId("chat-toggle").click();
+    const { contexts, pages: [a, b] } = await annAndBo(browser);
 
     await pickBigFile(a);
     await expect(b.getByTestId("transfer").first()).toHaveAttribute("data-state", "active");
