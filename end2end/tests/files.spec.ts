@@ -1,5 +1,6 @@
 // Files over the peer connections' data channels: a few MB arrive byte for byte, with progress on
-// both sides; a file over the limit is refused with a message before anything is sent.
+// both sides; a file over the limit is refused with a message before anything is sent; a transfer
+// whose other side leaves ends with a message instead of hanging.
 import { expect, test, type Browser } from "@playwright/test";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
