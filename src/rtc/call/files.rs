@@ -52,7 +52,6 @@ impl Outgoing {
 
 struct Receiving {
     key: u64,
-    name: String,
     file: Incoming,
     parts: js_sys::Array,
 }
@@ -287,7 +286,7 @@ impl Inner {
             key,
             outgoing: false,
             who: Some(self.name_of(peer)),
-            name: name.clone(),
+            name,
             size: size.min(MAX_FILE_BYTES * 10),
             progress: 0.0,
             state,
@@ -297,7 +296,7 @@ impl Inner {
         match receiving {
             Some(file) => {
                 let parts = js_sys::Array::new();
-                let r = Receiving { key, name, file, parts };
+                let r = Receiving { key, file, parts };
                 self.state.borrow_mut().files.incoming.insert(peer, r);
             }
             None => {
@@ -339,7 +338,6 @@ impl Inner {
             let blob = web_sys::Blob::new_with_u8_array_sequence(&r.parts).map_err(browser)?;
             web_sys::Url::create_object_url_with_blob(&blob).map_err(browser)
         });
-        let _ = r.name;
         self.set_transfer(r.key, |t| match result {
             Ok(url) => {
                 t.progress = 1.0;
