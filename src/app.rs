@@ -11,6 +11,8 @@ use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_csp(&options);
     view! {
         <!DOCTYPE html>
         // `lang` is set by I18nContextProvider, from the cookie or Accept-Language.
@@ -28,6 +30,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Sends this page's Content-Security-Policy, which allows the hydration script by the nonce
+/// leptos_axum made for this response (`HydrationScripts` and `AutoReload` carry it).
+#[cfg(feature = "ssr")]
+fn set_page_csp(options: &LeptosOptions) {
+    use leptos::config::Env;
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let dev_reload = matches!(options.env, Env::DEV).then_some(options.reload_port);
+    let csp = crate::security::headers::page_csp(&nonce, dev_reload);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -2,6 +2,7 @@
 //! `Leptos.toml`.
 
 use crate::protocol::IceServer;
+use crate::security::origin::{normalize as normalize_origin, OriginPolicy};
 use crate::signaling::ice::{IceConfig, TurnConfig};
 use clap::Parser;
 use serde::Deserialize;
@@ -24,6 +25,10 @@ pub struct Flags {
     /// Public origin for invite links, e.g. https://meet.example.com.
     #[arg(long, env = "STRAIGHTFACE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Another origin whose pages may open the signaling socket (the public URL's own origin
+    /// always may), e.g. https://meet.example.org; repeat or comma-separate in the variable.
+    #[arg(long = "allowed-origin", env = "STRAIGHTFACE_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
     /// A STUN or TURN URL for browsers; repeat the flag or comma-separate in the variable.
     #[arg(long = "ice-server", env = "STRAIGHTFACE_ICE_SERVERS", value_delimiter = ',')]
     pub ice_servers: Vec<String>,
@@ -108,6 +113,9 @@ pub enum ConfigError {
     /// A TURN URL that is not turn:/turns:.
     #[error("invalid TURN setting: {0}")]
     Turn(String),
+    /// A public URL or allowed origin that is not an http(s) origin.
+    #[error("not an http:// or https:// origin: {0}")]
+    BadOrigin(String),
     /// An ICE URL without a stun:/turn:/turns: scheme.
     #[error("ICE server URL must start with stun:, turn: or turns: (got {0})")]
     BadIceUrl(String),
@@ -120,6 +128,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// Origin for invite links.
     pub public_url: String,
+    /// Further origins allowed to open the signaling socket (normalised).
+    pub allowed_origins: Vec<String>,
     /// ICE servers handed to browsers.
     pub ice_servers: Vec<IceServer>,
     /// Built site folder.
@@ -155,6 +165,13 @@ impl Config {
             .unwrap_or_else(|| format!("http://{bind}"))
             .trim_end_matches('/')
             .to_owned();
+        let allowed_origins = flags
+            .allowed_origins
+            .iter()
+            .chain(std::iter::once(&public_url))
+            .filter(|o| !o.trim().is_empty())
+            .map(|o| normalize_origin(o).ok_or_else(|| ConfigError::BadOrigin(o.clone())))
+            .collect::<Result<Vec<_>, _>>()?;
         let urls =
             if flags.ice_servers.is_empty() { defaults.ice.servers } else { flags.ice_servers };
         let ice_servers = urls
@@ -183,6 +200,7 @@ impl Config {
         let config = Self {
             bind,
             public_url,
+            allowed_origins,
             ice_servers,
             site_root,
             models_dir,
@@ -200,6 +218,16 @@ impl Config {
         };
         config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;
         Ok(config)
+    }
+
+    /// Which pages may open the signaling socket.
+    pub fn origin_policy(&self) -> OriginPolicy {
+        OriginPolicy::new(&self.public_url, &self.allowed_origins, self.bind)
+    }
+
+    /// Whether browsers reach this server over HTTPS (the public URL says so).
+    pub fn serves_https(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// ICE servers and TURN settings for the signaling hub.
@@ -277,6 +305,24 @@ mod tests {
         let config =
             Config::from_flags(flags(&["--data-dir", "/srv/sf", "--db", "/var/sf.db"])).unwrap();
         assert_eq!(config.db_path, PathBuf::from("/var/sf.db"));
+    }
+
+    #[test]
+    fn allowed_origins_are_checked_and_normalised() {
+        let config = Config::from_flags(flags(&[
+            "--public-url",
+            "https://meet.example.com",
+            "--allowed-origin",
+            "https://Other.example:443/",
+        ]))
+        .unwrap();
+        let policy = config.origin_policy();
+        assert!(policy.allows(Some("https://other.example")));
+        assert!(policy.allows(Some("https://meet.example.com")));
+        assert!(!policy.allows(Some("https://evil.example")));
+        assert!(config.serves_https());
+        let err = Config::from_flags(flags(&["--allowed-origin", "evil"])).unwrap_err();
+        assert!(matches!(err, ConfigError::BadOrigin(_)));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use crate::app::{shell, App};
 use crate::config::Config;
 use crate::game::ConfigError;
+use crate::security::headers::{add_security_headers, SecurityHeaders};
+use crate::security::origin::OriginPolicy;
 use crate::signaling::limits::HubConfig;
 use crate::signaling::server::{ws_route, HubHandle};
 use crate::signaling::ticket::TicketKey;
@@ -11,6 +13,7 @@ use crate::store::types::valid_game_id;
 use crate::store::{spawn_writer, Store, StoreError};
 use axum::extract::{FromRef, Path, State};
 use axum::http::{header, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -30,6 +33,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Finished games and highlights.
     pub store: Store,
+    /// Which pages may open the signaling socket.
+    pub origins: Arc<OriginPolicy>,
+    /// Headers every response carries.
+    pub security_headers: Arc<SecurityHeaders>,
 }
 
 /// Why the server cannot start.
@@ -76,7 +83,10 @@ impl AppState {
         let store = Store::open(&config.db_path).await?;
         let (hub, persist) = HubHandle::spawn(hub_config, tickets, config.ice())?;
         spawn_writer(store.clone(), persist);
-        Ok(Self { leptos_options, hub, config: Arc::new(config), store })
+        let origins = Arc::new(config.origin_policy());
+        let security_headers = Arc::new(SecurityHeaders::new(config.serves_https()));
+        let config = Arc::new(config);
+        Ok(Self { leptos_options, hub, config, store, origins, security_headers })
     }
 }
 
@@ -99,6 +109,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.security_headers.clone(), add_security_headers))
         .with_state(state)
 }
 

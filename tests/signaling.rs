@@ -25,12 +25,14 @@ async fn start_with(extra: &[&str]) -> SocketAddr {
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let data = std::env::temp_dir().join(format!("sf-it-{}-{n}", std::process::id()));
     let data = data.to_string_lossy().to_string();
-    let mut args =
-        vec!["straightface", "--bind", "127.0.0.1:0", "--data-dir", &data, "--resume-grace", "1"];
-    args.extend_from_slice(extra);
-    let config = Config::from_flags(Flags::try_parse_from(args).unwrap()).unwrap();
+    // Bound first, so the server knows its real port (its own origin is built from it).
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let bind = addr.to_string();
+    let mut args =
+        vec!["straightface", "--bind", &bind, "--data-dir", &data, "--resume-grace", "1"];
+    args.extend_from_slice(extra);
+    let config = Config::from_flags(Flags::try_parse_from(args).unwrap()).unwrap();
     let app = router(AppState::new(config).await.unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
@@ -451,7 +453,7 @@ async fn an_unrequested_or_forged_upload_is_refused_and_nothing_is_kept() {
         ServerMsg::Welcome { you, ticket, .. } => (you, ticket),
         other => panic!("expected welcome, got {other:?}"),
     };
-    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+    let jpeg = real_jpeg(64, 48);
     let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, &jpeg).await;
     assert_eq!(status, 409, "{body}");
     assert!(body.contains("capture_unknown"), "{body}");
@@ -461,8 +463,155 @@ async fn an_unrequested_or_forged_upload_is_refused_and_nothing_is_kept() {
     let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, b"GIF89a not a jpeg").await;
     assert_eq!(status, 415, "{body}");
     assert!(body.contains("highlight_not_jpeg"), "{body}");
-    let mut big = jpeg.to_vec();
+    let mut big = jpeg.clone();
     big.resize(300 * 1024 + 1, 0);
     let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, &big).await;
     assert_eq!(status, 413, "{body}");
+}
+
+/// A real baseline JPEG of `w`×`h` grey pixels.
+fn real_jpeg(w: u16, h: u16) -> Vec<u8> {
+    let mut out = Vec::new();
+    let pixels = vec![128u8; usize::from(w) * usize::from(h)];
+    jpeg_encoder::Encoder::new(&mut out, 80)
+        .encode(&pixels, w, h, jpeg_encoder::ColorType::Luma)
+        .unwrap();
+    out
+}
+
+#[tokio::test]
+async fn an_upload_must_decode_as_a_jpeg_of_sane_size() {
+    let addr = start().await;
+    let r = room('j');
+    let mut a = Client::connect(addr).await;
+    a.send(&ClientMsg::Join { room: r.clone(), name: "Ann".into() }).await;
+    let (pa, ticket) = match a.recv().await {
+        ServerMsg::Welcome { you, ticket, .. } => (you, ticket),
+        other => panic!("expected welcome, got {other:?}"),
+    };
+    // JPEG magic bytes in front of garbage: not an image.
+    let mut fake = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+    fake.extend(std::iter::repeat_n(7u8, 2000));
+    let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, &fake).await;
+    assert_eq!(status, 415, "{body}");
+    assert!(body.contains("highlight_not_jpeg"), "{body}");
+    // A real JPEG, but a 4000-pixel-wide strip.
+    let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, &real_jpeg(4000, 16)).await;
+    assert_eq!(status, 415, "{body}");
+    assert!(body.contains("4000x16"), "{body}");
+    // A real one of sane size reaches the game, which did not ask for it.
+    let (status, body) = post_highlight(addr, 1, &r, pa, &ticket, &real_jpeg(320, 240)).await;
+    assert_eq!(status, 409, "{body}");
+}
+
+#[tokio::test]
+async fn an_upload_with_a_bad_ticket_is_refused_before_its_body_is_read() {
+    let addr = start().await;
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/highlights/1?room={}&peer=5 HTTP/1.1\r\nHost: {addr}\r\n\
+         x-seat-ticket: forged\r\nContent-Length: 300000\r\n\r\n",
+        room('t')
+    );
+    // Only the head is sent: the answer must come without the 300 KB body.
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut response = vec![0; 4096];
+    let n = tokio::time::timeout(WAIT, tcp.read(&mut response)).await.expect("an answer").unwrap();
+    let text = String::from_utf8_lossy(&response[..n]);
+    assert!(text.starts_with("HTTP/1.1 403"), "{text}");
+    assert!(text.contains("bad_ticket"), "{text}");
+}
+
+/// Opens a WebSocket handshake with this `Origin` header (or none) and returns the status.
+async fn handshake_status(addr: SocketAddr, origin: Option<&str>) -> u16 {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{addr}/ws").into_client_request().unwrap();
+    if let Some(origin) = origin {
+        request.headers_mut().insert("origin", origin.parse().unwrap());
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(e) => panic!("handshake failed without an HTTP answer: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn a_socket_from_another_sites_page_is_refused_before_the_upgrade() {
+    let addr = start_with(&["--allowed-origin", "https://friends.example"]).await;
+    assert_eq!(handshake_status(addr, Some("https://evil.example")).await, 403);
+    assert_eq!(handshake_status(addr, Some("null")).await, 403);
+    assert_eq!(handshake_status(addr, Some(&format!("http://{addr}.evil.example"))).await, 403);
+    assert_eq!(handshake_status(addr, Some(&format!("http://{addr}"))).await, 101);
+    let localhost = format!("http://localhost:{}", addr.port());
+    assert_eq!(handshake_status(addr, Some(&localhost)).await, 101);
+    assert_eq!(handshake_status(addr, Some("https://friends.example")).await, 101);
+    // Not a page at all (no Origin): command-line clients and these tests.
+    assert_eq!(handshake_status(addr, None).await, 101);
+}
+
+/// The value of header `name` in a raw HTTP response.
+fn header_value<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split("\r\n\r\n").next()?;
+    head.lines().find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let addr = start().await;
+    let (status, page) = http(addr, "GET", "/r/abcdefghijklmnopqrstuv").await;
+    assert_eq!(status, 200);
+    let csp = header_value(&page, "content-security-policy").expect("a CSP on the page");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).expect("a nonce");
+    assert!(nonce.len() >= 16, "{csp}");
+    assert!(page.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries it");
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    let (_, again) = http(addr, "GET", "/r/abcdefghijklmnopqrstuv").await;
+    assert!(!again.contains(&format!("'nonce-{nonce}'")), "a new nonce per response");
+    for path in ["/r/abcdefghijklmnopqrstuv", "/healthz", "/vision-worker.js", "/nowhere"] {
+        let (_, response) = http(addr, "GET", path).await;
+        let has =
+            |name, value: &str| header_value(&response, name).is_some_and(|v| v.contains(value));
+        assert!(has("referrer-policy", "no-referrer"), "{path}");
+        assert!(has("x-content-type-options", "nosniff"), "{path}");
+        assert!(has("x-frame-options", "DENY"), "{path}");
+        assert!(has("cross-origin-opener-policy", "same-origin"), "{path}");
+        assert!(has("permissions-policy", "camera=(self)"), "{path}");
+        assert!(has("permissions-policy", "display-capture=(self)"), "{path}");
+        assert!(has("content-security-policy", "frame-ancestors 'none'"), "{path}");
+        assert!(header_value(&response, "strict-transport-security").is_none(), "plain HTTP");
+    }
+}
+
+#[tokio::test]
+async fn a_member_that_stops_reading_is_dropped_instead_of_pinning_memory() {
+    let addr = start().await;
+    let r = room('z');
+    let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
+    // Bo joins and then never reads his socket again.
+    let (_bo, pb, _) = Client::join(addr, &r, "Bo").await;
+    assert!(matches!(a.recv().await, ServerMsg::PeerJoined { .. }));
+    let big = "x".repeat(60 * 1024);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut sent = 0;
+    'relay: while tokio::time::Instant::now() < deadline {
+        a.send(&ClientMsg::Signal { to: pb, signal: offer(&big) }).await;
+        sent += 1;
+        // Read what came back meanwhile; pace to the hub's rate limit (50/s).
+        while let Ok(Some(Ok(Message::Text(t)))) =
+            tokio::time::timeout(Duration::from_millis(20), a.ws.next()).await
+        {
+            match serde_json::from_str::<ServerMsg>(&t).unwrap() {
+                ServerMsg::Error { code: ErrorCode::PeerAway, .. } => break 'relay,
+                ServerMsg::PeerLeft { peer } if peer == pb => break 'relay,
+                _ => {}
+            }
+        }
+    }
+    assert!(tokio::time::Instant::now() < deadline, "Bo was never dropped after {sent} signals");
+    // At most the byte limit and the kernel's buffers went to him: far fewer than 512 × 60 KB.
+    assert!(sent < 512, "dropped only after {sent} signals");
 }

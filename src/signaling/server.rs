@@ -11,12 +11,14 @@ use super::limits::HubConfig;
 use super::ticket::TicketKey;
 use crate::game::{ConfigError, GameRecord, Highlight, Results};
 use crate::protocol::{PeerId, RoomId, ServerMsg};
+use crate::security::origin::OriginPolicy;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
@@ -28,6 +30,14 @@ pub const PING_EVERY: Duration = Duration::from_secs(5);
 const TRANSPORT_LIMIT: usize = 1 << 20;
 /// Messages queued for one socket before it is considered stuck and dropped.
 const OUTBOX: usize = 512;
+/// Bytes queued for one socket before it is considered stuck and dropped: sixteen of the
+/// largest messages. A reader that stops reading holds at most this much of our memory (plus
+/// the kernel's socket buffers) instead of `OUTBOX` × 64 KiB.
+pub const MAX_QUEUED_BYTES: usize = 16 * crate::protocol::MAX_MESSAGE_BYTES;
+/// A write that has not completed in this long means the peer stopped reading: the socket is
+/// dropped (its seat held as after any abrupt close) and what was queued for it is freed. Equal
+/// to the hub's heartbeat timeout, which cannot fire while our own write is stuck.
+pub const WRITE_STALL: Duration = Duration::from_secs(15);
 
 /// What the actor tells one socket loop to do.
 #[derive(Debug)]
@@ -37,7 +47,7 @@ enum Outbound {
 }
 
 enum Event {
-    Open(ConnId, mpsc::Sender<Outbound>),
+    Open(ConnId, Outbox),
     Input(Input),
     Upload(Upload),
 }
@@ -85,11 +95,49 @@ pub enum Persist {
     },
 }
 
+/// The actor's end of one socket's queue, with the bytes waiting in it.
+#[derive(Debug)]
+struct Outbox {
+    tx: mpsc::Sender<Outbound>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Outbox {
+    /// Queues `outbound`, unless the socket already has [`MAX_QUEUED_BYTES`] or [`OUTBOX`]
+    /// messages waiting (or is gone): then the caller drops it.
+    fn push(&self, outbound: Outbound) -> Result<(), NotQueued> {
+        let len = match &outbound {
+            Outbound::Text(text) => text.len(),
+            Outbound::Close(..) => 0,
+        };
+        if self.queued.load(Ordering::Acquire) + len > MAX_QUEUED_BYTES {
+            return Err(NotQueued::TooManyBytes);
+        }
+        self.queued.fetch_add(len, Ordering::AcqRel);
+        self.tx.try_send(outbound).map_err(|e| {
+            self.queued.fetch_sub(len, Ordering::AcqRel);
+            match e {
+                mpsc::error::TrySendError::Full(_) => NotQueued::TooManyMessages,
+                mpsc::error::TrySendError::Closed(_) => NotQueued::Gone,
+            }
+        })
+    }
+}
+
+/// Why a message could not be queued for a socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NotQueued {
+    TooManyBytes,
+    TooManyMessages,
+    Gone,
+}
+
 /// A cheap handle to the hub actor, shared by every socket.
 #[derive(Clone)]
 pub struct HubHandle {
     events: mpsc::UnboundedSender<Event>,
     next_conn: Arc<AtomicU64>,
+    tickets: Arc<TicketKey>,
 }
 
 impl HubHandle {
@@ -100,11 +148,21 @@ impl HubHandle {
         tickets: TicketKey,
         ice: IceConfig,
     ) -> Result<(Self, mpsc::UnboundedReceiver<Persist>), ConfigError> {
+        let ticket_key = Arc::new(tickets.clone());
         let hub = Hub::new(config, tickets)?;
         let (events, rx) = mpsc::unbounded_channel();
         let (persist, persisted) = mpsc::unbounded_channel();
         tokio::spawn(run_hub(hub, ice, rx, persist));
-        Ok((Self { events, next_conn: Arc::new(AtomicU64::new(1)) }, persisted))
+        Ok((
+            Self { events, next_conn: Arc::new(AtomicU64::new(1)), tickets: ticket_key },
+            persisted,
+        ))
+    }
+
+    /// Whether `ticket` is `peer`'s seat ticket in `room` (checked without asking the actor,
+    /// so an upload is refused before its body is read).
+    pub fn ticket_valid(&self, room: &RoomId, peer: PeerId, ticket: &str) -> bool {
+        self.tickets.verify(room, peer, ticket)
     }
 
     /// Hands an uploaded highlight (already checked with `validate_jpeg`) to the hub.
@@ -136,7 +194,7 @@ async fn run_hub(
     mut events: mpsc::UnboundedReceiver<Event>,
     persist: mpsc::UnboundedSender<Persist>,
 ) {
-    let mut sockets: HashMap<ConnId, mpsc::Sender<Outbound>> = HashMap::new();
+    let mut sockets: HashMap<ConnId, Outbox> = HashMap::new();
     let mut renewals = ice.turn.as_ref().map(|turn| Renewals::new(turn.ttl));
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -191,7 +249,7 @@ async fn run_hub(
 /// being handled, if any (only a `KeepHighlight` takes it).
 fn route(
     hub: &mut Hub,
-    sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
+    sockets: &mut HashMap<ConnId, Outbox>,
     persist: &mpsc::UnboundedSender<Persist>,
     output: Output,
     jpeg: &mut Vec<u8>,
@@ -233,7 +291,7 @@ fn with_ice(ice: &IceConfig, renewals: &mut Option<Renewals<ConnId>>, output: Ou
 /// life (and forgets connections that are gone).
 fn renew_ice(
     hub: &mut Hub,
-    sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
+    sockets: &mut HashMap<ConnId, Outbox>,
     ice: &IceConfig,
     renewals: Option<&mut Renewals<ConnId>>,
 ) {
@@ -256,7 +314,7 @@ fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
-fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>, output: Output) {
+fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, Outbox>, output: Output) {
     let (conn, outbound) = match output {
         Output::Send(conn, msg) => match serde_json::to_string(&msg) {
             Ok(text) => (conn, Outbound::Text(text.into())),
@@ -271,11 +329,11 @@ fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
         }
     };
     let closing = matches!(outbound, Outbound::Close(..));
-    let Some(tx) = sockets.get(&conn) else { return };
-    if let Err(e) = tx.try_send(outbound) {
+    let Some(outbox) = sockets.get(&conn) else { return };
+    if let Err(why) = outbox.push(outbound) {
         // A socket that cannot keep up is dropped; its seat is held like any abrupt close.
-        if matches!(e, mpsc::error::TrySendError::Full(_)) {
-            tracing::warn!(conn = conn.0, "outbox full; dropping the connection");
+        if why != NotQueued::Gone {
+            tracing::warn!(conn = conn.0, ?why, "dropping a connection that stopped reading");
         }
         sockets.remove(&conn);
         for output in hub.handle(Instant::now(), Input::Closed(conn, CloseKind::Abrupt)) {
@@ -286,8 +344,20 @@ fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
     }
 }
 
-/// `GET /ws`: upgrades to the signaling WebSocket.
-pub async fn ws_route(ws: WebSocketUpgrade, State(hub): State<HubHandle>) -> Response {
+/// `GET /ws`: upgrades to the signaling WebSocket, for pages of our own origins only (a page
+/// elsewhere is refused with 403 before the upgrade; see [`OriginPolicy`]).
+pub async fn ws_route(
+    State(hub): State<HubHandle>,
+    State(origins): State<Arc<OriginPolicy>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let origin = headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("invalid"));
+    if !origins.allows(origin) {
+        tracing::info!(origin = origin.unwrap_or_default(), "refused a socket from another site");
+        return (StatusCode::FORBIDDEN, "this page's origin may not open the signaling socket")
+            .into_response();
+    }
     ws.max_message_size(TRANSPORT_LIMIT).max_frame_size(TRANSPORT_LIMIT).on_upgrade(
         move |socket: WebSocket| {
             let (sink, stream) = socket.split();
@@ -304,7 +374,8 @@ where
 {
     let conn = ConnId(hub.next_conn.fetch_add(1, Ordering::Relaxed));
     let (tx, mut outbox) = mpsc::channel(OUTBOX);
-    hub.send(Event::Open(conn, tx));
+    let queued = Arc::new(AtomicUsize::new(0));
+    hub.send(Event::Open(conn, Outbox { tx, queued: queued.clone() }));
     let mut ping = tokio::time::interval(ping_every);
     ping.tick().await;
     let mut how = CloseKind::Abrupt;
@@ -326,23 +397,87 @@ where
             },
             out = outbox.recv() => match out {
                 Some(Outbound::Text(text)) => {
-                    if sink.send(Message::Text(text)).await.is_err() {
+                    let len = text.len();
+                    let sent = send_or_stall(&mut sink, Message::Text(text)).await;
+                    queued.fetch_sub(len, Ordering::AcqRel);
+                    if !sent {
                         break;
                     }
                 }
                 Some(Outbound::Close(code, reason)) => {
                     let frame = CloseFrame { code, reason: reason.into() };
-                    let _ = sink.send(Message::Close(Some(frame))).await;
+                    send_or_stall(&mut sink, Message::Close(Some(frame))).await;
                     break;
                 }
                 None => break,
             },
             _ = ping.tick() => {
-                if sink.send(Message::Ping(Default::default())).await.is_err() {
+                if !send_or_stall(&mut sink, Message::Ping(Default::default())).await {
                     break;
                 }
             }
         }
     }
     hub.send(Event::Input(Input::Closed(conn, how)));
+}
+
+/// Sends one frame; false when the socket failed or did not take it within [`WRITE_STALL`].
+async fn send_or_stall<S: Sink<Message> + Unpin>(sink: &mut S, message: Message) -> bool {
+    matches!(tokio::time::timeout(WRITE_STALL, sink.send(message)).await, Ok(Ok(())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    /// A peer that stopped reading: its socket never takes another frame.
+    struct StoppedReader;
+
+    impl Sink<Message> for StoppedReader {
+        type Error = ();
+        fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ()>> {
+            Poll::Pending
+        }
+        fn start_send(self: Pin<&mut Self>, _: Message) -> Result<(), ()> {
+            Ok(())
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ()>> {
+            Poll::Pending
+        }
+        fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ()>> {
+            Poll::Pending
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_socket_whose_writes_stall_is_dropped_after_the_stall_limit() {
+        let (hub, _persist) =
+            HubHandle::spawn(HubConfig::default(), TicketKey::new([7; 32]), IceConfig::default())
+                .unwrap();
+        let silent = futures::stream::pending::<Result<Message, axum::Error>>();
+        // The first ping (after PING_EVERY) never goes out; the loop must give up on its own.
+        let serve = serve_socket(StoppedReader, silent, hub, PING_EVERY);
+        let ended = tokio::time::timeout(PING_EVERY + WRITE_STALL * 2, serve).await;
+        assert!(ended.is_ok(), "the socket loop waited forever on a stalled write");
+    }
+
+    #[test]
+    fn an_outbox_refuses_past_its_byte_limit_and_counts_back_down() {
+        let (tx, mut rx) = mpsc::channel(OUTBOX);
+        let outbox = Outbox { tx, queued: Arc::new(AtomicUsize::new(0)) };
+        let chunk: Utf8Bytes = "x".repeat(crate::protocol::MAX_MESSAGE_BYTES).into();
+        for _ in 0..MAX_QUEUED_BYTES / crate::protocol::MAX_MESSAGE_BYTES {
+            assert_eq!(outbox.push(Outbound::Text(chunk.clone())), Ok(()));
+        }
+        assert_eq!(outbox.push(Outbound::Text("y".into())), Err(NotQueued::TooManyBytes));
+        assert_eq!(outbox.queued.load(Ordering::Acquire), MAX_QUEUED_BYTES);
+        // The socket side writes one out and gives its bytes back.
+        assert!(rx.try_recv().is_ok());
+        outbox.queued.fetch_sub(chunk.len(), Ordering::AcqRel);
+        assert_eq!(outbox.push(Outbound::Text("y".into())), Ok(()));
+        drop(rx);
+        assert_eq!(outbox.push(Outbound::Text("z".into())), Err(NotQueued::Gone));
+    }
 }
