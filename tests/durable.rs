@@ -37,7 +37,10 @@ impl Server {
     async fn start(data: &Path) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let child = Command::new(env!("CARGO_BIN_EXE_straightface"))
+        // DURABLE_TEST_SERVER: another build to hold to the same test (e.g. an older one).
+        let binary = std::env::var_os("DURABLE_TEST_SERVER")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_straightface").into());
+        let child = Command::new(binary)
             .args(["--bind", &addr.to_string(), "--data-dir"])
             .arg(data)
             // A game: no countdown, one 3 s round.

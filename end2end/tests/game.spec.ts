@@ -40,7 +40,9 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   const data = dataDir();
   procs.push(await startServer(PORT, data, GAME));
   browsers = await Promise.all([launch("happy"), launch("neutral")]);
-  const [a, b] = await Promise.all(browsers.map((br) => br.newPage()));
+  // One context per player: each its own browser, with its own cookie.
+  const [ca, cb] = await Promise.all(browsers.map((br) => br.newContext()));
+  const [a, b] = await Promise.all([ca.newPage(), cb.newPage()]);
   const url = `http://127.0.0.1:${PORT}/r/${room()}`;
   await join(a, url, "Ann");
   await join(b, url, "Bo");
@@ -69,7 +71,7 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   const href = await a.getByTestId("game-link").getAttribute("href");
   expect(href).toMatch(/^\/games\/[A-Za-z0-9_-]{22}$/);
   // Ann's own browser (her cookie): the host, and the face in the picture.
-  const results = await a.context().newPage();
+  const results = await ca.newPage();
   const resultsUrl = `http://127.0.0.1:${PORT}${href}`;
   await results.goto(resultsUrl);
   const highlights = results.getByTestId("highlight");
@@ -96,7 +98,7 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   await expect(results.getByTestId("no-public-games")).toBeVisible();
 
   // Bo's browser lists it too, but may not publish it nor delete Ann's picture.
-  const bo = await b.context().newPage();
+  const bo = await cb.newPage();
   await open(bo, `http://127.0.0.1:${PORT}/games`);
   await expect(bo.getByTestId("history-game")).toHaveCount(1);
   await open(bo, resultsUrl);
