@@ -7,6 +7,9 @@ use crate::browser::BrowserId;
 use crate::game::Standing;
 use crate::protocol::PeerId;
 
+/// A `games` row: mode, finished_at, ended_early, rounds played and planned, host, public.
+type GameRow = (String, i64, bool, i64, i64, Option<String>, bool);
+
 /// Which games a list or leaderboard covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -36,7 +39,7 @@ impl Store {
         id: &str,
         viewer: Option<BrowserId>,
     ) -> Result<Option<GameSummary>, StoreError> {
-        let row: Option<(String, i64, bool, i64, i64, Option<String>, bool)> = sqlx::query_as(
+        let row: Option<GameRow> = sqlx::query_as(
             "SELECT mode, finished_at, ended_early, rounds_played, rounds_planned, host_browser, \
              public FROM games WHERE id = ?",
         )

@@ -344,8 +344,9 @@ async fn a_player_deletes_only_a_picture_of_themselves() {
     let store = open(&dir).await;
     let (ann, bob) = (BrowserId::random(), BrowserId::random());
     save_private(&store, "ab", ann, bob, 100).await;
+    let shared = &store;
     let mine = |viewer| async move {
-        let game = store.game("ab", Some(viewer)).await.unwrap().unwrap();
+        let game = shared.game("ab", Some(viewer)).await.unwrap().unwrap();
         game.highlights.iter().map(|h| h.mine).collect::<Vec<_>>()
     };
     assert_eq!(mine(bob).await, [true]);
