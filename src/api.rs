@@ -17,6 +17,18 @@ pub enum ApiError {
     /// the server's log.
     #[error("the server could not load {0} right now; please try again later")]
     Storage(String),
+    /// No game (or no such picture in it) under that id.
+    #[error("there is no such game or picture")]
+    NotFound,
+    /// Only the browser that was host when the game ended may publish it.
+    #[error("only the host of this game can publish it")]
+    NotHost,
+    /// Only the player in a picture may delete it.
+    #[error("you can only delete a picture of yourself")]
+    NotYours,
+    /// This server has no public board (`--public-board false`).
+    #[error("this server has no public board")]
+    BoardOff,
 }
 
 impl FromServerFnError for ApiError {
@@ -45,7 +57,8 @@ pub const HISTORY_GAMES: u32 = 20;
 /// Names on the history page's leaderboard.
 pub const LEADERBOARD_ROWS: u32 = 20;
 
-/// The results of finished game `id`, or `None` if there is no such game.
+/// The results of finished game `id`, or `None` if there is no such game. Anyone with the link
+/// may see them (the unguessable id is the capability); what this browser may change is marked.
 // `name`: the default struct names (`GameSummary`, `History`) would clash with the types.
 #[server(name = LoadGameSummary, endpoint = "game_summary")]
 pub async fn game_summary(id: String) -> Result<Option<GameSummary>, ApiError> {
@@ -53,25 +66,96 @@ pub async fn game_summary(id: String) -> Result<Option<GameSummary>, ApiError> {
         return Ok(None);
     }
     let store = expect_context::<crate::store::Store>();
-    store.game(&id).await.map_err(ssr::storage("the game"))
+    let mut game = store.game(&id, ssr::browser()).await.map_err(ssr::storage("the game"))?;
+    if let Some(game) = &mut game {
+        game.can_publish &= ssr::public_board();
+    }
+    Ok(game)
 }
 
-/// The most recent games and the leaderboard.
+/// The games this browser took part in with their leaderboard, and apart from them the public
+/// board (unless the server has it off). A browser without the cookie has no games.
 #[server(name = LoadHistory, endpoint = "history")]
 pub async fn history() -> Result<History, ApiError> {
+    use crate::store::Scope;
+    let mine = match ssr::browser() {
+        Some(browser) => ssr::board(Scope::Browser(browser)).await?,
+        None => Default::default(),
+    };
+    let public = match ssr::public_board() {
+        true => Some(ssr::board(Scope::Public).await?),
+        false => None,
+    };
+    Ok(History { mine, public })
+}
+
+/// Puts game `id` on the public board (`public`) or takes it off; only its host's browser may.
+#[server(name = PublishGame, endpoint = "publish_game")]
+pub async fn publish_game(id: String, public: bool) -> Result<(), ApiError> {
+    if !ssr::public_board() {
+        return Err(ApiError::BoardOff);
+    }
+    let (Some(browser), true) = (ssr::browser(), crate::store::types::valid_game_id(&id)) else {
+        return Err(ApiError::NotFound);
+    };
     let store = expect_context::<crate::store::Store>();
-    let games = store.recent_games(HISTORY_GAMES).await.map_err(ssr::storage("recent games"))?;
-    let leaderboard =
-        store.leaderboard(LEADERBOARD_ROWS).await.map_err(ssr::storage("the leaderboard"))?;
-    Ok(History { games, leaderboard })
+    let done = store.set_public(&id, browser, public).await.map_err(ssr::storage("the game"))?;
+    done.map_err(ApiError::from)
+}
+
+/// Deletes highlight `request_id` of game `id`; only the browser of the player in it may.
+#[server(name = DeleteHighlight, endpoint = "delete_highlight")]
+pub async fn delete_highlight(id: String, request_id: u64) -> Result<(), ApiError> {
+    let (Some(browser), true) = (ssr::browser(), crate::store::types::valid_game_id(&id)) else {
+        return Err(ApiError::NotFound);
+    };
+    let store = expect_context::<crate::store::Store>();
+    let done = store
+        .delete_own_highlight(&id, request_id, browser)
+        .await
+        .map_err(ssr::storage("the picture"))?;
+    done.map_err(ApiError::from)
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::Refused> for ApiError {
+    fn from(refused: crate::store::Refused) -> Self {
+        use crate::store::Refused;
+        match refused {
+            Refused::NotFound => ApiError::NotFound,
+            Refused::NotHost => ApiError::NotHost,
+            Refused::NotYours => ApiError::NotYours,
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use super::ApiError;
-    use crate::store::StoreError;
+    use super::{ApiError, HISTORY_GAMES, LEADERBOARD_ROWS};
+    use crate::browser::BrowserId;
+    use crate::store::{Board, Scope, Store, StoreError};
     use base64::Engine;
+    use leptos::prelude::{expect_context, use_context};
     use rand::RngCore;
+
+    /// The browser of the request being served (set by the cookie layer).
+    pub fn browser() -> Option<BrowserId> {
+        use_context::<axum::http::request::Parts>().and_then(|p| BrowserId::of(&p.extensions))
+    }
+
+    /// Whether the server has the public board on.
+    pub fn public_board() -> bool {
+        expect_context::<std::sync::Arc<crate::config::Config>>().public_board
+    }
+
+    /// The games of `scope` and their leaderboard.
+    pub async fn board(scope: Scope) -> Result<Board, ApiError> {
+        let store = expect_context::<Store>();
+        let games = store.games(scope, HISTORY_GAMES).await.map_err(storage("recent games"))?;
+        let leaderboard =
+            store.leaderboard(scope, LEADERBOARD_ROWS).await.map_err(storage("the leaderboard"))?;
+        Ok(Board { games, leaderboard })
+    }
 
     /// Logs a store failure and turns it into an error that names only what was being read.
     pub fn storage(what: &'static str) -> impl FnOnce(StoreError) -> ApiError {

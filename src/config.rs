@@ -72,6 +72,11 @@ pub struct Flags {
     /// Game, "copy the face": rounds per game.
     #[arg(long, env = "STRAIGHTFACE_COPY_ROUNDS", default_value_t = 5)]
     pub copy_rounds: u32,
+    /// Whether hosts may publish a finished game to the public board on `/games` (`false` turns
+    /// the board off: every game is then only seen by its players and whoever has its link).
+    #[arg(long, env = "STRAIGHTFACE_PUBLIC_BOARD", default_value_t = true,
+          action = clap::ArgAction::Set)]
+    pub public_board: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,6 +151,8 @@ pub struct Config {
     pub resume_grace: std::time::Duration,
     /// The game's rules (defaults from `GameConfig`, durations and rounds from flags).
     pub game: crate::game::GameConfig,
+    /// Hosts may publish games to the public board.
+    pub public_board: bool,
 }
 
 impl Config {
@@ -215,6 +222,7 @@ impl Config {
                 copy_rounds: flags.copy_rounds,
                 ..crate::game::GameConfig::default()
             },
+            public_board: flags.public_board,
         };
         config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;
         Ok(config)
@@ -227,6 +235,11 @@ impl Config {
 
     /// Whether browsers reach this server over HTTPS (the public URL says so).
     pub fn serves_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Whether cookies get the `Secure` attribute: the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
 
@@ -323,6 +336,21 @@ mod tests {
         assert!(config.serves_https());
         let err = Config::from_flags(flags(&["--allowed-origin", "evil"])).unwrap_err();
         assert!(matches!(err, ConfigError::BadOrigin(_)));
+    }
+
+    #[test]
+    fn the_public_board_is_on_unless_switched_off() {
+        assert!(Config::from_flags(flags(&[])).unwrap().public_board);
+        assert!(!Config::from_flags(flags(&["--public-board", "false"])).unwrap().public_board);
+        assert!(Config::from_flags(flags(&["--public-board", "true"])).unwrap().public_board);
+    }
+
+    /// The browser-id cookie is `Secure` exactly when the public URL is https.
+    #[test]
+    fn cookies_are_secure_on_https() {
+        assert!(!Config::from_flags(flags(&[])).unwrap().secure_cookies());
+        let https = flags(&["--public-url", "https://meet.example.com"]);
+        assert!(Config::from_flags(https).unwrap().secure_cookies());
     }
 
     #[test]

@@ -317,6 +317,14 @@ pub enum ServerMsg {
         /// The game's public id.
         game_id: String,
     },
+    /// Game: the game ended, but the server could not save it: there is no results page.
+    /// Sent instead of [`ServerMsg::GameOver`], which is only sent once the game is saved.
+    GameNotSaved {
+        /// Final standings (shown now, not kept).
+        results: Results,
+        /// Human-readable detail (English).
+        message: String,
+    },
     /// Game: your last game message was refused (the reason's `code` is stable, snake_case).
     GameRefused {
         /// Machine-readable reason, from `GameError::code`.
@@ -364,6 +372,7 @@ impl ServerMsg {
                 | ServerMsg::Capture(_)
                 | ServerMsg::CaptureWithdrawn { .. }
                 | ServerMsg::GameOver { .. }
+                | ServerMsg::GameNotSaved { .. }
                 | ServerMsg::GameRefused { .. }
         )
     }

@@ -93,6 +93,7 @@ impl AppState {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let secure_cookies = state.config.secure_cookies();
     let (config, store) = (state.config.clone(), state.store.clone());
     let context = move || {
         provide_context(config.clone());
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.security_headers.clone(), add_security_headers))
+        .layer(axum::middleware::from_fn_with_state(secure_cookies, crate::browser::browser_cookie))
         .with_state(state)
 }
 
@@ -152,10 +154,11 @@ async fn highlight_file(
     };
     match store.highlight_image(&id, request_id).await {
         Ok(Some(jpeg)) => {
-            // An image is deleted when its moment is withdrawn: caches may keep it an hour at most.
+            // A face, which its player may delete: no shared cache keeps it, and the browser
+            // asks again each time, so a deleted picture is gone at once.
             let headers = [
                 (header::CONTENT_TYPE, "image/jpeg"),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
+                (header::CACHE_CONTROL, "private, no-cache"),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             ];
             (headers, jpeg).into_response()

@@ -1,13 +1,16 @@
 // The game end to end: two browsers with different fake cameras (a laughing face and a straight
 // face, cut from the golden images), a short "don't laugh" game on its own server, the results
 // page with the highlight, and the same page after the server process was killed and restarted.
+// Then privacy: /games lists the game only in the players' own browsers; the host publishes it
+// to the public board, which a fresh browser then sees; the laugher deletes her picture.
 import { chromium, expect, test, type Browser, type Page } from "@playwright/test";
 import { chromiumArgs, fakeMediaArgs } from "../playwright.config";
 import { facePath, type faces } from "../global-setup";
 import { join, open } from "./helpers";
 import { dataDir, startServer, type Proc } from "./procs";
 
-const PORT = 3117;
+// Beside the suite's own server: E2E_PORT + 10.
+const PORT = Number(process.env.E2E_PORT ?? 3107) + 10;
 // One round of 8 s after a 1 s countdown: long enough for several laughs (300 ms hold, 2 s
 // cool-down), short enough for CI.
 const GAME = ["--game-countdown-secs", "1", "--laugh-round-secs", "8", "--laugh-rounds", "1"];
@@ -37,7 +40,9 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   const data = dataDir();
   procs.push(await startServer(PORT, data, GAME));
   browsers = await Promise.all([launch("happy"), launch("neutral")]);
-  const [a, b] = await Promise.all(browsers.map((br) => br.newPage()));
+  // One context per player: each its own browser, with its own cookie.
+  const [ca, cb] = await Promise.all(browsers.map((br) => br.newContext()));
+  const [a, b] = await Promise.all([ca.newPage(), cb.newPage()]);
   const url = `http://127.0.0.1:${PORT}/r/${room()}`;
   await join(a, url, "Ann");
   await join(b, url, "Bo");
@@ -65,7 +70,8 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
 
   const href = await a.getByTestId("game-link").getAttribute("href");
   expect(href).toMatch(/^\/games\/[A-Za-z0-9_-]{22}$/);
-  const results = await browsers[0].newPage();
+  // Ann's own browser (her cookie): the host, and the face in the picture.
+  const results = await ca.newPage();
   const resultsUrl = `http://127.0.0.1:${PORT}${href}`;
   await results.goto(resultsUrl);
   const highlights = results.getByTestId("highlight");
@@ -87,6 +93,40 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   await expect(highlights).not.toHaveCount(0);
   await expect.poll(decoded).toBe(true);
   await open(results, `http://127.0.0.1:${PORT}/games`);
-  await expect(results.getByTestId("history-game").first()).toContainText(/\b2 players$/);
-  await expect(results.getByTestId("leaderboard")).toContainText("Bo");
+  await expect(results.getByTestId("my-games").getByTestId("history-game").first()).toContainText(/\b2 players$/);
+  await expect(results.getByTestId("my-games").getByTestId("leaderboard")).toContainText("Bo");
+  await expect(results.getByTestId("no-public-games")).toBeVisible();
+
+  // Bo's browser lists it too, but may not publish it nor delete Ann's picture.
+  const bo = await cb.newPage();
+  await open(bo, `http://127.0.0.1:${PORT}/games`);
+  await expect(bo.getByTestId("history-game")).toHaveCount(1);
+  await open(bo, resultsUrl);
+  await expect(bo.getByTestId("highlight").first()).toBeVisible();
+  await expect(bo.getByTestId("publish")).toHaveCount(0);
+  await expect(bo.getByTestId("delete-highlight")).toHaveCount(0);
+
+  // A fresh browser (no cookie) sees no game at all on /games, yet the link still opens it.
+  const stranger = await (await browsers[1].newContext()).newPage();
+  await open(stranger, `http://127.0.0.1:${PORT}/games`);
+  await expect(stranger.getByTestId("no-games")).toBeVisible();
+  await expect(stranger.getByTestId("no-public-games")).toBeVisible();
+  await expect(stranger.getByTestId("history-game")).toHaveCount(0);
+
+  // Ann hosted: she publishes it, and the stranger finds it on the public board only.
+  await open(results, resultsUrl);
+  await expect(results.getByTestId("visibility")).toHaveAttribute("data-published", "false");
+  await results.getByTestId("publish").click();
+  await expect(results.getByTestId("visibility")).toHaveAttribute("data-published", "true");
+  await open(stranger, `http://127.0.0.1:${PORT}/games`);
+  await expect(stranger.getByTestId("public-board").getByTestId("history-game")).toHaveCount(1);
+  await expect(stranger.getByTestId("my-games").getByTestId("history-game")).toHaveCount(0);
+
+  // Ann deletes her picture: gone from the page, and its address answers 404.
+  const src = await highlights.first().getAttribute("src");
+  const count = await highlights.count();
+  await results.getByTestId("delete-highlight").first().click();
+  await expect(highlights).toHaveCount(count - 1);
+  const gone = await stranger.request.get(`http://127.0.0.1:${PORT}${src}`);
+  expect(gone.status()).toBe(404);
 });

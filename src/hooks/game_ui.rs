@@ -114,6 +114,7 @@ impl Refusal {
             "not_host" => td_string!(locale, game.refused_not_host).to_string(),
             "not_enough_players" => td_string!(locale, game.refused_not_enough_players).to_string(),
             "game_in_progress" => td_string!(locale, game.refused_game_in_progress).to_string(),
+            "game_not_saved" => td_string!(locale, game.refused_not_saved).to_string(),
             c if c.starts_with("reading_") => {
                 td_string!(locale, game.refused_reading, detail).to_string()
             }

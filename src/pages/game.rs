@@ -1,8 +1,9 @@
 //! `/games/{id}`: the results of a finished game, its scoreboard and its highlight reel.
 //! Rendered on the server (the route is `SsrMode::Async`), so the page is complete without
-//! WASM and an unknown id answers 404.
+//! WASM and an unknown id answers 404. The game's host may publish it to the public board
+//! here, and each player may delete a picture of themselves (both checked on the server).
 
-use crate::api::game_summary;
+use crate::api::{game_summary, ApiError, DeleteHighlight, PublishGame};
 use crate::game::{Mode, Standing};
 use crate::i18n::*;
 use crate::store::types::{utc_date_time, GameSummary, HighlightItem};
@@ -23,12 +24,20 @@ pub fn mode_label(mode: Mode, locale: Locale) -> &'static str {
 pub fn GamePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let summary = Resource::new(move || params.read().get("id").unwrap_or_default(), game_summary);
+    let actions = Actions { publish: ServerAction::new(), delete: ServerAction::new() };
+    // Loaded again after each change this browser makes.
+    let summary = Resource::new(
+        move || {
+            let id = params.read().get("id").unwrap_or_default();
+            (id, actions.publish.version().get(), actions.delete.version().get())
+        },
+        |(id, _, _)| game_summary(id),
+    );
     view! {
         <main class="page results">
-            <Suspense fallback=move || view! { <p class="hint">{t!(i18n, game.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="hint">{t!(i18n, game.loading)}</p> }>
                 {move || summary.get().map(|found| match found {
-                    Ok(Some(game)) => view! { <GameResults game/> }.into_any(),
+                    Ok(Some(game)) => view! { <GameResults game actions/> }.into_any(),
                     Ok(None) => view! { <GameMissing/> }.into_any(),
                     Err(e) => {
                         let error = e.to_string();
@@ -36,7 +45,7 @@ pub fn GamePage() -> impl IntoView {
                             .into_any()
                     }
                 })}
-            </Suspense>
+            </Transition>
             <p><a href="/games">{t!(i18n, game.all_games)}</a></p>
         </main>
     }
@@ -73,9 +82,16 @@ pub fn players_text(locale: Locale, players: u32) -> String {
     td_string!(locale, game.player_count, count = players).to_string()
 }
 
+/// What this browser may do to a game (the server checks it may).
+#[derive(Clone, Copy)]
+struct Actions {
+    publish: ServerAction<PublishGame>,
+    delete: ServerAction<DeleteHighlight>,
+}
+
 /// A found game.
 #[component]
-fn GameResults(game: GameSummary) -> impl IntoView {
+fn GameResults(game: GameSummary, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     let mode = move || mode_label(game.mode, i18n.get_locale());
     let (played, planned) = (game.rounds_played, game.rounds_planned);
@@ -90,7 +106,60 @@ fn GameResults(game: GameSummary) -> impl IntoView {
             <p class="banner" data-testid="ended-early">{t!(i18n, game.ended_early)}</p>
         })}
         <Scoreboard ranking=game.ranking/>
-        <HighlightReel highlights=game.highlights/>
+        <Publish id=game.id.clone() published=game.published can=game.can_publish action=actions.publish/>
+        <HighlightReel id=game.id highlights=game.highlights delete=actions.delete/>
+    }
+}
+
+/// Whether the game is public, and for its host a button to change that.
+#[component]
+fn Publish(
+    /// The game.
+    id: String,
+    /// On the public board now.
+    published: bool,
+    /// This browser hosted it (and the board is on).
+    can: bool,
+    /// Publishes or unpublishes.
+    action: ServerAction<PublishGame>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = move || match published {
+        true => t_string!(i18n, game.published),
+        false => t_string!(i18n, game.not_published),
+    };
+    let toggle = move |_| {
+        action.dispatch(PublishGame { id: id.clone(), public: !published });
+    };
+    view! {
+        <p class="hint" data-testid="visibility" data-published=published.to_string()>{status}</p>
+        {can.then(|| view! {
+            <button data-testid="publish" on:click=toggle disabled=move || action.pending().get()>
+                {move || match published {
+                    true => t_string!(i18n, game.unpublish),
+                    false => t_string!(i18n, game.publish),
+                }}
+            </button>
+        })}
+        <ActionError value=Signal::derive(move || action.value().get())/>
+    }
+}
+
+/// The error of the last change this browser asked for, if it failed.
+#[component]
+fn ActionError(
+    /// The action's last result.
+    value: Signal<Option<Result<(), ApiError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        value.with(|v| match v {
+            Some(Err(e)) => {
+                let error = e.to_string();
+                Some(view! { <p class="error" role="alert">{t!(i18n, game.action_failed, error)}</p> })
+            }
+            _ => None,
+        })
     }
 }
 
@@ -132,8 +201,12 @@ fn Scoreboard(
 /// The pictures of the game's best moments.
 #[component]
 fn HighlightReel(
+    /// The game.
+    id: String,
     /// In round order.
     highlights: Vec<HighlightItem>,
+    /// Deletes a picture of this browser's player.
+    delete: ServerAction<DeleteHighlight>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     (!highlights.is_empty()).then(|| {
@@ -146,16 +219,27 @@ fn HighlightReel(
                         let player = player.clone();
                         move || t_string!(i18n, game.highlight_alt, player = player.clone(), round).to_string()
                     };
+                    let (id, request_id) = (id.clone(), h.request_id);
+                    let remove = move |_| {
+                        delete.dispatch(DeleteHighlight { id: id.clone(), request_id });
+                    };
                     view! {
                         <li>
                             <figure>
                                 <img data-testid="highlight" src=h.url alt=alt loading="lazy"/>
                                 <figcaption>{t!(i18n, game.highlight_caption, player, round)}</figcaption>
                             </figure>
+                            {h.mine.then(|| view! {
+                                <button class="small" data-testid="delete-highlight" on:click=remove
+                                    disabled=move || delete.pending().get()>
+                                    {t!(i18n, game.delete_highlight)}
+                                </button>
+                            })}
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            <ActionError value=Signal::derive(move || delete.value().get())/>
         }
     })
 }

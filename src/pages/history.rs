@@ -1,4 +1,6 @@
-//! `/games`: the most recent games and the leaderboard, rendered on the server.
+//! `/games`: the games this browser played and their leaderboard, and apart from them the
+//! public board (games their hosts published), rendered on the server. Nothing else is listed:
+//! any other game is reached only through its link.
 
 use super::game::{mode_label, players_text};
 use crate::api::history;
@@ -19,10 +21,22 @@ pub fn HistoryPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="hint">{t!(i18n, game.loading)}</p> }>
                 {move || found.get().map(|found| match found {
                     Ok(h) => view! {
-                        <h2>{t!(i18n, game.recent_games)}</h2>
-                        <RecentGames games=h.games/>
-                        <h2>{t!(i18n, game.leaderboard)}</h2>
-                        <Leaderboard rows=h.leaderboard/>
+                        <section data-testid="my-games">
+                            <h2>{t!(i18n, game.history_mine)}</h2>
+                            <p class="hint">{t!(i18n, game.history_mine_hint)}</p>
+                            <RecentGames games=h.mine.games empty=Empty::Mine/>
+                            <h3>{t!(i18n, game.leaderboard)}</h3>
+                            <Leaderboard rows=h.mine.leaderboard/>
+                        </section>
+                        {h.public.map(|board| view! {
+                            <section class="public-board" data-testid="public-board">
+                                <h2>{t!(i18n, game.public_board)}</h2>
+                                <p class="hint">{t!(i18n, game.public_board_hint)}</p>
+                                <RecentGames games=board.games empty=Empty::Public/>
+                                <h3>{t!(i18n, game.leaderboard)}</h3>
+                                <Leaderboard rows=board.leaderboard/>
+                            </section>
+                        })}
                     }.into_any(),
                     Err(e) => {
                         let error = e.to_string();
@@ -36,16 +50,31 @@ pub fn HistoryPage() -> impl IntoView {
     }
 }
 
+/// Which list is empty, for its message.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Empty {
+    Mine,
+    Public,
+}
+
 /// Newest first, each a link to its results.
 #[component]
 fn RecentGames(
     /// Newest first.
     games: Vec<GameListItem>,
+    /// Which list this is.
+    empty: Empty,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if games.is_empty() {
-        return view! { <p class="hint" data-testid="no-games">{t!(i18n, game.no_games)}</p> }
-            .into_any();
+        return match empty {
+            Empty::Mine => view! { <p class="hint" data-testid="no-games">{t!(i18n, game.no_games)}</p> }
+                .into_any(),
+            Empty::Public => {
+                view! { <p class="hint" data-testid="no-public-games">{t!(i18n, game.no_public_games)}</p> }
+                    .into_any()
+            }
+        };
     }
     view! {
         <ul class="game-list">

@@ -38,6 +38,9 @@ pub fn on_game_msg(ui: &CallUi, msg: ServerMsg) -> Option<ServerMsg> {
             }
         }
         ServerMsg::GameOver { results, game_id } => game.over.set(Some((results, game_id))),
+        ServerMsg::GameNotSaved { message, .. } => {
+            game.refused.set(Some(Refusal { code: "game_not_saved".into(), detail: message }))
+        }
         ServerMsg::GameRefused { code, message } => {
             leptos::logging::warn!("game message refused ({code}): {message}");
             game.refused.set(Some(Refusal { code, detail: message }));

@@ -17,6 +17,7 @@
 
 use super::limits::{HubConfig, TokenBucket};
 use super::ticket::TicketKey;
+use crate::browser::{BrowserId, Owners};
 use crate::game::{ConfigError, Game, GameRecord, Highlight, Results};
 use crate::protocol::{
     ClientMsg, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, ServerMsg, CLOSE_POLICY,
@@ -56,6 +57,9 @@ pub enum Input {
     Closed(ConnId, CloseKind),
     /// Time passed; used for heartbeat and grace expiry.
     Tick,
+    /// The socket's request came from this browser (its `sf_browser` cookie): the seat it takes
+    /// is recorded as that browser's, so the game lists for it later.
+    Browser(ConnId, BrowserId),
 }
 
 /// What the socket side must do.
@@ -65,7 +69,8 @@ pub enum Output {
     Send(ConnId, ServerMsg),
     /// Close that socket with a WebSocket close code and reason.
     Close(ConnId, u16, &'static str),
-    /// A game ended: persist it under `game_id`.
+    /// A game ended: persist it under `game_id`, and only once that has committed, tell
+    /// `announce` the results (`ServerMsg::GameOver`, whose link must then work).
     GameOver {
         /// The game's public id.
         game_id: String,
@@ -75,6 +80,10 @@ pub enum Output {
         record: GameRecord,
         /// Final standings.
         results: Results,
+        /// Each player's browser and the host's, saved with the game.
+        owners: Owners,
+        /// The room's live sockets when it ended.
+        announce: Vec<ConnId>,
     },
     /// An upload was accepted: keep the image the socket side holds for it.
     KeepHighlight {
@@ -97,12 +106,17 @@ struct Conn {
     seat: Option<(RoomId, PeerId)>,
     last_seen: Instant,
     bucket: TokenBucket,
+    /// The browser the socket's request came from, if known.
+    browser: Option<BrowserId>,
 }
 
 #[derive(Debug)]
 struct Room {
     members: BTreeMap<PeerId, Member>,
     game: Game,
+    /// Which browser took each seat; kept after a seat is freed, so a player who left mid-game
+    /// still finds the game in their history.
+    browsers: BTreeMap<PeerId, BrowserId>,
 }
 
 #[derive(Debug)]
@@ -168,7 +182,7 @@ impl Hub {
         match input {
             Input::Opened(conn) => {
                 let bucket = TokenBucket::full(self.config.rate_burst, now);
-                self.conns.insert(conn, Conn { seat: None, last_seen: now, bucket });
+                self.conns.insert(conn, Conn { seat: None, last_seen: now, bucket, browser: None });
             }
             Input::Alive(conn) => self.touch(conn, now),
             Input::Binary(conn) => {
@@ -185,6 +199,11 @@ impl Hub {
             Input::Tick => {
                 self.expire(now, &mut out);
                 self.tick_games(&mut out);
+            }
+            Input::Browser(conn, browser) => {
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.browser = Some(browser);
+                }
             }
         }
         out
@@ -352,7 +371,11 @@ impl Hub {
                 game_seed(&room_id, self.config.instance),
             )
             .expect("the game config was validated in Hub::new"),
+            browsers: BTreeMap::new(),
         });
+        if let Some(browser) = self.conns.get(&conn).and_then(|c| c.browser) {
+            room.browsers.insert(id, browser);
+        }
         let newcomer = PeerInfo { id, name: name.clone() };
         for member in room.members.values() {
             if let Some(c) = member.conn {

@@ -203,16 +203,63 @@ fn a_laughing_game_ends_with_the_straight_face_ahead_and_asks_to_persist_it() {
     assert_eq!(results.ranking[0].peer, pb, "{results:?}");
     assert!(results.ranking[0].score > 0);
     assert_eq!(results.ranking[1].peer, pa);
+    // The room is told once the game is saved, by the socket side: the hub names whom.
+    let announce = out.iter().find_map(|o| match o {
+        Output::GameOver { announce, .. } => Some(announce.clone()),
+        _ => None,
+    });
+    assert_eq!(announce.expect("the game ended"), [a, b]);
     for conn in [a, b] {
-        assert!(to(&out, conn)
-            .iter()
-            .any(|m| matches!(m, ServerMsg::GameOver { game_id: id, .. } if id == game_id)));
+        assert!(!to(&out, conn).iter().any(|m| matches!(m, ServerMsg::GameOver { .. })));
     }
     // Only the laugher was asked for a capture.
     let captures =
         |conn| to(&out, conn).into_iter().filter(|m| matches!(m, ServerMsg::Capture(_))).count();
     assert!(captures(a) >= 1);
     assert_eq!(captures(b), 0);
+}
+
+#[test]
+fn a_finished_game_names_each_players_browser_and_the_host_as_it_ended() {
+    use crate::browser::BrowserId;
+    let mut sim = short_sim();
+    let r = room('g');
+    let browsers: Vec<BrowserId> = (0..3).map(|_| BrowserId::random()).collect();
+    let mut seats = Vec::new();
+    for (n, (name, browser)) in ["Ann", "Bo", "Cy"].into_iter().zip(&browsers).enumerate() {
+        let conn = ConnId(n as u64 + 1);
+        sim.input_all(Input::Opened(conn));
+        sim.input_all(Input::Browser(conn, *browser));
+        let out = sim.send_all(conn, &ClientMsg::Join { room: r.clone(), name: name.into() });
+        let peer = out.iter().find_map(|o| match o {
+            Output::Send(c, ServerMsg::Welcome { you, .. }) if *c == conn => Some(*you),
+            _ => None,
+        });
+        seats.push((conn, peer.expect("welcome")));
+    }
+    // A socket without a cookie plays too; it is simply listed for nobody.
+    let (d, pd, _) = sim.join(9, &r, "Dee");
+    sim.send_all(seats[0].0, &ClientMsg::Start);
+    sim.advance(Duration::from_millis(1500));
+    sim.input_all(Input::Tick);
+    // Ann, the host, leaves mid-game: Bo hosts when it ends, and Ann still played it.
+    sim.send_all(seats[0].0, &ClientMsg::Leave);
+    let mut over = None;
+    for _ in 0..100 {
+        sim.advance(Duration::from_millis(100));
+        over = over.or(sim.input_all(Input::Tick).into_iter().find_map(|o| match o {
+            Output::GameOver { owners, announce, results, .. } => Some((owners, announce, results)),
+            _ => None,
+        }));
+    }
+    let (owners, announce, results) = over.expect("the game ended");
+    assert_eq!(owners.host, Some(browsers[1]));
+    let expected: std::collections::BTreeMap<PeerId, BrowserId> =
+        seats.iter().map(|&(_, p)| p).zip(browsers.iter().copied()).collect();
+    assert_eq!(owners.players, expected);
+    assert!(!owners.players.contains_key(&pd));
+    assert_eq!(results.ranking.len(), 4);
+    assert_eq!(announce, [seats[1].0, seats[2].0, d]);
 }
 
 #[test]

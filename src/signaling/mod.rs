@@ -21,3 +21,5 @@ pub mod upload;
 mod hub_game_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod hub_tests;
+#[cfg(all(test, feature = "ssr"))]
+mod persist_tests;

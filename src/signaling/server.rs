@@ -9,13 +9,17 @@ use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError};
 use super::ice::{IceConfig, Renewals};
 use super::limits::HubConfig;
 use super::ticket::TicketKey;
+use crate::browser::{BrowserId, Owners};
 use crate::game::{ConfigError, GameRecord, Highlight, Results};
 use crate::protocol::{PeerId, RoomId, ServerMsg};
 use crate::security::origin::OriginPolicy;
+use crate::store::StoreError;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures::future::BoxFuture;
+use futures::stream::FuturesUnordered;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -47,23 +51,31 @@ enum Outbound {
 }
 
 enum Event {
-    Open(ConnId, Outbox),
+    /// A socket was accepted, from this browser if its request said.
+    Open(ConnId, Outbox, Option<BrowserId>),
     Input(Input),
     Upload(Upload),
 }
 
-/// A highlight upload on its way to the hub, with the bytes the hub never sees.
+/// A highlight upload on its way to the hub, with the bytes the hub never sees. Once the hub
+/// accepted it, `reply` gets the receiver that will say whether the image committed.
 struct Upload {
     room: RoomId,
     peer: PeerId,
     ticket: String,
     request_id: u64,
     jpeg: Vec<u8>,
-    reply: oneshot::Sender<Result<(), UploadError>>,
+    reply: oneshot::Sender<Result<Committed, UploadError>>,
 }
 
+/// Told by the writer when a job's write has committed (`Ok`) or failed.
+pub type Done = oneshot::Sender<Result<(), StoreError>>;
+/// The other end of a [`Done`]; a dropped sender (no writer) also means "not saved".
+type Committed = oneshot::Receiver<Result<(), StoreError>>;
+
 /// What the hub asks to be written, in the order it asked: one writer task applies these, so a
-/// highlight's delete never overtakes its insert.
+/// highlight's delete never overtakes its insert. A game's announcement and an upload's 200 wait
+/// for their job's [`Done`]: nothing is called saved before it is.
 #[derive(Debug)]
 pub enum Persist {
     /// A finished game.
@@ -76,6 +88,10 @@ pub enum Persist {
         record: GameRecord,
         /// Final standings.
         results: Results,
+        /// Who played, by browser, and the host.
+        owners: Owners,
+        /// Told when the game has committed.
+        done: Done,
     },
     /// An accepted highlight image.
     Highlight {
@@ -85,6 +101,8 @@ pub enum Persist {
         highlight: Highlight,
         /// The JPEG.
         jpeg: Vec<u8>,
+        /// Told when the image has committed.
+        done: Done,
     },
     /// A withdrawn highlight.
     DropHighlight {
@@ -138,6 +156,8 @@ pub struct HubHandle {
     events: mpsc::UnboundedSender<Event>,
     next_conn: Arc<AtomicU64>,
     tickets: Arc<TicketKey>,
+    /// The browser of the socket this handle serves (set by [`HubHandle::for_browser`]).
+    browser: Option<BrowserId>,
 }
 
 impl HubHandle {
@@ -153,10 +173,8 @@ impl HubHandle {
         let (events, rx) = mpsc::unbounded_channel();
         let (persist, persisted) = mpsc::unbounded_channel();
         tokio::spawn(run_hub(hub, ice, rx, persist));
-        Ok((
-            Self { events, next_conn: Arc::new(AtomicU64::new(1)), tickets: ticket_key },
-            persisted,
-        ))
+        let next_conn = Arc::new(AtomicU64::new(1));
+        Ok((Self { events, next_conn, tickets: ticket_key, browser: None }, persisted))
     }
 
     /// Whether `ticket` is `peer`'s seat ticket in `room` (checked without asking the actor,
@@ -165,7 +183,20 @@ impl HubHandle {
         self.tickets.verify(room, peer, ticket)
     }
 
-    /// Hands an uploaded highlight (already checked with `validate_jpeg`) to the hub.
+    /// This handle for a socket whose request came from `browser`: the seat it takes is
+    /// recorded as that browser's.
+    pub fn for_browser(mut self, browser: Option<BrowserId>) -> Self {
+        self.browser = browser;
+        self
+    }
+
+    /// Tells the hub a socket was accepted.
+    fn open(&self, conn: ConnId, outbox: Outbox) {
+        self.send(Event::Open(conn, outbox, self.browser));
+    }
+
+    /// Hands an uploaded highlight (already checked with `validate_jpeg`) to the hub; `Ok` only
+    /// once the image has committed to the store.
     pub async fn upload(
         &self,
         room: RoomId,
@@ -176,7 +207,11 @@ impl HubHandle {
     ) -> Result<(), UploadError> {
         let (reply, answer) = oneshot::channel();
         self.send(Event::Upload(Upload { room, peer, ticket, request_id, jpeg, reply }));
-        answer.await.unwrap_or(Err(UploadError::NotInRoom))
+        let committed = answer.await.unwrap_or(Err(UploadError::NotInRoom))?;
+        match committed.await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(UploadError::NotSaved),
+        }
     }
 
     fn send(&self, event: Event) {
@@ -188,6 +223,29 @@ impl HubHandle {
 /// How often the hub's clock runs without input: game phases end on time to within this.
 const TICK: Duration = Duration::from_millis(200);
 
+/// The writer's queue, and the games written but not yet announced.
+struct Writes {
+    queue: mpsc::UnboundedSender<Persist>,
+    /// Each resolves when its game's write is done: (whom to tell, committed or not).
+    announcing: FuturesUnordered<BoxFuture<'static, (Announcement, bool)>>,
+}
+
+/// The `game_over` a room is told once its game is saved.
+struct Announcement {
+    game_id: String,
+    results: Results,
+    to: Vec<ConnId>,
+}
+
+impl Writes {
+    /// Queues `job`; if the writer is gone its `Done` is dropped, which reads as "not saved".
+    fn push(&self, job: Persist) {
+        if self.queue.send(job).is_err() {
+            tracing::error!("the store writer is gone; nothing more can be saved");
+        }
+    }
+}
+
 async fn run_hub(
     mut hub: Hub,
     ice: IceConfig,
@@ -196,79 +254,133 @@ async fn run_hub(
 ) {
     let mut sockets: HashMap<ConnId, Outbox> = HashMap::new();
     let mut renewals = ice.turn.as_ref().map(|turn| Renewals::new(turn.ttl));
+    let mut writes = Writes { queue: persist, announcing: FuturesUnordered::new() };
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let input = tokio::select! {
+        let inputs = tokio::select! {
             event = events.recv() => match event {
-                Some(Event::Open(conn, tx)) => {
+                Some(Event::Open(conn, tx, browser)) => {
                     sockets.insert(conn, tx);
-                    Input::Opened(conn)
+                    let identified = browser.map(|b| Input::Browser(conn, b));
+                    std::iter::once(Input::Opened(conn)).chain(identified).collect()
                 }
-                Some(Event::Input(input)) => input,
+                Some(Event::Input(input)) => vec![input],
                 Some(Event::Upload(upload)) => {
-                    let Upload { room, peer, ticket, request_id, mut jpeg, reply } = upload;
-                    let result = hub.upload(Instant::now(), &room, peer, &ticket, request_id);
-                    let outputs = match result {
-                        Ok(outputs) => {
-                            let _ = reply.send(Ok(()));
-                            outputs
-                        }
-                        Err(e) => {
-                            let _ = reply.send(Err(e));
-                            continue;
-                        }
-                    };
-                    for output in outputs {
-                        let output = with_ice(&ice, &mut renewals, output);
-                        route(&mut hub, &mut sockets, &persist, output, &mut jpeg);
-                    }
+                    on_upload(&mut hub, &ice, &mut renewals, &mut sockets, &writes, upload);
                     continue;
                 }
                 None => return,
             },
+            Some((notice, saved)) = writes.announcing.next() => {
+                announce(&mut hub, &mut sockets, notice, saved);
+                continue;
+            }
             _ = tick.tick() => {
                 renew_ice(&mut hub, &mut sockets, &ice, renewals.as_mut());
-                Input::Tick
+                vec![Input::Tick]
             }
         };
-        if let Input::Closed(conn, _) = input {
-            sockets.remove(&conn);
-            if let Some(renewals) = &mut renewals {
-                renewals.closed(conn);
+        for input in inputs {
+            if let Input::Closed(conn, _) = input {
+                sockets.remove(&conn);
+                if let Some(renewals) = &mut renewals {
+                    renewals.closed(conn);
+                }
             }
-        }
-        for output in hub.handle(Instant::now(), input) {
-            let output = with_ice(&ice, &mut renewals, output);
-            route(&mut hub, &mut sockets, &persist, output, &mut Vec::new());
+            for output in hub.handle(Instant::now(), input) {
+                let output = with_ice(&ice, &mut renewals, output);
+                route(&mut hub, &mut sockets, &writes, output, None);
+            }
         }
     }
 }
 
-/// Carries one hub output out: to a socket, or to the writer. `jpeg` is the image of the upload
-/// being handled, if any (only a `KeepHighlight` takes it).
+/// An upload: the hub decides; an accepted image goes to the writer, and the uploader is handed
+/// the receiver of its commit (or told why not).
+fn on_upload(
+    hub: &mut Hub,
+    ice: &IceConfig,
+    renewals: &mut Option<Renewals<ConnId>>,
+    sockets: &mut HashMap<ConnId, Outbox>,
+    writes: &Writes,
+    upload: Upload,
+) {
+    let Upload { room, peer, ticket, request_id, jpeg, reply } = upload;
+    let outputs = match hub.upload(Instant::now(), &room, peer, &ticket, request_id) {
+        Ok(outputs) => outputs,
+        Err(e) => {
+            let _ = reply.send(Err(e));
+            return;
+        }
+    };
+    let mut image = Image { jpeg, committed: None };
+    for output in outputs {
+        let output = with_ice(ice, renewals, output);
+        route(hub, sockets, writes, output, Some(&mut image));
+    }
+    // Accepted but nothing was kept (never expected): not saved, so not "ok".
+    let _ = reply.send(image.committed.ok_or(UploadError::NotSaved));
+}
+
+/// The image of the upload being handled, and once it is queued, the word of its commit.
+struct Image {
+    jpeg: Vec<u8>,
+    committed: Option<Committed>,
+}
+
+/// Carries one hub output out: to a socket, or to the writer. `image` is the upload being
+/// handled, if any (only a `KeepHighlight` takes it).
 fn route(
     hub: &mut Hub,
     sockets: &mut HashMap<ConnId, Outbox>,
-    persist: &mpsc::UnboundedSender<Persist>,
+    writes: &Writes,
     output: Output,
-    jpeg: &mut Vec<u8>,
+    image: Option<&mut Image>,
 ) {
-    let job = match output {
-        Output::GameOver { game_id, room, record, results } => {
-            Persist::Game { game_id, room, record, results }
+    match output {
+        Output::GameOver { game_id, room, record, results, owners, announce } => {
+            let (done, committed) = oneshot::channel();
+            let notice =
+                Announcement { game_id: game_id.clone(), results: results.clone(), to: announce };
+            writes.push(Persist::Game { game_id, room, record, results, owners, done });
+            writes
+                .announcing
+                .push(Box::pin(async move { (notice, matches!(committed.await, Ok(Ok(())))) }));
         }
-        Output::KeepHighlight { game_id, highlight } if !jpeg.is_empty() => {
-            Persist::Highlight { game_id, highlight, jpeg: std::mem::take(jpeg) }
-        }
-        Output::KeepHighlight { .. } => return,
+        Output::KeepHighlight { game_id, highlight } => match image {
+            Some(image) if !image.jpeg.is_empty() => {
+                let (done, committed) = oneshot::channel();
+                image.committed = Some(committed);
+                let jpeg = std::mem::take(&mut image.jpeg);
+                writes.push(Persist::Highlight { game_id, highlight, jpeg, done });
+            }
+            _ => tracing::error!("a highlight was kept without an image"),
+        },
         Output::DropHighlight { game_id, request_id } => {
-            Persist::DropHighlight { game_id, request_id }
+            writes.push(Persist::DropHighlight { game_id, request_id })
         }
-        other => return deliver(hub, sockets, other),
+        other => deliver(hub, sockets, other),
+    }
+}
+
+/// Tells a room its game is over: with the results link once the game committed, or that it
+/// could not be saved.
+fn announce(
+    hub: &mut Hub,
+    sockets: &mut HashMap<ConnId, Outbox>,
+    notice: Announcement,
+    saved: bool,
+) {
+    let Announcement { game_id, results, to } = notice;
+    let msg = if saved {
+        ServerMsg::GameOver { results, game_id }
+    } else {
+        let message = "the game could not be saved; it has no results page".to_owned();
+        ServerMsg::GameNotSaved { results, message }
     };
-    if persist.send(job).is_err() {
-        tracing::error!("the store writer is gone; a game result was not saved");
+    for conn in to {
+        deliver(hub, sockets, Output::Send(conn, msg.clone()));
     }
 }
 
@@ -349,6 +461,7 @@ fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, Outbox>, output: Output)
 pub async fn ws_route(
     State(hub): State<HubHandle>,
     State(origins): State<Arc<OriginPolicy>>,
+    browser: Option<axum::Extension<BrowserId>>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -358,6 +471,7 @@ pub async fn ws_route(
         return (StatusCode::FORBIDDEN, "this page's origin may not open the signaling socket")
             .into_response();
     }
+    let hub = hub.for_browser(browser.map(|axum::Extension(b)| b));
     ws.max_message_size(TRANSPORT_LIMIT).max_frame_size(TRANSPORT_LIMIT).on_upgrade(
         move |socket: WebSocket| {
             let (sink, stream) = socket.split();
@@ -375,7 +489,7 @@ where
     let conn = ConnId(hub.next_conn.fetch_add(1, Ordering::Relaxed));
     let (tx, mut outbox) = mpsc::channel(OUTBOX);
     let queued = Arc::new(AtomicUsize::new(0));
-    hub.send(Event::Open(conn, Outbox { tx, queued: queued.clone() }));
+    hub.open(conn, Outbox { tx, queued: queued.clone() });
     let mut ping = tokio::time::interval(ping_every);
     ping.tick().await;
     let mut how = CloseKind::Abrupt;

@@ -83,11 +83,13 @@ async fn upload(
     let result =
         hub.upload(seat.room, seat.peer, ticket.to_owned(), request_id, body.to_vec()).await;
     match result {
+        // Only once the image has committed (`HubHandle::upload`).
         Ok(()) => answer(StatusCode::OK, "ok", "highlight saved"),
         Err(e) => {
             let status = match e {
                 UploadError::BadTicket | UploadError::NotInRoom => StatusCode::FORBIDDEN,
                 UploadError::Refused(_) => StatusCode::CONFLICT,
+                UploadError::NotSaved => StatusCode::INTERNAL_SERVER_ERROR,
             };
             answer(status, e.code(), &e.to_string())
         }

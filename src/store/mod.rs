@@ -3,7 +3,9 @@
 //! The signaling hub asks for writes through the writer task (`spawn_writer`): a game once, at
 //! game over (`Store::save_game`); highlight images earlier, one upload at a time
 //! (`Store::put_highlight`), keyed by the same game id. The results and history pages read it
-//! back as the plain [`types`], which the browser shares. Queries are checked at run time
+//! back as the plain [`types`], which the browser shares. Each player's browser id is saved
+//! with the game and only used to choose what a browser may list and change; it is never
+//! read back into a type the browser sees. Queries are checked at run time
 //! (`sqlx::query`), so building needs no database; the schema lives in `migrations/` and is
 //! applied when the file is opened.
 
@@ -20,7 +22,11 @@ mod writer;
 
 #[cfg(feature = "ssr")]
 pub use db::{Store, StoreError};
-pub use types::{GameListItem, GameSummary, HighlightItem, History, LeaderboardRow};
+#[cfg(feature = "ssr")]
+pub use read::Scope;
+pub use types::{Board, GameListItem, GameSummary, HighlightItem, History, LeaderboardRow};
+#[cfg(feature = "ssr")]
+pub use write::Refused;
 #[cfg(feature = "ssr")]
 pub use writer::spawn_writer;
 

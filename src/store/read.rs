@@ -1,23 +1,55 @@
-//! Reading: one game's summary, the recent games and the leaderboard.
+//! Reading: one game's summary, the recent games and the leaderboard, of one browser's games or
+//! of the public board.
 
 use super::db::{from_int, mode_from_key, Store, StoreError};
 use super::types::{highlight_url, GameListItem, GameSummary, HighlightItem, LeaderboardRow};
+use crate::browser::BrowserId;
 use crate::game::Standing;
 use crate::protocol::PeerId;
 
+/// A `games` row: mode, finished_at, ended_early, rounds played and planned, host, public.
+type GameRow = (String, i64, bool, i64, i64, Option<String>, bool);
+
+/// Which games a list or leaderboard covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The games this browser took part in.
+    Browser(BrowserId),
+    /// The games their hosts published.
+    Public,
+}
+
+impl Scope {
+    /// The condition on `games g` (constant SQL) and the browser to bind to its `?`, if any.
+    fn filter(self) -> (&'static str, Option<String>) {
+        match self {
+            Scope::Browser(b) => {
+                ("g.id IN (SELECT game_id FROM players WHERE browser = ?)", Some(b.to_string()))
+            }
+            Scope::Public => ("g.public = 1", None),
+        }
+    }
+}
+
 impl Store {
-    /// The summary of game `id`, or `None` if no such game was saved.
-    pub async fn game(&self, id: &str) -> Result<Option<GameSummary>, StoreError> {
-        let row: Option<(String, i64, bool, i64, i64)> = sqlx::query_as(
-            "SELECT mode, finished_at, ended_early, rounds_played, rounds_planned \
-             FROM games WHERE id = ?",
+    /// The summary of game `id` as `viewer` sees it (which pictures are theirs, whether they
+    /// hosted it), or `None` if no such game was saved.
+    pub async fn game(
+        &self,
+        id: &str,
+        viewer: Option<BrowserId>,
+    ) -> Result<Option<GameSummary>, StoreError> {
+        let row: Option<GameRow> = sqlx::query_as(
+            "SELECT mode, finished_at, ended_early, rounds_played, rounds_planned, host_browser, \
+             public FROM games WHERE id = ?",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((mode, finished_at, ended_early, played, planned)) = row else {
+        let Some((mode, finished_at, ended_early, played, planned, host, public)) = row else {
             return Ok(None);
         };
+        let viewer = viewer.map(|v| v.to_string());
         Ok(Some(GameSummary {
             id: id.to_owned(),
             mode: mode_from_key(&mode)?,
@@ -26,22 +58,27 @@ impl Store {
             rounds_played: from_int(played, "rounds_played")?,
             rounds_planned: from_int(planned, "rounds_planned")?,
             ranking: self.ranking(id).await?,
-            highlights: self.highlights(id).await?,
+            highlights: self.highlights(id, viewer.as_deref()).await?,
+            published: public,
+            can_publish: host.is_some() && host == viewer,
         }))
     }
 
-    /// The `limit` most recently finished games, newest first.
-    pub async fn recent_games(&self, limit: u32) -> Result<Vec<GameListItem>, StoreError> {
-        let rows: Vec<(String, String, i64, i64, String)> = sqlx::query_as(
+    /// The `limit` most recently finished games of `scope`, newest first.
+    pub async fn games(&self, scope: Scope, limit: u32) -> Result<Vec<GameListItem>, StoreError> {
+        let (filter, browser) = scope.filter();
+        let sql = format!(
             "SELECT g.id, g.mode, g.finished_at, \
                (SELECT COUNT(*) FROM players p WHERE p.game_id = g.id), \
                (SELECT json_group_array(p.name ORDER BY p.position) FROM players p \
                  WHERE p.game_id = g.id AND p.rank = 1) \
-             FROM games g ORDER BY g.finished_at DESC, g.rowid DESC LIMIT ?",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+             FROM games g WHERE {filter} ORDER BY g.finished_at DESC, g.rowid DESC LIMIT ?"
+        );
+        let mut query = sqlx::query_as::<_, (String, String, i64, i64, String)>(&sql);
+        if let Some(browser) = browser {
+            query = query.bind(browser);
+        }
+        let rows = query.bind(i64::from(limit)).fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(|(id, mode, finished_at, players, winners)| {
                 let winners = serde_json::from_str(&winners)
@@ -57,15 +94,24 @@ impl Store {
             .collect()
     }
 
-    /// The best `limit` display names over all games: most wins, then most points, then by name.
-    pub async fn leaderboard(&self, limit: u32) -> Result<Vec<LeaderboardRow>, StoreError> {
-        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+    /// The best `limit` display names over the games of `scope`: most wins, then most points,
+    /// then by name.
+    pub async fn leaderboard(
+        &self,
+        scope: Scope,
+        limit: u32,
+    ) -> Result<Vec<LeaderboardRow>, StoreError> {
+        let (filter, browser) = scope.filter();
+        let sql = format!(
             "SELECT name, COUNT(*) AS games, SUM(rank = 1) AS wins, SUM(score) AS points \
-             FROM players GROUP BY name ORDER BY wins DESC, points DESC, name LIMIT ?",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+             FROM players WHERE game_id IN (SELECT g.id FROM games g WHERE {filter}) \
+             GROUP BY name ORDER BY wins DESC, points DESC, name LIMIT ?"
+        );
+        let mut query = sqlx::query_as::<_, (String, i64, i64, i64)>(&sql);
+        if let Some(browser) = browser {
+            query = query.bind(browser);
+        }
+        let rows = query.bind(i64::from(limit)).fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(|(name, games, wins, points)| {
                 Ok(LeaderboardRow {
@@ -100,24 +146,32 @@ impl Store {
             .collect()
     }
 
-    /// Game `id`'s highlights that have an image, in round order, with the player's name.
-    async fn highlights(&self, id: &str) -> Result<Vec<HighlightItem>, StoreError> {
-        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT h.request_id, h.round, COALESCE(p.name, 'Player ' || h.player) \
+    /// Game `id`'s highlights that have an image, in round order, with the player's name and
+    /// whether the picture is of `viewer` (a browser id).
+    async fn highlights(
+        &self,
+        id: &str,
+        viewer: Option<&str>,
+    ) -> Result<Vec<HighlightItem>, StoreError> {
+        let rows: Vec<(i64, i64, String, bool)> = sqlx::query_as(
+            "SELECT h.request_id, h.round, COALESCE(p.name, 'Player ' || h.player), \
+               COALESCE(p.browser = ?, 0) \
              FROM highlights h LEFT JOIN players p ON p.game_id = h.game_id AND p.peer = h.player \
              WHERE h.game_id = ? AND h.image IS NOT NULL ORDER BY h.round, h.request_id",
         )
+        .bind(viewer)
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(request_id, round, player)| {
+            .map(|(request_id, round, player, mine)| {
                 let request_id = from_int(request_id, "request_id")?;
                 Ok(HighlightItem {
                     request_id,
                     round: from_int(round, "round")?,
                     player,
                     url: highlight_url(id, request_id),
+                    mine,
                 })
             })
             .collect()

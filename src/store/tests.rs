@@ -1,7 +1,8 @@
 //! The store against real SQLite files in temporary folders.
 
 use super::types::{GameListItem, HighlightItem, LeaderboardRow};
-use super::Store;
+use super::{Refused, Scope, Store};
+use crate::browser::{BrowserId, Owners};
 use crate::game::{
     Expression, GameEvent, GameRecord, Highlight, HighlightRecord, Mode, Results, RoundRecord,
     Standing,
@@ -72,9 +73,17 @@ async fn a_saved_game_reads_back() {
     let store = open(&dir).await;
     let (record, results) = dont_laugh();
     store.put_highlight("g1", &highlight(1, 8, 1), JPEG).await.unwrap();
-    store.save_game("g1", "room-abcdefghijklmnop", &record, &results, 1_700_000_000).await.unwrap();
+    store
+        .save_game(
+            "g1",
+            "room-abcdefghijklmnop",
+            (&record, &results, &Owners::default()),
+            1_700_000_000,
+        )
+        .await
+        .unwrap();
 
-    let game = store.game("g1").await.unwrap().expect("saved");
+    let game = store.game("g1", None).await.unwrap().expect("saved");
     assert_eq!(game.id, "g1");
     assert_eq!(game.mode, Mode::DontLaugh);
     assert_eq!(game.finished_at, 1_700_000_000);
@@ -86,6 +95,7 @@ async fn a_saved_game_reads_back() {
         round: 1,
         player: "Bob".into(),
         url: "/games/g1/highlights/1.jpg".into(),
+        mine: false,
     }];
     assert_eq!(game.highlights, reel);
 
@@ -118,8 +128,8 @@ async fn copy_face_targets_and_early_ends_are_kept() {
         target: Expression::Surprised,
         points: 10,
     }];
-    store.save_game("g2", "room", &record, &results, 5).await.unwrap();
-    let game = store.game("g2").await.unwrap().unwrap();
+    store.save_game("g2", "room", (&record, &results, &Owners::default()), 5).await.unwrap();
+    let game = store.game("g2", None).await.unwrap().unwrap();
     assert_eq!(game.mode, Mode::CopyFace);
     assert!(game.ended_early);
     assert!(game.highlights.is_empty(), "no image was uploaded");
@@ -141,15 +151,15 @@ async fn highlights_can_arrive_before_the_game_and_be_deleted() {
     store.put_highlight("g3", &highlight(2, 7, 1), JPEG).await.unwrap();
     store.put_highlight("g3", &highlight(3, 8, 1), JPEG).await.unwrap();
     assert_eq!(store.highlight_image("g3", 2).await.unwrap().as_deref(), Some(JPEG));
-    assert!(store.game("g3").await.unwrap().is_none(), "no game row yet");
+    assert!(store.game("g3", None).await.unwrap().is_none(), "no game row yet");
 
     store.delete_highlight("g3", 3).await.unwrap();
     store.delete_highlight("g3", 99).await.unwrap();
     assert_eq!(store.highlight_image("g3", 3).await.unwrap(), None);
 
     let (record, results) = dont_laugh();
-    store.save_game("g3", "room", &record, &results, 10).await.unwrap();
-    let reel = store.game("g3").await.unwrap().unwrap().highlights;
+    store.save_game("g3", "room", (&record, &results, &Owners::default()), 10).await.unwrap();
+    let reel = store.game("g3", None).await.unwrap().unwrap().highlights;
     let shown: Vec<(u64, u32, &str)> =
         reel.iter().map(|h| (h.request_id, h.round, h.player.as_str())).collect();
     assert_eq!(shown, [(2, 1, "Ann"), (4, 2, "Bob")]);
@@ -161,15 +171,15 @@ async fn everything_survives_reopening_the_file() {
     let store = open(&dir).await;
     let (record, results) = dont_laugh();
     store.put_highlight("g4", &highlight(1, 8, 1), JPEG).await.unwrap();
-    store.save_game("g4", "room", &record, &results, 20).await.unwrap();
-    let before = store.game("g4").await.unwrap();
+    store.save_game("g4", "room", (&record, &results, &Owners::default()), 20).await.unwrap();
+    let before = store.game("g4", None).await.unwrap();
     store.close().await;
     drop(store);
 
     let store = open(&dir).await;
-    assert_eq!(store.game("g4").await.unwrap(), before);
+    assert_eq!(store.game("g4", None).await.unwrap(), before);
     assert_eq!(store.highlight_image("g4", 1).await.unwrap().as_deref(), Some(JPEG));
-    assert_eq!(store.recent_games(10).await.unwrap().len(), 1);
+    assert_eq!(store.games(Scope::Public, 10).await.unwrap().len(), 0, "not published");
 }
 
 #[tokio::test]
@@ -179,12 +189,18 @@ async fn a_failed_save_writes_nothing() {
     let (record, mut results) = dont_laugh();
     // The same seat twice breaks the players' primary key after the games row went in.
     results.ranking.push(standing(3, 7, "Ann again", 0));
-    assert!(store.save_game("g5", "room", &record, &results, 1).await.is_err());
-    assert!(store.game("g5").await.unwrap().is_none());
+    assert!(store
+        .save_game("g5", "room", (&record, &results, &Owners::default()), 1)
+        .await
+        .is_err());
+    assert!(store.game("g5", None).await.unwrap().is_none());
 
     let (record, results) = dont_laugh();
-    store.save_game("g5", "room", &record, &results, 1).await.unwrap();
-    assert!(store.save_game("g5", "room", &record, &results, 1).await.is_err(), "ids are unique");
+    store.save_game("g5", "room", (&record, &results, &Owners::default()), 1).await.unwrap();
+    assert!(
+        store.save_game("g5", "room", (&record, &results, &Owners::default()), 1).await.is_err(),
+        "ids are unique"
+    );
 }
 
 #[tokio::test]
@@ -202,12 +218,15 @@ async fn the_leaderboard_counts_shared_wins_and_breaks_ties() {
         ("c", 300, vec![standing(1, 1, "Dee", 30), standing(2, 2, "Cy", 5)]),
         ("d", 400, vec![standing(1, 1, "Eve", 30), standing(2, 2, "Cy", 5)]),
     ];
+    // This browser played seat 2 of every game.
+    let me = BrowserId::random();
+    let owners = Owners { host: None, players: [(PeerId(2), me)].into() };
     for (id, finished_at, ranking) in games {
         let results = results(Mode::DontLaugh, ranking);
-        store.save_game(id, "room", &record, &results, finished_at).await.unwrap();
+        store.save_game(id, "room", (&record, &results, &owners), finished_at).await.unwrap();
     }
 
-    let board = store.leaderboard(10).await.unwrap();
+    let board = store.leaderboard(Scope::Browser(me), 10).await.unwrap();
     let row =
         |name: &str, games, wins, points| LeaderboardRow { name: name.into(), games, wins, points };
     assert_eq!(
@@ -220,9 +239,9 @@ async fn the_leaderboard_counts_shared_wins_and_breaks_ties() {
             row("Cy", 3, 0, 10),
         ]
     );
-    assert_eq!(store.leaderboard(2).await.unwrap().len(), 2);
+    assert_eq!(store.leaderboard(Scope::Browser(me), 2).await.unwrap().len(), 2);
 
-    let recent = store.recent_games(3).await.unwrap();
+    let recent = store.games(Scope::Browser(me), 3).await.unwrap();
     let item = |id: &str, finished_at, winners: &[&str], players| GameListItem {
         id: id.into(),
         mode: Mode::DontLaugh,
@@ -234,7 +253,7 @@ async fn the_leaderboard_counts_shared_wins_and_breaks_ties() {
         recent,
         [item("d", 400, &["Eve"], 2), item("c", 300, &["Dee"], 2), item("b", 200, &["Bob"], 2)]
     );
-    let oldest = store.recent_games(10).await.unwrap().pop().unwrap();
+    let oldest = store.games(Scope::Browser(me), 10).await.unwrap().pop().unwrap();
     assert_eq!(oldest, item("a", 100, &["Ann", "Bob"], 3));
 }
 
@@ -242,9 +261,136 @@ async fn the_leaderboard_counts_shared_wins_and_breaks_ties() {
 async fn unknown_games_and_images_are_none() {
     let dir = TempDir::new().unwrap();
     let store = open(&dir).await;
-    assert_eq!(store.game("nope").await.unwrap(), None);
+    assert_eq!(store.game("nope", None).await.unwrap(), None);
     assert_eq!(store.highlight_image("nope", 1).await.unwrap(), None);
     assert_eq!(store.highlight_image("nope", u64::MAX).await.unwrap(), None);
-    assert!(store.recent_games(20).await.unwrap().is_empty());
-    assert!(store.leaderboard(20).await.unwrap().is_empty());
+    for scope in [Scope::Public, Scope::Browser(BrowserId::random())] {
+        assert!(store.games(scope, 20).await.unwrap().is_empty());
+        assert!(store.leaderboard(scope, 20).await.unwrap().is_empty());
+    }
+}
+
+/// Ann (seat 7, host) and Bob (seat 8) each in their own browser; Bob's picture is kept.
+async fn save_private(store: &Store, id: &str, ann: BrowserId, bob: BrowserId, at: i64) {
+    let (record, results) = dont_laugh();
+    let owners = Owners { host: Some(ann), players: [(PeerId(7), ann), (PeerId(8), bob)].into() };
+    store.put_highlight(id, &highlight(1, 8, 1), JPEG).await.unwrap();
+    store.save_game(id, "room", (&record, &results, &owners), at).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_browser_lists_only_the_games_it_played() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    let (ann, bob, cy, stranger) =
+        (BrowserId::random(), BrowserId::random(), BrowserId::random(), BrowserId::random());
+    save_private(&store, "ab", ann, bob, 100).await;
+    save_private(&store, "cb", cy, bob, 200).await;
+    let ids = |games: Vec<GameListItem>| games.into_iter().map(|g| g.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.games(Scope::Browser(ann), 10).await.unwrap()), ["ab"]);
+    assert_eq!(ids(store.games(Scope::Browser(cy), 10).await.unwrap()), ["cb"]);
+    assert_eq!(ids(store.games(Scope::Browser(bob), 10).await.unwrap()), ["cb", "ab"]);
+    assert!(store.games(Scope::Browser(stranger), 10).await.unwrap().is_empty());
+    assert!(store.leaderboard(Scope::Browser(stranger), 10).await.unwrap().is_empty());
+    // Ann's leaderboard covers her one game: Ann 10 points, Bob none.
+    let names: Vec<(String, u64)> = store
+        .leaderboard(Scope::Browser(ann), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.name, r.points))
+        .collect();
+    assert_eq!(names, [("Ann".to_owned(), 10), ("Bob".to_owned(), 0)]);
+    // The link still opens the game for anyone; the browser ids are nowhere in it.
+    let game = store.game("ab", Some(stranger)).await.unwrap().expect("reachable by its id");
+    let json = serde_json::to_string(&game).unwrap();
+    for b in [ann, bob] {
+        assert!(!json.contains(&b.to_string()), "{json}");
+    }
+}
+
+#[tokio::test]
+async fn only_the_host_publishes_and_the_public_board_lists_only_published_games() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    let (ann, bob) = (BrowserId::random(), BrowserId::random());
+    save_private(&store, "ab", ann, bob, 100).await;
+    save_private(&store, "other", bob, ann, 200).await;
+    assert!(store.games(Scope::Public, 10).await.unwrap().is_empty());
+    assert!(!store.game("ab", Some(ann)).await.unwrap().unwrap().published);
+    assert!(store.game("ab", Some(ann)).await.unwrap().unwrap().can_publish);
+    assert!(!store.game("ab", Some(bob)).await.unwrap().unwrap().can_publish);
+    assert!(!store.game("ab", None).await.unwrap().unwrap().can_publish);
+
+    assert_eq!(store.set_public("ab", bob, true).await.unwrap(), Err(Refused::NotHost));
+    assert_eq!(store.set_public("nope", ann, true).await.unwrap(), Err(Refused::NotFound));
+    assert!(store.games(Scope::Public, 10).await.unwrap().is_empty());
+
+    assert_eq!(store.set_public("ab", ann, true).await.unwrap(), Ok(()));
+    let public: Vec<String> =
+        store.games(Scope::Public, 10).await.unwrap().into_iter().map(|g| g.id).collect();
+    assert_eq!(public, ["ab"]);
+    assert!(store.game("ab", None).await.unwrap().unwrap().published);
+    assert_eq!(store.leaderboard(Scope::Public, 10).await.unwrap().len(), 2);
+
+    assert_eq!(store.set_public("ab", ann, false).await.unwrap(), Ok(()));
+    assert!(store.games(Scope::Public, 10).await.unwrap().is_empty());
+    assert!(store.leaderboard(Scope::Public, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_player_deletes_only_a_picture_of_themselves() {
+    let dir = TempDir::new().unwrap();
+    let store = open(&dir).await;
+    let (ann, bob) = (BrowserId::random(), BrowserId::random());
+    save_private(&store, "ab", ann, bob, 100).await;
+    let shared = &store;
+    let mine = |viewer| async move {
+        let game = shared.game("ab", Some(viewer)).await.unwrap().unwrap();
+        game.highlights.iter().map(|h| h.mine).collect::<Vec<_>>()
+    };
+    assert_eq!(mine(bob).await, [true]);
+    assert_eq!(mine(ann).await, [false]);
+
+    // Ann hosted the game, but the picture is Bob's.
+    assert_eq!(store.delete_own_highlight("ab", 1, ann).await.unwrap(), Err(Refused::NotYours));
+    assert_eq!(store.delete_own_highlight("ab", 2, bob).await.unwrap(), Err(Refused::NotFound));
+    assert_eq!(store.delete_own_highlight("zz", 1, bob).await.unwrap(), Err(Refused::NotFound));
+    assert!(store.highlight_image("ab", 1).await.unwrap().is_some());
+
+    assert_eq!(store.delete_own_highlight("ab", 1, bob).await.unwrap(), Ok(()));
+    assert_eq!(store.highlight_image("ab", 1).await.unwrap(), None);
+    assert!(store.game("ab", Some(bob)).await.unwrap().unwrap().highlights.is_empty());
+    assert_eq!(store.delete_own_highlight("ab", 1, bob).await.unwrap(), Err(Refused::NotFound));
+}
+
+/// A database written before browsers were recorded still opens, and its games stay readable
+/// by link (listed for nobody).
+#[tokio::test]
+async fn games_saved_before_the_privacy_migration_still_read() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("old.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let first = sqlx::migrate!().iter().next().unwrap().clone();
+    let old = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(vec![first]),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    old.run(&pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO games VALUES ('old', 'room', 1, 'dont_laugh', 50, 0, 1, 1); \
+         INSERT INTO players VALUES ('old', 7, 0, 'Ann', 10, 1, 0);",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let store = Store::open(&path).await.unwrap();
+    let game = store.game("old", None).await.unwrap().expect("still there");
+    assert_eq!(game.ranking[0].name, "Ann");
+    assert!(!game.published && !game.can_publish);
+    assert!(store.games(Scope::Public, 10).await.unwrap().is_empty());
+    assert!(store.games(Scope::Browser(BrowserId::random()), 10).await.unwrap().is_empty());
 }

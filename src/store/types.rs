@@ -37,6 +37,11 @@ pub struct GameSummary {
     pub ranking: Vec<Standing>,
     /// Highlights whose image was uploaded, in round order.
     pub highlights: Vec<HighlightItem>,
+    /// On the public board (its host published it).
+    pub published: bool,
+    /// The browser asking is the game's host (and the board is on): it may publish or
+    /// unpublish.
+    pub can_publish: bool,
 }
 
 /// A highlight of a finished game.
@@ -50,6 +55,8 @@ pub struct HighlightItem {
     pub player: String,
     /// Where the JPEG is served ([`highlight_url`]).
     pub url: String,
+    /// The picture is of the browser asking: it may delete it.
+    pub mine: bool,
 }
 
 /// A line of the recent-games list.
@@ -80,13 +87,22 @@ pub struct LeaderboardRow {
     pub points: u64,
 }
 
-/// The history page: recent games and the leaderboard.
+/// A list of games and the leaderboard over the same games.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct History {
+pub struct Board {
     /// Newest first.
     pub games: Vec<GameListItem>,
     /// Most wins first, then most points.
     pub leaderboard: Vec<LeaderboardRow>,
+}
+
+/// The history page: the games this browser played, and apart from them the public board.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    /// Games this browser took part in.
+    pub mine: Board,
+    /// Games their hosts published; `None` when the server has the public board off.
+    pub public: Option<Board>,
 }
 
 /// `unix` seconds as `YYYY-MM-DD HH:MM UTC`: the same text on the server and in the browser, so

@@ -1,26 +1,28 @@
-//! Writing: a finished game in one transaction, highlight images one upload at a time.
+//! Writing: a finished game in one transaction, highlight images one upload at a time, and the
+//! two changes a browser may make afterwards (publish its game, delete a picture of itself).
 
 use super::db::{int, mode_key, Store, StoreError};
+use crate::browser::{BrowserId, Owners};
 use crate::game::{GameEvent, GameRecord, Highlight, Results};
 use crate::protocol::PeerId;
 use sqlx::{Sqlite, Transaction};
 
 impl Store {
     /// Saves a finished game under `id` (a fresh random id the caller chose; highlights were
-    /// stored under it already): the game, its ranking, its rounds and its scoring events, all
-    /// or nothing. Saving an id twice fails.
+    /// stored under it already): the game, its ranking with each player's browser, its rounds
+    /// and its scoring events, all or nothing. Saving an id twice fails.
     pub async fn save_game(
         &self,
         id: &str,
         room: &str,
-        record: &GameRecord,
-        results: &Results,
+        game: (&GameRecord, &Results, &Owners),
         finished_at_unix: i64,
     ) -> Result<(), StoreError> {
+        let (record, results, owners) = game;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO games (id, room, number, mode, finished_at, ended_early, rounds_played, \
-             rounds_planned) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             rounds_planned, host_browser) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(room)
@@ -30,9 +32,10 @@ impl Store {
         .bind(results.ended_early)
         .bind(i64::from(results.rounds_played))
         .bind(i64::from(results.rounds))
+        .bind(owners.host.map(|b| b.to_string()))
         .execute(&mut *tx)
         .await?;
-        insert_players(&mut tx, id, results).await?;
+        insert_players(&mut tx, id, results, owners).await?;
         insert_rounds(&mut tx, id, record).await?;
         insert_events(&mut tx, id, &record.events).await?;
         tx.commit().await?;
@@ -74,15 +77,91 @@ impl Store {
     }
 }
 
+/// Why a browser may not make a change it asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// No game (or no such picture in it) was saved under that id.
+    #[error("there is no such game or picture")]
+    NotFound,
+    /// Only the browser that was host when the game ended may publish it.
+    #[error("only the host of this game can publish it")]
+    NotHost,
+    /// A picture may only be deleted by the browser of the player in it.
+    #[error("you can only delete a picture of yourself")]
+    NotYours,
+}
+
+impl Store {
+    /// Puts game `id` on the public board (`public`) or takes it off, if `by` was its host.
+    pub async fn set_public(
+        &self,
+        id: &str,
+        by: BrowserId,
+        public: bool,
+    ) -> Result<Result<(), Refused>, StoreError> {
+        let host: Option<Option<String>> =
+            sqlx::query_scalar("SELECT host_browser FROM games WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        match host {
+            None => return Ok(Err(Refused::NotFound)),
+            Some(host) if host != Some(by.to_string()) => return Ok(Err(Refused::NotHost)),
+            Some(_) => {}
+        }
+        sqlx::query("UPDATE games SET public = ? WHERE id = ? AND host_browser = ?")
+            .bind(public)
+            .bind(id)
+            .bind(by.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(Ok(()))
+    }
+
+    /// Deletes highlight `request_id` of saved game `game_id` if the picture is of `by`'s
+    /// player; the image is gone at once.
+    pub async fn delete_own_highlight(
+        &self,
+        game_id: &str,
+        request_id: u64,
+        by: BrowserId,
+    ) -> Result<Result<(), Refused>, StoreError> {
+        let Ok(request_id) = i64::try_from(request_id) else {
+            return Ok(Err(Refused::NotFound));
+        };
+        let owner: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT p.browser FROM highlights h JOIN players p \
+               ON p.game_id = h.game_id AND p.peer = h.player \
+             WHERE h.game_id = ? AND h.request_id = ? AND h.image IS NOT NULL",
+        )
+        .bind(game_id)
+        .bind(request_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match owner {
+            None => return Ok(Err(Refused::NotFound)),
+            Some(owner) if owner != Some(by.to_string()) => return Ok(Err(Refused::NotYours)),
+            Some(_) => {}
+        }
+        sqlx::query("DELETE FROM highlights WHERE game_id = ? AND request_id = ?")
+            .bind(game_id)
+            .bind(request_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(Ok(()))
+    }
+}
+
 async fn insert_players(
     tx: &mut Transaction<'_, Sqlite>,
     id: &str,
     results: &Results,
+    owners: &Owners,
 ) -> Result<(), StoreError> {
     for (position, s) in (0i64..).zip(&results.ranking) {
         sqlx::query(
-            "INSERT INTO players (game_id, peer, position, name, score, rank, \"left\") \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO players (game_id, peer, position, name, score, rank, \"left\", browser) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(int(s.peer.0, "peer id")?)
@@ -91,6 +170,7 @@ async fn insert_players(
         .bind(i64::from(s.score))
         .bind(i64::from(s.rank))
         .bind(s.left)
+        .bind(owners.players.get(&s.peer).map(|b| b.to_string()))
         .execute(&mut **tx)
         .await?;
     }

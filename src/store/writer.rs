@@ -1,7 +1,10 @@
 //! The writer task: applies what the signaling hub asks to persist, one job at a time and in
-//! the order asked, so a highlight's delete never overtakes its insert.
+//! the order asked, so a highlight's delete never overtakes its insert. A job that carries a
+//! [`Done`](crate::signaling::server::Done) is told the outcome only after its transaction
+//! committed (WAL with `synchronous=FULL`: durable once `COMMIT` returns), so whoever waits on it
+//! never calls something saved that a crash could still lose.
 
-use super::db::{Store, StoreError};
+use super::db::Store;
 use crate::signaling::server::Persist;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
@@ -10,25 +13,30 @@ use tokio::task::JoinHandle;
 pub fn spawn_writer(store: Store, mut jobs: UnboundedReceiver<Persist>) -> JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(job) = jobs.recv().await {
-            if let Err(e) = apply(&store, job).await {
-                tracing::error!(error = %e, "could not persist a game or highlight");
-            }
+            apply(&store, job).await;
         }
     })
 }
 
-async fn apply(store: &Store, job: Persist) -> Result<(), StoreError> {
-    match job {
-        Persist::Game { game_id, room, record, results } => {
-            let room = room.as_str();
-            store.save_game(&game_id, room, &record, &results, unix_now()).await
+async fn apply(store: &Store, job: Persist) {
+    let (result, done) = match job {
+        Persist::Game { game_id, room, record, results, owners, done } => {
+            let game = (&record, &results, &owners);
+            (store.save_game(&game_id, room.as_str(), game, unix_now()).await, Some(done))
         }
-        Persist::Highlight { game_id, highlight, jpeg } => {
-            store.put_highlight(&game_id, &highlight, &jpeg).await
+        Persist::Highlight { game_id, highlight, jpeg, done } => {
+            (store.put_highlight(&game_id, &highlight, &jpeg).await, Some(done))
         }
         Persist::DropHighlight { game_id, request_id } => {
-            store.delete_highlight(&game_id, request_id).await
+            (store.delete_highlight(&game_id, request_id).await, None)
         }
+    };
+    if let Err(e) = &result {
+        tracing::error!(error = %e, "could not persist a game or highlight");
+    }
+    if let Some(done) = done {
+        // The waiter may be gone (the uploader hung up): the write stands either way.
+        let _ = done.send(result);
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`Game`](crate::game::Game)'s; the hub stamps the sender and picks the sockets.
 
 use super::{Hub, Output, Room};
+use crate::browser::Owners;
 use crate::game::{GameError, Input as GameInput, Output as GameOutput};
 use crate::protocol::{ClientMsg, PeerId, RoomId, ServerMsg};
 
@@ -19,6 +20,9 @@ pub enum UploadError {
     /// The rules refused it (no such request, not yours, expired, withdrawn, answered).
     #[error(transparent)]
     Refused(#[from] GameError),
+    /// The upload was accepted but its image could not be written: it was not kept.
+    #[error("the picture could not be saved; please try again")]
+    NotSaved,
 }
 
 impl UploadError {
@@ -28,6 +32,7 @@ impl UploadError {
             UploadError::BadTicket => "bad_ticket",
             UploadError::NotInRoom => "not_in_room",
             UploadError::Refused(e) => e.code(),
+            UploadError::NotSaved => "highlight_not_saved",
         }
     }
 }
@@ -151,11 +156,22 @@ fn route(room: &mut Room, ids: &GameIds<'_>, output: GameOutput, out: &mut Vec<O
             send_to(room, peer, msg, out);
         }
         GameOutput::GameOver { results, record } => {
+            // Nobody hears of the game here: the socket side tells `announce` once it is saved.
             let game_id = ids.of(results.game);
-            let msg = ServerMsg::GameOver { results: results.clone(), game_id: game_id.clone() };
-            broadcast(room, msg, None, out);
-            out.push(Output::GameOver { game_id, room: ids.room.clone(), record, results });
+            let announce = room.members.values().filter_map(|m| m.conn).collect();
+            let owners = owners(room, &results);
+            let room = ids.room.clone();
+            out.push(Output::GameOver { game_id, room, record, results, owners, announce });
         }
+    }
+}
+
+/// The browsers of the players of a finished game, and of the host as it ended.
+fn owners(room: &Room, results: &crate::game::Results) -> Owners {
+    let browser = |peer: &PeerId| room.browsers.get(peer).copied();
+    Owners {
+        host: room.game.host().as_ref().and_then(browser),
+        players: results.ranking.iter().filter_map(|s| Some((s.peer, browser(&s.peer)?))).collect(),
     }
 }
 
