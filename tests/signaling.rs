@@ -179,9 +179,12 @@ async fn an_oversized_message_closes_the_socket_with_a_reason() {
         match tokio::time::timeout(WAIT, b.ws.next()).await.unwrap() {
             Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
             Some(Ok(Message::Ping(_))) => continue,
-            // Game messages queued before the close (phase, scores) may come first.
-            Some(Ok(Message::Text(t)))
-                if serde_json::from_str::<ServerMsg>(&t).unwrap().is_game() =>
+            // Game messages queued before the close (phase, scores) and the room state may
+            // come first.
+            Some(Ok(Message::Text(t))) if {
+                let msg = serde_json::from_str::<ServerMsg>(&t).unwrap();
+                msg.is_game() || matches!(msg, ServerMsg::RoomState(_))
+            } =>
             {
                 continue
             }
@@ -489,8 +492,13 @@ impl Client {
     }
 
     async fn next_state(&mut self) -> RoomState {
+        self.state_with(|_| true).await
+    }
+
+    /// The next room state that `pred` accepts (earlier ones are skipped).
+    async fn state_with(&mut self, pred: impl Fn(&RoomState) -> bool) -> RoomState {
         self.recv_until(|m| match m {
-            ServerMsg::RoomState(state) => Some(state),
+            ServerMsg::RoomState(state) if pred(&state) => Some(state),
             _ => None,
         })
         .await
@@ -550,7 +558,7 @@ async fn the_host_locks_the_room_and_a_newcomer_is_refused_but_a_ticket_resumes(
     b.send(&ClientMsg::SetLock { locked: true }).await;
     assert_eq!(b.next_error().await, ErrorCode::NotHost);
     a.send(&ClientMsg::SetLock { locked: true }).await;
-    assert!(b.next_state().await.locked);
+    b.state_with(|s| s.locked).await;
     let mut c = Client::connect(addr).await;
     c.send(&join_as(&r, "Cy")).await;
     assert_eq!(c.next_error().await, ErrorCode::RoomLocked);
@@ -568,8 +576,7 @@ async fn a_password_is_required_and_checked() {
     let r = room('P');
     let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
     a.send(&ClientMsg::SetPassword { password: Some("tiger lily".into()) }).await;
-    let state = a.next_state().await;
-    assert!(state.password);
+    a.state_with(|s| s.password).await;
     let mut c = Client::connect(addr).await;
     c.send(&join_as(&r, "Cy")).await;
     assert_eq!(c.next_error().await, ErrorCode::PasswordRequired);
@@ -589,7 +596,7 @@ async fn a_knock_is_admitted_or_declined_and_a_closed_knock_disappears() {
     let r = room('K');
     let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
     a.send(&ClientMsg::SetKnock { knock: true }).await;
-    assert!(a.next_state().await.knock);
+    a.state_with(|s| s.knock).await;
     // Cy knocks and is admitted.
     let mut c = Client::connect(addr).await;
     c.send(&join_as(&r, "Cy")).await;
@@ -623,12 +630,12 @@ async fn when_the_host_leaves_the_next_host_gets_the_knocks() {
     let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
     let (mut b, pb, _) = Client::join(addr, &r, "Bo").await;
     a.send(&ClientMsg::SetKnock { knock: true }).await;
-    assert!(b.next_state().await.knock);
+    b.state_with(|s| s.knock).await;
     let mut c = Client::connect(addr).await;
     c.send(&join_as(&r, "Cy")).await;
     assert_eq!(c.recv().await, ServerMsg::Knocking);
     a.send(&ClientMsg::Leave).await;
-    assert_eq!(b.next_state().await.host, Some(pb));
+    b.state_with(|s| s.host == Some(pb)).await;
     let knocks = b.next_knocks().await;
     assert_eq!(knocks.len(), 1);
     b.send(&ClientMsg::Admit { knock: knocks[0].id }).await;

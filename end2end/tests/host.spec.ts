@@ -137,7 +137,7 @@ test("the host removes a participant, who sees why and cannot come back with the
 
 test("the join page opens no socket until Join, and an idle page keeps working", async ({ page }) => {
   const sockets: string[] = [];
-  page.on("websocket", (ws) => sockets.push(ws.url()));
+  page.on("websocket", (ws) => { if (new URL(ws.url()).pathname === "/ws") sockets.push(ws.url()); });
   const room = await newRoom(page);
   await expectPlaying(page.getByTestId("local-video"));
   // Longer than the server's unjoined-socket timeout.
