@@ -21,6 +21,14 @@ pub const ROOM_CAPACITY: usize = 6;
 pub const CLOSE_TOO_BIG: u16 = 1009;
 /// WebSocket close code for a dead heartbeat or a policy violation (RFC 6455 §7.4.1).
 pub const CLOSE_POLICY: u16 = 1008;
+/// WebSocket close code (private range, RFC 6455 §7.4.2): the host removed you from the room.
+pub const CLOSE_REMOVED: u16 = 4001;
+/// WebSocket close code (private range): the socket took no seat (and did not knock) in time.
+pub const CLOSE_JOIN_TIMEOUT: u16 = 4002;
+/// WebSocket close code (private range): too many wrong room passwords on one socket.
+pub const CLOSE_TOO_MANY_GUESSES: u16 = 4003;
+/// Longest room password, in characters.
+pub const MAX_PASSWORD_CHARS: usize = 64;
 
 /// A participant's seat in a room, assigned by the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -228,6 +236,68 @@ pub enum ClientMsg {
     /// Game: a reading of my own face (at most 10 per second, `seq` increasing). There is no
     /// message that carries a score: the server computes every point from readings.
     Reading(Reading),
+    /// A [`ClientMsg::Join`] with the room's password (set by its host).
+    JoinWithPassword {
+        /// The room to join.
+        room: RoomId,
+        /// Display name.
+        name: String,
+        /// The password, at most [`MAX_PASSWORD_CHARS`] characters.
+        password: String,
+    },
+    /// Host only: lock the room (nobody new gets in) or open it again.
+    SetLock {
+        /// Locked.
+        locked: bool,
+    },
+    /// Host only: require this password of joiners; `None` (or empty) removes it.
+    SetPassword {
+        /// The new password, at most [`MAX_PASSWORD_CHARS`] characters.
+        password: Option<String>,
+    },
+    /// Host only: joiners knock and wait until the host admits them.
+    SetKnock {
+        /// Knock-to-enter on.
+        knock: bool,
+    },
+    /// Host only: let a knocking person in.
+    Admit {
+        /// The knock's id (from [`ServerMsg::Knocks`]).
+        knock: u64,
+    },
+    /// Host only: turn a knocking person away.
+    Decline {
+        /// The knock's id.
+        knock: u64,
+    },
+    /// Host only: remove a participant; their seat ticket stops working in this room.
+    Remove {
+        /// Who.
+        peer: PeerId,
+    },
+}
+
+/// Who decides who gets in, and how (sent to every member when any of it changes). The
+/// password itself never leaves the server: only whether there is one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomState {
+    /// The host: the earliest joiner still in the room (the game's host too).
+    pub host: Option<PeerId>,
+    /// New joiners are refused.
+    pub locked: bool,
+    /// Joiners must give a password.
+    pub password: bool,
+    /// Joiners knock and wait for the host.
+    pub knock: bool,
+}
+
+/// A person waiting at the door, as the host sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnockInfo {
+    /// The knock's id, for [`ClientMsg::Admit`] and [`ClientMsg::Decline`].
+    pub id: u64,
+    /// The name they gave.
+    pub name: String,
 }
 
 /// Messages from the server to a browser.
@@ -332,6 +402,16 @@ pub enum ServerMsg {
         /// Human-readable detail (English).
         message: String,
     },
+    /// Who the host is and how the room admits people (after `welcome`, and on every change).
+    RoomState(RoomState),
+    /// To the host: everyone knocking, oldest first (on every change, and to a new host).
+    Knocks {
+        /// The waiting people.
+        knocks: Vec<KnockInfo>,
+    },
+    /// To a joiner: the room uses knock-to-enter; wait until the host answers (a `welcome`
+    /// or an error `knock_declined`).
+    Knocking,
 }
 
 /// Why the server refused a message.
@@ -358,6 +438,24 @@ pub enum ErrorCode {
     BadTicket,
     /// More messages than the rate limit allows.
     RateLimited,
+    /// The host locked the room: nobody new gets in.
+    RoomLocked,
+    /// The room has a password and the join gave none.
+    PasswordRequired,
+    /// The join gave the wrong password.
+    WrongPassword,
+    /// A password longer than [`MAX_PASSWORD_CHARS`].
+    BadPassword,
+    /// The host turned the knock away (or everyone left before answering).
+    KnockDeclined,
+    /// Too many people are already knocking at this room.
+    TooManyKnocks,
+    /// No such knock is waiting.
+    UnknownKnock,
+    /// Only the host may do that.
+    NotHost,
+    /// The host removed you from this room; your seat ticket no longer works here.
+    Removed,
 }
 
 impl ServerMsg {
@@ -426,6 +524,18 @@ mod tests {
                 probs: vec![0.1, 0.6, 0.1, 0.05, 0.05, 0.05, 0.05],
             }),
             ClientMsg::Reading(Reading { seq: 4, face: false, probs: vec![] }),
+            ClientMsg::JoinWithPassword {
+                room: room(),
+                name: "Ann".into(),
+                password: "비밀 word".into(),
+            },
+            ClientMsg::SetLock { locked: true },
+            ClientMsg::SetPassword { password: Some("pw".into()) },
+            ClientMsg::SetPassword { password: None },
+            ClientMsg::SetKnock { knock: false },
+            ClientMsg::Admit { knock: 3 },
+            ClientMsg::Decline { knock: 4 },
+            ClientMsg::Remove { peer: PeerId(5) },
         ];
         for msg in msgs {
             let text = serde_json::to_string(&msg).unwrap();
@@ -489,6 +599,16 @@ mod tests {
             ServerMsg::Capture(CaptureRequest { id: 5, player: PeerId(1), round: 2 }),
             ServerMsg::CaptureWithdrawn { request_id: 5 },
             ServerMsg::GameRefused { code: "not_host".into(), message: "only the host".into() },
+            ServerMsg::RoomState(RoomState {
+                host: Some(PeerId(1)),
+                locked: true,
+                password: false,
+                knock: true,
+            }),
+            ServerMsg::RoomState(RoomState::default()),
+            ServerMsg::Knocks { knocks: vec![KnockInfo { id: 2, name: "Cy".into() }] },
+            ServerMsg::Knocking,
+            ServerMsg::error(ErrorCode::Removed, "removed"),
         ];
         for msg in msgs {
             let text = serde_json::to_string(&msg).unwrap();
@@ -507,6 +627,46 @@ mod tests {
             text,
             r#"{"type":"signal","to":4,"signal":{"kind":"description","sdp_type":"offer","sdp":"x"}}"#
         );
+    }
+
+    #[test]
+    fn host_controls_have_a_stable_wire_format() {
+        let wire = |msg: &ClientMsg| serde_json::to_string(msg).unwrap();
+        assert_eq!(
+            wire(&ClientMsg::SetLock { locked: true }),
+            r#"{"type":"set_lock","locked":true}"#
+        );
+        assert_eq!(
+            wire(&ClientMsg::SetPassword { password: None }),
+            r#"{"type":"set_password","password":null}"#
+        );
+        assert_eq!(wire(&ClientMsg::Admit { knock: 7 }), r#"{"type":"admit","knock":7}"#);
+        assert_eq!(wire(&ClientMsg::Remove { peer: PeerId(9) }), r#"{"type":"remove","peer":9}"#);
+        let state = ServerMsg::RoomState(RoomState {
+            host: Some(PeerId(1)),
+            locked: false,
+            password: true,
+            knock: false,
+        });
+        assert_eq!(
+            serde_json::to_string(&state).unwrap(),
+            r#"{"type":"room_state","host":1,"locked":false,"password":true,"knock":false}"#
+        );
+        assert_eq!(serde_json::to_string(&ServerMsg::Knocking).unwrap(), r#"{"type":"knocking"}"#);
+        let codes = [
+            (ErrorCode::RoomLocked, "room_locked"),
+            (ErrorCode::PasswordRequired, "password_required"),
+            (ErrorCode::WrongPassword, "wrong_password"),
+            (ErrorCode::KnockDeclined, "knock_declined"),
+            (ErrorCode::NotHost, "not_host"),
+            (ErrorCode::Removed, "removed"),
+        ];
+        for (code, name) in codes {
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{name}\""));
+        }
+        // A plain join still parses without any password field.
+        let join = r#"{"type":"join","room":"abcdefghijklmnop","name":"a"}"#;
+        assert!(serde_json::from_str::<ClientMsg>(join).is_ok());
     }
 
     #[test]

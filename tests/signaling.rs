@@ -67,11 +67,12 @@ impl Client {
         self.ws.send(Message::text(text)).await.unwrap();
     }
 
-    /// The next signaling message: game messages (phase, scores, readings) are skipped.
+    /// The next signaling message: game messages (phase, scores, readings) and the room state
+    /// that follows each welcome are skipped (the host-control tests look for it).
     async fn recv(&mut self) -> ServerMsg {
         loop {
             let msg = self.recv_any().await;
-            if !msg.is_game() {
+            if !msg.is_game() && !matches!(msg, ServerMsg::RoomState(_)) {
                 return msg;
             }
         }
@@ -180,9 +181,12 @@ async fn an_oversized_message_closes_the_socket_with_a_reason() {
         match tokio::time::timeout(WAIT, b.ws.next()).await.unwrap() {
             Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
             Some(Ok(Message::Ping(_))) => continue,
-            // Game messages queued before the close (phase, scores) may come first.
-            Some(Ok(Message::Text(t)))
-                if serde_json::from_str::<ServerMsg>(&t).unwrap().is_game() =>
+            // Game messages queued before the close (phase, scores) and the room state may
+            // come first.
+            Some(Ok(Message::Text(t))) if {
+                let msg = serde_json::from_str::<ServerMsg>(&t).unwrap();
+                msg.is_game() || matches!(msg, ServerMsg::RoomState(_))
+            } =>
             {
                 continue
             }
@@ -614,4 +618,214 @@ async fn a_member_that_stops_reading_is_dropped_instead_of_pinning_memory() {
     assert!(tokio::time::Instant::now() < deadline, "Bo was never dropped after {sent} signals");
     // At most the byte limit and the kernel's buffers went to him: far fewer than 512 × 60 KB.
     assert!(sent < 512, "dropped only after {sent} signals");
+// ---- Who gets in: the host's controls and unjoined sockets, over real sockets. ----
+
+impl Client {
+    /// The next message that `pick` accepts, skipping others.
+    async fn recv_until<T>(&mut self, mut pick: impl FnMut(ServerMsg) -> Option<T>) -> T {
+        loop {
+            if let Some(found) = pick(self.recv_any().await) {
+                return found;
+            }
+        }
+    }
+
+    async fn next_error(&mut self) -> ErrorCode {
+        self.recv_until(|m| match m {
+            ServerMsg::Error { code, .. } => Some(code),
+            _ => None,
+        })
+        .await
+    }
+
+    async fn next_state(&mut self) -> RoomState {
+        self.state_with(|_| true).await
+    }
+
+    /// The next room state that `pred` accepts (earlier ones are skipped).
+    async fn state_with(&mut self, pred: impl Fn(&RoomState) -> bool) -> RoomState {
+        self.recv_until(|m| match m {
+            ServerMsg::RoomState(state) if pred(&state) => Some(state),
+            _ => None,
+        })
+        .await
+    }
+
+    async fn next_knocks(&mut self) -> Vec<KnockInfo> {
+        self.recv_until(|m| match m {
+            ServerMsg::Knocks { knocks } => Some(knocks),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Waits (up to `within`) for the server's close frame; gives its code and reason.
+    async fn closed_within(&mut self, within: Duration) -> (u16, String) {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .expect("closed in time")
+                .expect("a close frame before the end")
+                .expect("frame");
+            if let Message::Close(frame) = frame {
+                let frame = frame.expect("a close frame with a reason");
+                return (frame.code.into(), frame.reason.to_string());
+            }
+        }
+    }
+
+    /// Sends a join and gives the welcome's seat and ticket.
+    async fn welcome(&mut self, msg: &ClientMsg) -> (PeerId, String) {
+        self.send(msg).await;
+        self.recv_until(|m| match m {
+            ServerMsg::Welcome { you, ticket, .. } => Some((you, ticket)),
+            ServerMsg::Error { code, .. } => panic!("refused: {code:?}"),
+            _ => None,
+        })
+        .await
+    }
+}
+
+fn join_as(r: &RoomId, name: &str) -> ClientMsg {
+    ClientMsg::Join { room: r.clone(), name: name.into() }
+}
+
+#[tokio::test]
+async fn the_host_locks_the_room_and_a_newcomer_is_refused_but_a_ticket_resumes() {
+    let addr = start().await;
+    let r = room('L');
+    let (mut a, pa, _) = Client::join(addr, &r, "Ann").await;
+    assert_eq!(a.next_state().await.host, Some(pa));
+    let mut b = Client::connect(addr).await;
+    let (pb, ticket) = b.welcome(&join_as(&r, "Bo")).await;
+    assert_eq!(b.next_state().await.host, Some(pa), "everyone sees who the host is");
+    assert!(matches!(a.recv().await, ServerMsg::PeerJoined { .. }));
+    // Bo is not the host.
+    b.send(&ClientMsg::SetLock { locked: true }).await;
+    assert_eq!(b.next_error().await, ErrorCode::NotHost);
+    a.send(&ClientMsg::SetLock { locked: true }).await;
+    b.state_with(|s| s.locked).await;
+    let mut c = Client::connect(addr).await;
+    c.send(&join_as(&r, "Cy")).await;
+    assert_eq!(c.next_error().await, ErrorCode::RoomLocked);
+    // Bo's connection drops; his ticket takes the seat back in the locked room, silently.
+    drop(b);
+    let mut b2 = Client::connect(addr).await;
+    let resume = ClientMsg::Resume { room: r.clone(), name: "Bo".into(), peer: pb, ticket };
+    assert_eq!(b2.welcome(&resume).await.0, pb);
+    a.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn a_password_is_required_and_checked() {
+    let addr = start().await;
+    let r = room('P');
+    let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
+    a.send(&ClientMsg::SetPassword { password: Some("tiger lily".into()) }).await;
+    a.state_with(|s| s.password).await;
+    let mut c = Client::connect(addr).await;
+    c.send(&join_as(&r, "Cy")).await;
+    assert_eq!(c.next_error().await, ErrorCode::PasswordRequired);
+    let with = |p: &str| ClientMsg::JoinWithPassword {
+        room: r.clone(),
+        name: "Cy".into(),
+        password: p.into(),
+    };
+    c.send(&with("tiger lilly")).await;
+    assert_eq!(c.next_error().await, ErrorCode::WrongPassword);
+    c.welcome(&with("tiger lily")).await;
+}
+
+#[tokio::test]
+async fn a_knock_is_admitted_or_declined_and_a_closed_knock_disappears() {
+    let addr = start().await;
+    let r = room('K');
+    let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
+    a.send(&ClientMsg::SetKnock { knock: true }).await;
+    a.state_with(|s| s.knock).await;
+    // Cy knocks and is admitted.
+    let mut c = Client::connect(addr).await;
+    c.send(&join_as(&r, "Cy")).await;
+    assert_eq!(c.recv().await, ServerMsg::Knocking);
+    let knocks = a.next_knocks().await;
+    assert_eq!(knocks[0].name, "Cy");
+    a.send(&ClientMsg::Admit { knock: knocks[0].id }).await;
+    assert!(matches!(c.recv().await, ServerMsg::Welcome { .. }));
+    assert_eq!(a.next_knocks().await, vec![]);
+    // Di knocks and is declined.
+    let mut d = Client::connect(addr).await;
+    d.send(&join_as(&r, "Di")).await;
+    assert_eq!(d.recv().await, ServerMsg::Knocking);
+    let knocks = a.next_knocks().await;
+    a.send(&ClientMsg::Decline { knock: knocks[0].id }).await;
+    assert_eq!(d.next_error().await, ErrorCode::KnockDeclined);
+    assert_eq!(a.next_knocks().await, vec![]);
+    // Ed knocks and closes his tab: the knock leaves the host's list.
+    let mut e = Client::connect(addr).await;
+    e.send(&join_as(&r, "Ed")).await;
+    assert_eq!(e.recv().await, ServerMsg::Knocking);
+    assert_eq!(a.next_knocks().await.len(), 1);
+    drop(e);
+    assert_eq!(a.next_knocks().await, vec![]);
+}
+
+#[tokio::test]
+async fn when_the_host_leaves_the_next_host_gets_the_knocks() {
+    let addr = start().await;
+    let r = room('N');
+    let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
+    let (mut b, pb, _) = Client::join(addr, &r, "Bo").await;
+    a.send(&ClientMsg::SetKnock { knock: true }).await;
+    b.state_with(|s| s.knock).await;
+    let mut c = Client::connect(addr).await;
+    c.send(&join_as(&r, "Cy")).await;
+    assert_eq!(c.recv().await, ServerMsg::Knocking);
+    a.send(&ClientMsg::Leave).await;
+    b.state_with(|s| s.host == Some(pb)).await;
+    let knocks = b.next_knocks().await;
+    assert_eq!(knocks.len(), 1);
+    b.send(&ClientMsg::Admit { knock: knocks[0].id }).await;
+    assert!(matches!(c.recv().await, ServerMsg::Welcome { .. }));
+}
+
+#[tokio::test]
+async fn a_removed_participant_is_told_closed_and_cannot_resume() {
+    let addr = start().await;
+    let r = room('R');
+    let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
+    let mut b = Client::connect(addr).await;
+    let (pb, ticket) = b.welcome(&join_as(&r, "Bo")).await;
+    assert!(matches!(a.recv().await, ServerMsg::PeerJoined { .. }));
+    a.send(&ClientMsg::Remove { peer: pb }).await;
+    assert_eq!(b.next_error().await, ErrorCode::Removed);
+    let (code, _) = b.closed_within(WAIT).await;
+    assert_eq!(code, CLOSE_REMOVED);
+    assert_eq!(a.recv().await, ServerMsg::PeerLeft { peer: pb });
+    let mut back = Client::connect(addr).await;
+    back.send(&ClientMsg::Resume { room: r.clone(), name: "Bo".into(), peer: pb, ticket }).await;
+    assert_eq!(back.next_error().await, ErrorCode::Removed);
+    back.expect_nothing_pending().await;
+    a.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn a_socket_that_takes_no_seat_is_closed_with_a_reason_but_a_knock_waits() {
+    let addr = start().await;
+    let r = room('T');
+    let (mut a, _, _) = Client::join(addr, &r, "Ann").await;
+    a.send(&ClientMsg::SetKnock { knock: true }).await;
+    let mut knocker = Client::connect(addr).await;
+    knocker.send(&join_as(&r, "Cy")).await;
+    assert_eq!(knocker.recv().await, ServerMsg::Knocking);
+    let started = std::time::Instant::now();
+    let mut idle = Client::connect(addr).await;
+    let (code, reason) = idle.closed_within(Duration::from_secs(15)).await;
+    assert_eq!(code, CLOSE_JOIN_TIMEOUT);
+    assert_eq!(reason, "no room joined in time");
+    assert!(started.elapsed() >= Duration::from_secs(9), "{:?}", started.elapsed());
+    // The knocker waited as long and is still there, and can be let in.
+    let knocks = a.next_knocks().await;
+    a.send(&ClientMsg::Admit { knock: knocks[0].id }).await;
+    assert!(matches!(knocker.recv().await, ServerMsg::Welcome { .. }));
 }

@@ -4,6 +4,7 @@
 
 pub use super::files_ui::{FileRef, Transfer, TransferState};
 pub use super::game_ui::GameUi;
+pub use super::host_ui::{DoorClosed, HostAction, HostUi, JoinRequest};
 use crate::call::chat::ChatLog;
 use crate::game::Reading;
 use crate::i18n::*;
@@ -217,6 +218,8 @@ pub enum Phase {
     PreJoin,
     /// Join sent, waiting for the seat.
     Joining,
+    /// The room uses knock-to-enter: waiting for the host to answer.
+    Knocking,
     /// Seated.
     InCall,
     /// The room has no free seat.
@@ -235,6 +238,8 @@ pub enum CallError {
     /// The server gave our seat to another connection of ours: the room was opened again in
     /// another tab or window.
     OpenedElsewhere,
+    /// The room's door: locked, knock declined, removed by the host.
+    Door(DoorClosed),
 }
 
 impl CallError {
@@ -246,6 +251,24 @@ impl CallError {
                     .to_string()
             }
             Self::OpenedElsewhere => td_string!(locale, room.error_opened_elsewhere).to_string(),
+            Self::Door(door) => door.message(locale).to_string(),
+        }
+    }
+
+    /// The heading of the page, in `locale`.
+    pub fn heading(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Door(door) => door.heading(locale),
+            Self::BadName | Self::OpenedElsewhere => td_string!(locale, room.error_heading),
+        }
+    }
+
+    /// A stable name for the page's `data-code`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::BadName => "bad_name",
+            Self::OpenedElsewhere => "opened_elsewhere",
+            Self::Door(door) => door.key(),
         }
     }
 }
@@ -285,6 +308,10 @@ pub struct UseCallReturn {
     pub video_cap: RwSignal<VideoCap>,
     /// The room's game.
     pub game: GameUi,
+    /// The room's door: host, settings, knocks, password prompt.
+    pub host: HostUi,
+    /// What the host panel asks of the server (refused unless we are the host).
+    pub host_action: Callback<HostAction>,
     /// This visit's chat.
     pub chat: RwSignal<ChatLog>,
     /// The chat panel is open.
@@ -316,8 +343,8 @@ pub struct UseCallReturn {
     pub send: Callback<ClientMsg>,
     /// Uploads the JPEG answering capture request `.0`.
     pub upload: Callback<(u64, Vec<u8>)>,
-    /// Join under a display name.
-    pub join: Callback<String>,
+    /// Join under a display name (with the room password, when the page asked for it).
+    pub join: Callback<JoinRequest>,
     /// Leave the room: closes every connection and stops every track.
     pub leave: Callback<()>,
     /// Ask for the camera and microphone again.
@@ -336,6 +363,7 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         reconnecting: RwSignal::new(false),
         video_cap: RwSignal::new(VideoCap::Auto),
         game: GameUi::new(),
+        host: HostUi::new(),
         mic_on: RwSignal::new(true),
         cam_on: RwSignal::new(true),
         sharing: RwSignal::new(false),
@@ -379,6 +407,8 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         reconnecting: ui.reconnecting,
         video_cap: ui.video_cap,
         game: ui.game,
+        host: ui.host,
+        host_action: act!(|c, action| c.host_action(Clone::clone(&action))),
         chat: ui.chat,
         chat_open: ui.chat_open,
         files: ui.files,
@@ -394,7 +424,7 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         set_media: act!(|c, (audio, video)| c.set_media(audio, video)),
         send: act!(|c, msg| c.send(Clone::clone(&msg))),
         upload: act!(|c, (request, jpeg)| c.upload_highlight(request, Clone::clone(&jpeg))),
-        join: act!(|c, name| c.join(Clone::clone(&name))),
+        join: act!(|c, request| c.join(Clone::clone(&request))),
         leave: act!(|c, _| c.leave()),
         retry_media: act!(|c, _| c.open_media()),
         media_off: act!(|c, _| c.media_off()),
@@ -418,6 +448,8 @@ pub struct CallUi {
     pub video_cap: RwSignal<VideoCap>,
     /// See [`UseCallReturn::game`].
     pub game: GameUi,
+    /// See [`UseCallReturn::host`].
+    pub host: HostUi,
     /// See [`UseCallReturn::chat`].
     pub chat: RwSignal<ChatLog>,
     /// See [`UseCallReturn::chat_open`].

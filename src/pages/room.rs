@@ -4,12 +4,13 @@ use crate::api::public_url;
 use crate::components::chat::{toggle_chat, ChatPanel, ChatToggle};
 use crate::components::devices::DevicePicker;
 use crate::components::game_panel::{ExpressionBars, GamePanel, TileScore};
+use crate::components::host_panel::{HostPanel, PasswordField};
 use crate::components::media_error::MediaErrorView;
 use crate::components::tile::RemoteTile;
 use crate::components::video::VideoView;
 use crate::game::Reading;
 use crate::hooks::game_ui::{line_of, running};
-use crate::hooks::use_call::{use_call, LocalMedia, Phase, UseCallReturn, VideoCap};
+use crate::hooks::use_call::{use_call, JoinRequest, LocalMedia, Phase, UseCallReturn, VideoCap};
 use crate::hooks::use_face_reader::use_face_reader;
 use crate::i18n::*;
 use crate::protocol::{ClientMsg, RoomId, RoomIdError, MAX_NAME_CHARS, ROOM_CAPACITY};
@@ -60,7 +61,9 @@ fn Room(room: RoomId) -> impl IntoView {
         <Title text=move || t_string!(i18n, room.title)/>
         <main class="page room" data-phase=move || format!("{:?}", phase.get())>
             {move || match phase.get() {
-                Phase::PreJoin | Phase::Joining => view! { <PreJoin call room=room.clone()/> }.into_any(),
+                Phase::PreJoin | Phase::Joining | Phase::Knocking => {
+                    view! { <PreJoin call room=room.clone()/> }.into_any()
+                }
                 Phase::InCall => view! { <InCall call room=room.clone()/> }.into_any(),
                 Phase::RoomFull => view! {
                     <section class="notice" data-testid="room-full" role="alert">
@@ -80,8 +83,8 @@ fn Room(room: RoomId) -> impl IntoView {
                     </section>
                 }.into_any(),
                 Phase::Error(error) => view! {
-                    <section class="notice" data-testid="call-error" role="alert">
-                        <h1>{t!(i18n, room.error_heading)}</h1>
+                    <section class="notice" data-testid="call-error" data-code=error.key() role="alert">
+                        <h1>{move || error.heading(i18n.get_locale())}</h1>
                         <p>{move || error.message(i18n.get_locale())}</p>
                         <a href="/">{t!(i18n, common.start_page)}</a>
                     </section>
@@ -96,7 +99,10 @@ fn Room(room: RoomId) -> impl IntoView {
 fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
     let (name, set_name) = signal(String::new());
-    let joining = move || call.phase.get() == Phase::Joining;
+    let password = RwSignal::new(String::new());
+    let prompt = call.host.password_prompt;
+    let joining = move || matches!(call.phase.get(), Phase::Joining | Phase::Knocking);
+    let knocking = move || call.phase.get() == Phase::Knocking;
     let local = call.local;
     let preview = Signal::derive(move || match local.get() {
         LocalMedia::Ready { stream, .. } => Some(stream),
@@ -128,7 +134,8 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
         } else {
             typed.to_string()
         };
-        call.join.run(name);
+        let password = prompt.get_untracked().map(|_| password.get_untracked());
+        call.join.run(JoinRequest { name, password });
     };
     view! {
         <section class="prejoin">
@@ -152,10 +159,19 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
                         prop:value=name
                         on:input=move |ev| set_name.set(event_target_value(&ev))
                     />
+                    <PasswordField prompt password/>
                     <button class="primary big" type="submit" data-testid="join" disabled=joining>
                         {move || if joining() { t_string!(i18n, room.joining) } else { t_string!(i18n, room.join) }}
                     </button>
                 </form>
+                {move || knocking().then(|| view! {
+                    <div class="knocking" data-testid="knocking" role="status">
+                        <p><strong>{t!(i18n, host.knocking)}</strong>" "{t!(i18n, host.knocking_hint)}</p>
+                        <button type="button" data-testid="cancel-knock" on:click=move |_| call.leave.run(())>
+                            {t!(i18n, host.cancel)}
+                        </button>
+                    </div>
+                })}
             </div>
         </section>
     }
@@ -217,6 +233,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
             <GamePanel call/>
             <ChatPanel call/>
             </div>
+            <HostPanel call/>
             <p class="hint alone" class:hidden=move || { count.get() > 1 }>
                 {t!(i18n, room.waiting_alone)}
                 <InviteLink room=room.clone()/>

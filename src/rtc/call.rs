@@ -6,16 +6,24 @@
 //! (`call::reconnect`) and takes the seat back with its ticket (`resume`), also after a server
 //! restart; peer connections are keyed by peer id, which a resumed seat keeps, so media keeps
 //! flowing while signaling is away.
+//!
+//! The socket opens only when the user presses Join: the server closes a socket that takes
+//! no seat within a few seconds, so the pre-join page holds none. Once seated, a dropped
+//! socket is reopened (and the seat resumed); a join or knock under way is sent again; with
+//! neither, a closed socket stays closed until the next Join.
 
 use super::js::Handler;
 
+mod door;
 mod files;
 use super::media::{open_local_media, stop_stream};
 use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
 use crate::call::reconnect::{jitter_from_unit, Backoff};
-use crate::hooks::use_call::{CallError, CallUi, LocalMedia, Phase, StreamRef, Tile, VideoCap};
-use crate::protocol::{ClientMsg, ErrorCode, PeerId, PeerInfo, RoomId, ServerMsg};
+use crate::hooks::use_call::{
+    CallError, CallUi, DoorClosed, JoinRequest, LocalMedia, Phase, StreamRef, Tile, VideoCap,
+};
+use crate::protocol::{ClientMsg, ErrorCode, PeerId, PeerInfo, RoomId, ServerMsg, CLOSE_REMOVED};
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -45,9 +53,9 @@ struct State {
     local: Option<MediaStream>,
     peers: HashMap<PeerId, Peer>,
     /// A join the user asked for before the socket was open.
-    pending_join: Option<String>,
-    /// The display name we joined with (sent again when resuming).
-    name: String,
+    pending_join: Option<JoinRequest>,
+    /// The join last sent: its name goes with a resume, and it is sent again after a drop.
+    request: JoinRequest,
     /// Bumped on each media request, so a slow earlier request cannot overwrite a later one.
     media_generation: u32,
     backoff: Backoff,
@@ -74,8 +82,7 @@ pub struct Call {
 }
 
 impl Call {
-    /// Connects to signaling and opens the camera at once, so that pressing Join only has to
-    /// send one message.
+    /// Opens the camera for the preview; signaling connects when the user presses Join.
     pub fn start(room: RoomId, ui: CallUi) -> Self {
         let relay_only = web_sys::window()
             .and_then(|w| w.location().search().ok())
@@ -89,7 +96,6 @@ impl Call {
             state: RefCell::new(state),
             _pagehide: RefCell::new(None),
         });
-        Inner::connect(&inner);
         Inner::start_tick(&inner);
         let weak = Rc::downgrade(&inner);
         spawn_local(async move {
@@ -172,9 +178,9 @@ impl Call {
         self.inner.ui.local.set(LocalMedia::Off);
     }
 
-    /// Joins under `name` as soon as signaling is ready.
-    pub fn join(&self, name: String) {
-        self.inner.state.borrow_mut().pending_join = Some(name);
+    /// Joins as `request` says as soon as signaling is open (connecting it if need be).
+    pub fn join(&self, request: JoinRequest) {
+        self.inner.state.borrow_mut().pending_join = Some(request);
         self.inner.ui.phase.set(Phase::Joining);
         if self.inner.state.borrow().socket.is_none() {
             Inner::connect(&self.inner);
@@ -338,7 +344,7 @@ impl Inner {
         state.backoff.on_open(monotonic());
         let resume = state.seat.as_ref().map(|seat| ClientMsg::Resume {
             room: self.room.clone(),
-            name: state.name.clone(),
+            name: state.request.name.clone(),
             peer: seat.peer,
             ticket: seat.ticket.clone(),
         });
@@ -356,12 +362,12 @@ impl Inner {
         if !state.socket.as_ref().is_some_and(Socket::is_open) {
             return;
         }
-        let Some(name) = state.pending_join.take() else { return };
+        let Some(request) = state.pending_join.take() else { return };
         state.seat = None;
         if let Some(socket) = &state.socket {
-            (socket.sender())(ClientMsg::Join { room: self.room.clone(), name: name.clone() });
+            (socket.sender())(request.message(self.room.clone()));
         }
-        state.name = name;
+        state.request = request;
     }
 
     fn sender(&self) -> Option<SendFn> {
@@ -370,6 +376,7 @@ impl Inner {
 
     fn on_server_msg(&self, msg: ServerMsg) {
         let Some(msg) = super::game::on_game_msg(&self.ui, msg) else { return };
+        let Some(msg) = self.on_door_msg(msg) else { return };
         match msg {
             ServerMsg::Welcome { you, peers, ticket, ice_servers, .. } => {
                 self.on_welcome(you, peers, ticket, ice_servers)
@@ -408,7 +415,7 @@ impl Inner {
                 self.release_peers();
                 if had_seat {
                     let mut state = self.state.borrow_mut();
-                    state.pending_join = Some(state.name.clone());
+                    state.pending_join = Some(state.request.clone());
                 }
                 self.try_join();
             }
@@ -441,6 +448,7 @@ impl Inner {
             state.ice.servers = ice;
         }
         self.ui.me.set(Some(you));
+        self.ui.host.password_prompt.set(None);
         self.ui.phase.set(Phase::InCall);
         // A resumed or re-created seat starts as "on" on the server: say otherwise again.
         let media = self.media_state();
@@ -614,12 +622,21 @@ impl Inner {
             this.ui.phase.set(Phase::Error(CallError::OpenedElsewhere));
             return;
         }
+        if code == CLOSE_REMOVED {
+            return this.door_closed(DoorClosed::Removed);
+        }
         let mut state = this.state.borrow_mut();
         if state.seat.is_some() {
             this.ui.reconnecting.set(true);
-        } else if this.ui.phase.get_untracked() == Phase::Joining {
-            // The join was sent but never answered: send it again on the next socket.
-            state.pending_join = Some(state.name.clone());
+        } else if matches!(this.ui.phase.get_untracked(), Phase::Joining | Phase::Knocking) {
+            // The join (or knock) was sent but never answered: send it again on the next socket.
+            if state.pending_join.is_none() {
+                state.pending_join = Some(state.request.clone());
+            }
+        } else {
+            // No seat and no join under way (left, refused, or idle and closed by the server):
+            // nothing to reconnect for; the next Join opens a socket.
+            return;
         }
         drop(state);
         Inner::schedule_reconnect(this);
@@ -654,7 +671,8 @@ impl Inner {
     fn leave(&self) {
         self.stop_share();
         let seat = self.state.borrow_mut().seat.take();
-        if seat.is_some() {
+        let knocking = self.ui.phase.try_get_untracked() == Some(Phase::Knocking);
+        if seat.is_some() || knocking {
             if let Some(send) = self.sender() {
                 send(ClientMsg::Leave);
             }

@@ -14,6 +14,11 @@
 //! Every room also runs its [`Game`]: seats joining and leaving are its players, game messages
 //! from a seat become its inputs (stamped with the seat's id), and its outputs go to the room
 //! (see `games`). The game's clock is the hub's `now` since the first input.
+//!
+//! Who may take a seat is decided by `admission`: the room's host (the game's host, the
+//! earliest joiner still present) can lock the room, set a password, make joiners knock, and
+//! remove a participant; a socket that neither sits nor knocks is closed after
+//! [`HubConfig::join_timeout`].
 
 use super::limits::{HubConfig, TokenBucket};
 use super::ticket::TicketKey;
@@ -26,6 +31,7 @@ use crate::protocol::{
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
+mod admission;
 mod games;
 pub use games::UploadError;
 
@@ -108,6 +114,8 @@ struct Conn {
     bucket: TokenBucket,
     /// The browser the socket's request came from, if known.
     browser: Option<BrowserId>,
+    /// Since when the connection has had neither a seat nor a knock (see `admission`).
+    idle_since: Instant,
 }
 
 #[derive(Debug)]
@@ -117,6 +125,7 @@ struct Room {
     /// Which browser took each seat; kept after a seat is freed, so a player who left mid-game
     /// still finds the game in their history.
     browsers: BTreeMap<PeerId, BrowserId>,
+    admission: admission::Admission,
 }
 
 #[derive(Debug)]
@@ -136,6 +145,8 @@ pub struct Hub {
     tickets: TicketKey,
     conns: HashMap<ConnId, Conn>,
     rooms: HashMap<RoomId, Room>,
+    /// Knocking connections and password guesses.
+    gate: admission::Gate,
     next_peer: u64,
     /// The first `now` seen: the origin of every game clock.
     epoch: Option<Instant>,
@@ -154,6 +165,7 @@ impl Hub {
             tickets,
             conns: HashMap::new(),
             rooms: HashMap::new(),
+            gate: admission::Gate::default(),
             next_peer,
             epoch: None,
             now: Instant::now(),
@@ -182,7 +194,8 @@ impl Hub {
         match input {
             Input::Opened(conn) => {
                 let bucket = TokenBucket::full(self.config.rate_burst, now);
-                self.conns.insert(conn, Conn { seat: None, last_seen: now, bucket, browser: None });
+                let c = Conn { seat: None, last_seen: now, bucket, idle_since: now, browser: None };
+                self.conns.insert(conn, c);
             }
             Input::Alive(conn) => self.touch(conn, now),
             Input::Binary(conn) => {
@@ -192,12 +205,17 @@ impl Hub {
             }
             Input::Text(conn, text) => self.on_text(now, conn, text, &mut out),
             Input::Closed(conn, CloseKind::Clean) => {
+                self.forget_conn(conn, &mut out);
                 self.leave(conn, &mut out);
                 self.conns.remove(&conn);
             }
-            Input::Closed(conn, CloseKind::Abrupt) => self.hold(now, conn),
+            Input::Closed(conn, CloseKind::Abrupt) => {
+                self.forget_conn(conn, &mut out);
+                self.hold(now, conn);
+            }
             Input::Tick => {
                 self.expire(now, &mut out);
+                self.expire_unjoined(now, &mut out);
                 self.tick_games(&mut out);
             }
             Input::Browser(conn, browser) => {
@@ -229,6 +247,7 @@ impl Hub {
         let Some(c) = self.conns.get_mut(&conn) else { return };
         c.last_seen = now;
         if text.len() > MAX_MESSAGE_BYTES {
+            self.forget_conn(conn, out);
             self.leave(conn, out);
             self.conns.remove(&conn);
             out.push(Output::Close(conn, CLOSE_TOO_BIG, "message exceeds 64 KiB"));
@@ -250,13 +269,16 @@ impl Hub {
 
     fn on_message(&mut self, conn: ConnId, msg: ClientMsg, out: &mut Vec<Output>) {
         match msg {
-            ClientMsg::Join { room, name } => {
-                if let Some(name) = self.admit(conn, &room, name, out) {
-                    let id = PeerId(self.next_peer);
-                    self.next_peer += 1;
-                    self.seat(conn, room, id, name, out);
-                }
+            ClientMsg::Join { room, name } => self.request_join(conn, room, name, None, out),
+            ClientMsg::JoinWithPassword { room, name, password } => {
+                self.request_join(conn, room, name, Some(password), out)
             }
+            ClientMsg::SetLock { .. }
+            | ClientMsg::SetPassword { .. }
+            | ClientMsg::SetKnock { .. }
+            | ClientMsg::Admit { .. }
+            | ClientMsg::Decline { .. }
+            | ClientMsg::Remove { .. } => self.host_command(conn, msg, out),
             ClientMsg::Resume { room, name, peer, ticket } => {
                 self.resume(conn, room, name, peer, &ticket, out)
             }
@@ -281,6 +303,9 @@ impl Hub {
                 out.push(Output::Send(conn, reply));
             }
             ClientMsg::Leave => {
+                if self.stop_knocking(conn, out) {
+                    return;
+                }
                 if self.seat_of(conn).is_none() {
                     out.push(Output::Send(conn, not_joined()));
                 }
@@ -364,6 +389,7 @@ impl Hub {
         out: &mut Vec<Output>,
     ) {
         let room = self.rooms.entry(room_id.clone()).or_insert_with(|| Room {
+            admission: Default::default(),
             members: BTreeMap::new(),
             game: Game::new(
                 self.config.game.clone(),
@@ -392,6 +418,7 @@ impl Hub {
         self.welcome(conn, room_id.clone(), id, out);
         let joined = crate::game::Input::PlayerJoined { peer: id, name };
         let _ = self.game_input(&room_id, joined, out);
+        self.tell_room_state(conn, &room_id, out);
     }
 
     fn welcome(&mut self, conn: ConnId, room_id: RoomId, id: PeerId, out: &mut Vec<Output>) {
@@ -433,6 +460,10 @@ impl Hub {
             out.push(Output::Send(conn, msg));
             return;
         }
+        if self.is_removed(&room, peer) {
+            out.push(Output::Send(conn, admission::removed_msg()));
+            return;
+        }
         if self.seat_of(conn).is_some() {
             let msg =
                 ServerMsg::error(ErrorCode::AlreadyJoined, "this connection already has a seat");
@@ -457,7 +488,8 @@ impl Hub {
                     ));
                     self.conns.remove(&old);
                 }
-                self.welcome(conn, room, peer, out);
+                self.welcome(conn, room.clone(), peer, out);
+                self.tell_room_state(conn, &room, out);
             }
             None => {
                 // The server forgot the seat (restart, or the grace period ran out): seat the
@@ -483,14 +515,16 @@ impl Hub {
 
     /// Frees `conn`'s seat, tells the rest of the room, and drops the room when it empties.
     fn leave(&mut self, conn: ConnId, out: &mut Vec<Output>) {
-        let Some((room_id, peer)) = self.conns.get_mut(&conn).and_then(|c| c.seat.take()) else {
-            return;
-        };
+        let now = self.now;
+        let Some(c) = self.conns.get_mut(&conn) else { return };
+        let Some((room_id, peer)) = c.seat.take() else { return };
+        c.idle_since = now;
         self.free_seat(&room_id, peer, out);
     }
 
     fn free_seat(&mut self, room_id: &RoomId, peer: PeerId, out: &mut Vec<Output>) {
         let Some(room) = self.rooms.get_mut(room_id) else { return };
+        let host_before = room.game.host();
         room.members.remove(&peer);
         for member in room.members.values() {
             if let Some(c) = member.conn {
@@ -499,7 +533,11 @@ impl Hub {
         }
         let _ = self.game_input(room_id, crate::game::Input::PlayerLeft { peer }, out);
         if self.rooms.get(room_id).is_some_and(|r| r.members.is_empty()) {
-            self.rooms.remove(room_id);
+            if let Some(room) = self.rooms.remove(room_id) {
+                self.room_closed(room.admission, out);
+            }
+        } else {
+            self.host_may_have_changed(room_id, host_before, out);
         }
     }
 
@@ -513,6 +551,7 @@ impl Hub {
             .collect();
         dead.sort();
         for conn in dead {
+            self.forget_conn(conn, out);
             self.hold(now, conn);
             out.push(Output::Close(conn, CLOSE_POLICY, "heartbeat timeout"));
         }

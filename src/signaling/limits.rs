@@ -24,6 +24,12 @@ pub struct HubConfig {
     pub instance: u64,
     /// The rules of every room's game.
     pub game: GameConfig,
+    /// A socket that has neither a seat nor a knock waiting for this long is closed.
+    pub join_timeout: Duration,
+    /// People knocking at one room at once; more are refused.
+    pub max_knocks: usize,
+    /// Wrong room passwords one socket may send before it is closed.
+    pub max_password_guesses: u32,
 }
 
 impl Default for HubConfig {
@@ -37,6 +43,9 @@ impl Default for HubConfig {
             first_peer_id: 1,
             instance: 1,
             game: GameConfig::default(),
+            join_timeout: Duration::from_secs(10),
+            max_knocks: 10,
+            max_password_guesses: 5,
         }
     }
 }

@@ -18,6 +18,8 @@ pub mod turn;
 pub mod upload;
 
 #[cfg(all(test, feature = "ssr"))]
+mod hub_admission_tests;
+#[cfg(all(test, feature = "ssr"))]
 mod hub_game_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod hub_tests;

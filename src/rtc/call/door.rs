@@ -1,0 +1,63 @@
+//! The room's door on the browser side: the host's settings and knocks into [`HostUi`]
+//! signals, the host panel's actions out, and what a refusal of the door does to the call
+//! (the decisions themselves are `hooks::host_ui`'s plain types).
+
+use super::{Call, Inner};
+use crate::hooks::host_ui::{DoorAnswer, HostAction, HostUi};
+use crate::hooks::use_call::{CallError, DoorClosed, Phase};
+use crate::protocol::ServerMsg;
+use leptos::prelude::*;
+
+impl Call {
+    /// Sends a host action (the server refuses it with `not_host` unless we are the host).
+    pub fn host_action(&self, action: HostAction) {
+        self.inner.ui.host.refused.set(None);
+        self.send(action.message());
+    }
+}
+
+impl Inner {
+    /// Applies a message about the door; gives back any other message.
+    pub(super) fn on_door_msg(&self, msg: ServerMsg) -> Option<ServerMsg> {
+        let host: HostUi = self.ui.host;
+        match msg {
+            ServerMsg::RoomState(state) => host.state.set(state),
+            ServerMsg::Knocks { knocks } => host.knocks.set(knocks),
+            ServerMsg::Knocking => {
+                host.password_prompt.set(None);
+                self.ui.phase.set(Phase::Knocking);
+            }
+            ServerMsg::Error { code, message } => match DoorAnswer::of(code) {
+                Some(answer) => {
+                    leptos::logging::warn!("the door said {code:?}: {message}");
+                    self.on_door_answer(answer);
+                }
+                None => return Some(ServerMsg::Error { code, message }),
+            },
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn on_door_answer(&self, answer: DoorAnswer) {
+        match answer {
+            DoorAnswer::Prompt(prompt) => {
+                self.state.borrow_mut().pending_join = None;
+                self.ui.host.password_prompt.set(Some(prompt));
+                self.ui.phase.set(Phase::PreJoin);
+            }
+            DoorAnswer::Closed(closed) => self.door_closed(closed),
+            DoorAnswer::Refused(refusal) => self.ui.host.refused.set(Some(refusal)),
+        }
+    }
+
+    /// Locked out, turned away or removed: everything stops, and the page says why. The seat
+    /// (if any) is already gone on the server, so no `leave` is sent for it.
+    pub(super) fn door_closed(&self, closed: DoorClosed) {
+        self.state.borrow_mut().seat = None;
+        // The phase first: a knock already answered needs no `leave` either.
+        self.ui.phase.set(Phase::Error(CallError::Door(closed)));
+        self.leave();
+        self.ui.host.knocks.set(Vec::new());
+    }
+}
