@@ -67,6 +67,9 @@ pub struct Flags {
     /// Game, "copy the face": rounds per game.
     #[arg(long, env = "STRAIGHTFACE_COPY_ROUNDS", default_value_t = 5)]
     pub copy_rounds: u32,
+    /// Connection caps, timeouts and TLS (see `crate::edge`).
+    #[command(flatten)]
+    pub edge: crate::edge::EdgeFlags,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,6 +114,9 @@ pub enum ConfigError {
     /// An ICE URL without a stun:/turn:/turns: scheme.
     #[error("ICE server URL must start with stun:, turn: or turns: (got {0})")]
     BadIceUrl(String),
+    /// Contradictory HTTPS or connection flags.
+    #[error("{0}")]
+    Edge(#[from] crate::edge::settings::EdgeFlagsError),
 }
 
 /// The configuration the server runs with.
@@ -136,6 +142,8 @@ pub struct Config {
     pub resume_grace: std::time::Duration,
     /// The game's rules (defaults from `GameConfig`, durations and rounds from flags).
     pub game: crate::game::GameConfig,
+    /// Connection caps, timeouts and TLS.
+    pub edge: crate::edge::EdgeSettings,
 }
 
 impl Config {
@@ -149,10 +157,11 @@ impl Config {
                 .map_err(|_| ConfigError::BadAddr { var: "LEPTOS_SITE_ADDR", value })?,
             (None, Err(_)) => defaults.server.bind,
         };
+        let edge = crate::edge::EdgeSettings::from_flags(flags.edge)?;
         let public_url = flags
             .public_url
             .or(Some(defaults.server.public_url).filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| format!("http://{bind}"))
+            .unwrap_or_else(|| edge.default_public_url(bind))
             .trim_end_matches('/')
             .to_owned();
         let urls =
@@ -197,9 +206,16 @@ impl Config {
                 copy_rounds: flags.copy_rounds,
                 ..crate::game::GameConfig::default()
             },
+            edge,
         };
         config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;
         Ok(config)
+    }
+
+    /// Whether browsers reach us over HTTPS (TLS here, or a proxy in front with an https
+    /// public URL): then responses may carry HSTS.
+    pub fn serves_https(&self) -> bool {
+        self.edge.tls.is_some() || self.public_url.starts_with("https://")
     }
 
     /// ICE servers and TURN settings for the signaling hub.

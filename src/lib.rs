@@ -28,6 +28,8 @@ pub mod rtc;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod edge;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 /// WASM entry point: hydrates the server-rendered page.

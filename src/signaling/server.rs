@@ -287,11 +287,20 @@ fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, mpsc::Sender<Outbound>>,
 }
 
 /// `GET /ws`: upgrades to the signaling WebSocket.
-pub async fn ws_route(ws: WebSocketUpgrade, State(hub): State<HubHandle>) -> Response {
+/// `permit` (a WebSocket slot for this client, refused with 503 before the upgrade) is held by
+/// the socket task until the socket ends.
+pub async fn ws_route(
+    ws: WebSocketUpgrade,
+    State(hub): State<HubHandle>,
+    permit: crate::edge::WsPermit,
+) -> Response {
     ws.max_message_size(TRANSPORT_LIMIT).max_frame_size(TRANSPORT_LIMIT).on_upgrade(
         move |socket: WebSocket| {
             let (sink, stream) = socket.split();
-            serve_socket(sink, stream, hub, PING_EVERY)
+            async move {
+                let _permit = permit;
+                serve_socket(sink, stream, hub, PING_EVERY).await
+            }
         },
     )
 }
