@@ -1,11 +1,62 @@
 //! A socket that carries its connection permit, so the slot is held exactly as long as the
 //! socket is open: through an HTTP upgrade too, when hyper hands the socket to a WebSocket task.
+//! And a request body with a deadline.
 
 use super::limits::Permit;
+use axum::body::Bytes;
+use axum::BoxError;
+use http_body::{Body, Frame, SizeHint};
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::Sleep;
+
+/// A request body that fails once `limit` has passed since the request arrived, however
+/// steadily it trickles in. Whoever reads it (a handler, or a task a handler spawned) gets an
+/// error and drops it, and hyper then stops reading and closes the connection. tower-http's
+/// `RequestBodyTimeout` is not enough: it restarts its clock at every frame, so one byte a
+/// second never trips it.
+pub struct DeadlineBody<B> {
+    inner: B,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl<B> DeadlineBody<B> {
+    /// `inner`, cut off `limit` from now.
+    pub fn new(inner: B, limit: Duration) -> Self {
+        Self { inner, deadline: Box::pin(tokio::time::sleep(limit)) }
+    }
+}
+
+impl<B> Body for DeadlineBody<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err("the request body took too long".into())));
+        }
+        Pin::new(&mut self.inner).poll_frame(cx).map(|f| f.map(|f| f.map_err(Into::into)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
 
 /// `io` plus the permit it was accepted under.
 #[derive(Debug)]

@@ -9,8 +9,9 @@
 //! `http/1.1` in ALPN, so HTTP/2 would buy nothing here.
 
 use super::gate::{ClientInfo, RETRY_AFTER_SECS};
-use super::io::Counted;
+use super::io::{Counted, DeadlineBody};
 use super::limits::{Limits, Refusal};
+use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::StatusCode;
 use axum::Router;
@@ -34,8 +35,9 @@ pub struct Timeouts {
     /// From connection (or the end of the previous response) to the end of the request
     /// headers; an idle keep-alive connection is closed after this too.
     pub header: Duration,
-    /// The whole request, body included, until the response starts: a body trickled in
-    /// slower than this is answered with `408` and the connection closed.
+    /// The whole request, body included, until the response starts: a handler still waiting
+    /// after this is answered `408`, and a body still arriving fails wherever it is read; either
+    /// way the connection is closed.
     pub request: Duration,
     /// After the shutdown signal: how long in-flight requests may take to finish.
     pub shutdown: Duration,
@@ -162,7 +164,8 @@ struct Conn {
 impl Conn {
     async fn serve<I: AsyncRead + AsyncWrite + Unpin + Send + 'static>(self, io: I) {
         let Self { info, app, timeouts, mut closing } = self;
-        let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+            let mut req = req.map(|body| Body::new(DeadlineBody::new(body, timeouts.request)));
             req.extensions_mut().insert(ConnectInfo(info.addr));
             req.extensions_mut().insert(info.clone());
             app.clone().oneshot(req)
