@@ -77,6 +77,9 @@ pub struct Flags {
     #[arg(long, env = "STRAIGHTFACE_PUBLIC_BOARD", default_value_t = true,
           action = clap::ArgAction::Set)]
     pub public_board: bool,
+    /// Connection caps, timeouts and TLS (see `crate::edge`).
+    #[command(flatten)]
+    pub edge: crate::edge::EdgeFlags,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,6 +127,9 @@ pub enum ConfigError {
     /// An ICE URL without a stun:/turn:/turns: scheme.
     #[error("ICE server URL must start with stun:, turn: or turns: (got {0})")]
     BadIceUrl(String),
+    /// Contradictory HTTPS or connection flags.
+    #[error("{0}")]
+    Edge(#[from] crate::edge::settings::EdgeFlagsError),
 }
 
 /// The configuration the server runs with.
@@ -153,6 +159,8 @@ pub struct Config {
     pub game: crate::game::GameConfig,
     /// Hosts may publish games to the public board.
     pub public_board: bool,
+    /// Connection caps, timeouts and TLS.
+    pub edge: crate::edge::EdgeSettings,
 }
 
 impl Config {
@@ -166,10 +174,11 @@ impl Config {
                 .map_err(|_| ConfigError::BadAddr { var: "LEPTOS_SITE_ADDR", value })?,
             (None, Err(_)) => defaults.server.bind,
         };
+        let edge = crate::edge::EdgeSettings::from_flags(flags.edge)?;
         let public_url = flags
             .public_url
             .or(Some(defaults.server.public_url).filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| format!("http://{bind}"))
+            .unwrap_or_else(|| edge.default_public_url(bind))
             .trim_end_matches('/')
             .to_owned();
         let allowed_origins = flags
@@ -223,6 +232,7 @@ impl Config {
                 ..crate::game::GameConfig::default()
             },
             public_board: flags.public_board,
+            edge,
         };
         config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;
         Ok(config)
@@ -233,14 +243,15 @@ impl Config {
         OriginPolicy::new(&self.public_url, &self.allowed_origins, self.bind)
     }
 
-    /// Whether browsers reach this server over HTTPS (the public URL says so).
-    pub fn serves_https(&self) -> bool {
-        self.public_url.starts_with("https://")
-    }
-
     /// Whether cookies get the `Secure` attribute: the public URL is https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// Whether browsers reach us over HTTPS (TLS here, or a proxy in front with an https
+    /// public URL): then responses may carry HSTS.
+    pub fn serves_https(&self) -> bool {
+        self.edge.tls.is_some() || self.public_url.starts_with("https://")
     }
 
     /// ICE servers and TURN settings for the signaling hub.

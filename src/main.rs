@@ -1,8 +1,9 @@
-//! Server entry: configuration, router, graceful shutdown.
+//! Server entry: configuration, router, the edge's accept loop, graceful shutdown.
 
 use clap::Parser;
 use std::process::ExitCode;
 use straightface::config::{Config, Flags};
+use straightface::edge::Site;
 use straightface::server::{router, AppState};
 use tracing_subscriber::EnvFilter;
 
@@ -20,6 +21,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let file_handles = straightface::edge::raise_file_limit();
+    let limits = straightface::edge::Limits::new(config.edge.caps(file_handles));
     let listener = match tokio::net::TcpListener::bind(config.bind).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -28,7 +31,11 @@ async fn main() -> ExitCode {
         }
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-    tracing::info!(%addr, site_root = %config.site_root.display(), "Straightface listening on http://{addr}");
+    let scheme = if config.edge.tls.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, site_root = %config.site_root.display(), "Straightface listening on {scheme}://{addr}");
+    tracing::info!(file_handles, caps = ?limits.caps(), "connection caps");
+    let (edge, public_url, data_dir) =
+        (config.edge.clone(), config.public_url.clone(), config.data_dir.clone());
     let state = match AppState::new(config).await {
         Ok(state) => state,
         Err(e) => {
@@ -36,9 +43,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let app = router(state);
-    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
-        eprintln!("straightface: server error: {e}");
+    let site = Site { app: router(state), public_url: &public_url, data_dir: &data_dir };
+    if let Err(e) = straightface::edge::run(listener, site, &edge, limits, shutdown_signal()).await
+    {
+        eprintln!("straightface: {e}");
         return ExitCode::from(1);
     }
     tracing::info!("stopped");

@@ -183,10 +183,11 @@ async fn an_oversized_message_closes_the_socket_with_a_reason() {
             Some(Ok(Message::Ping(_))) => continue,
             // Game messages queued before the close (phase, scores) and the room state may
             // come first.
-            Some(Ok(Message::Text(t))) if {
-                let msg = serde_json::from_str::<ServerMsg>(&t).unwrap();
-                msg.is_game() || matches!(msg, ServerMsg::RoomState(_))
-            } =>
+            Some(Ok(Message::Text(t)))
+                if {
+                    let msg = serde_json::from_str::<ServerMsg>(&t).unwrap();
+                    msg.is_game() || matches!(msg, ServerMsg::RoomState(_))
+                } =>
             {
                 continue
             }
@@ -618,6 +619,8 @@ async fn a_member_that_stops_reading_is_dropped_instead_of_pinning_memory() {
     assert!(tokio::time::Instant::now() < deadline, "Bo was never dropped after {sent} signals");
     // At most the byte limit and the kernel's buffers went to him: far fewer than 512 × 60 KB.
     assert!(sent < 512, "dropped only after {sent} signals");
+}
+
 // ---- Who gets in: the host's controls and unjoined sockets, over real sockets. ----
 
 impl Client {

@@ -462,6 +462,7 @@ pub async fn ws_route(
     State(hub): State<HubHandle>,
     State(origins): State<Arc<OriginPolicy>>,
     browser: Option<axum::Extension<BrowserId>>,
+    permit: crate::edge::WsPermit,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -475,7 +476,10 @@ pub async fn ws_route(
     ws.max_message_size(TRANSPORT_LIMIT).max_frame_size(TRANSPORT_LIMIT).on_upgrade(
         move |socket: WebSocket| {
             let (sink, stream) = socket.split();
-            serve_socket(sink, stream, hub, PING_EVERY)
+            async move {
+                let _permit = permit;
+                serve_socket(sink, stream, hub, PING_EVERY).await
+            }
         },
     )
 }
