@@ -29,6 +29,7 @@ pub mod rtc;
 pub mod browser;
 #[cfg(feature = "ssr")]
 pub mod config;
+#[cfg(feature = "ssr")]
 pub mod edge;
 #[cfg(feature = "ssr")]
 pub mod security;

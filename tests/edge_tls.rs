@@ -65,7 +65,7 @@ async fn https_is_served_and_new_certificate_files_are_picked_up_without_restart
     let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
     let server = start(&tls_flags(cert, key, "1")).await;
 
-    let (served, answer) = https_get(server.addr, &[first.clone()], "/healthz").await;
+    let (served, answer) = https_get(server.addr, std::slice::from_ref(&first), "/healthz").await;
     assert_eq!(served, first);
     assert_eq!(status(&answer), 200, "{answer}");
 
@@ -87,7 +87,7 @@ async fn sighup_reloads_the_certificate_at_once() {
     let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
     // Polling once an hour: only the signal can explain a swap within the test.
     let server = start(&tls_flags(cert, key, "3600")).await;
-    assert_eq!(https_get(server.addr, &[first.clone()], "/healthz").await.0, first);
+    assert_eq!(https_get(server.addr, std::slice::from_ref(&first), "/healthz").await.0, first);
 
     let second = write_cert(dir.path());
     let pid = std::process::id().to_string();
