@@ -203,7 +203,7 @@ async fn trickles(server: SocketAddr) {
     }
 }
 
-/// Sends `head` then `a`s, one byte a second (nothing at all if `silent`); the time until the
+/// Sends `head` at once, then an `a` every second (nothing at all if `silent`); the time until the
 /// server closes or resets, or `None` if it is still open after [`WATCH`].
 async fn trickle(server: SocketAddr, head: Vec<u8>, silent: bool) -> Option<Duration> {
     let tcp = connect_from(BYSTANDER, server).await.ok()?;
@@ -217,11 +217,14 @@ async fn trickle(server: SocketAddr, head: Vec<u8>, silent: bool) -> Option<Dura
         if silent {
             return std::future::pending().await;
         }
-        for b in head.iter().chain(std::iter::repeat(&b'a')) {
-            if wr.write_all(&[*b]).await.is_err() {
+        if wr.write_all(&head).await.is_err() {
+            return;
+        }
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if wr.write_all(b"a").await.is_err() {
                 return;
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     };
     let ended = async {

@@ -1,7 +1,7 @@
 //! Server functions: the small request/response calls of the app (signaling itself runs over
 //! the `/ws` socket, see `signaling`).
 
-use crate::store::types::{GameSummary, History};
+use crate::store::types::{GameSummary, History, Refused};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
@@ -17,15 +17,9 @@ pub enum ApiError {
     /// the server's log.
     #[error("the server could not load {0} right now; please try again later")]
     Storage(String),
-    /// No game (or no such picture in it) under that id.
-    #[error("there is no such game or picture")]
-    NotFound,
-    /// Only the browser that was host when the game ended may publish it.
-    #[error("only the host of this game can publish it")]
-    NotHost,
-    /// Only the player in a picture may delete it.
-    #[error("you can only delete a picture of yourself")]
-    NotYours,
+    /// The change was not this browser's to make (or there is nothing to change).
+    #[error(transparent)]
+    Refused(#[from] Refused),
     /// This server has no public board (`--public-board false`).
     #[error("this server has no public board")]
     BoardOff,
@@ -96,7 +90,7 @@ pub async fn publish_game(id: String, public: bool) -> Result<(), ApiError> {
         return Err(ApiError::BoardOff);
     }
     let (Some(browser), true) = (ssr::browser(), crate::store::types::valid_game_id(&id)) else {
-        return Err(ApiError::NotFound);
+        return Err(Refused::NotFound.into());
     };
     let store = expect_context::<crate::store::Store>();
     let done = store.set_public(&id, browser, public).await.map_err(ssr::storage("the game"))?;
@@ -107,7 +101,7 @@ pub async fn publish_game(id: String, public: bool) -> Result<(), ApiError> {
 #[server(name = DeleteHighlight, endpoint = "delete_highlight")]
 pub async fn delete_highlight(id: String, request_id: u64) -> Result<(), ApiError> {
     let (Some(browser), true) = (ssr::browser(), crate::store::types::valid_game_id(&id)) else {
-        return Err(ApiError::NotFound);
+        return Err(Refused::NotFound.into());
     };
     let store = expect_context::<crate::store::Store>();
     let done = store
@@ -115,18 +109,6 @@ pub async fn delete_highlight(id: String, request_id: u64) -> Result<(), ApiErro
         .await
         .map_err(ssr::storage("the picture"))?;
     done.map_err(ApiError::from)
-}
-
-#[cfg(feature = "ssr")]
-impl From<crate::store::Refused> for ApiError {
-    fn from(refused: crate::store::Refused) -> Self {
-        use crate::store::Refused;
-        match refused {
-            Refused::NotFound => ApiError::NotFound,
-            Refused::NotHost => ApiError::NotHost,
-            Refused::NotYours => ApiError::NotYours,
-        }
-    }
 }
 
 #[cfg(feature = "ssr")]

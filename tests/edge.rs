@@ -85,7 +85,6 @@ async fn idle_keep_alive_connections_are_closed() {
 }
 
 #[tokio::test]
-#[ignore = "known failing: a 1-byte/s body to a POST route is not cut off yet (see the issue 10 note)"]
 async fn slow_request_bodies_are_cut_off() {
     let server = start(&["--request-timeout", "2"]).await;
     let room = "edge-slow-body-room";

@@ -208,7 +208,7 @@ async fn only_the_host_publishes_and_the_public_board_is_a_separate_section() {
     let (status, _, body) =
         request(addr, "POST", "/api/publish_game", Some(bob), "id=game-p&public=true").await;
     assert_eq!(status, 500);
-    assert_eq!(String::from_utf8_lossy(&body), "\"NotHost\"");
+    assert_eq!(String::from_utf8_lossy(&body), r#"{"Refused":"NotHost"}"#);
     assert_eq!(history(addr, None).await, nothing());
     let (_, _, body) = request(addr, "GET", "/games/game-p", Some(bob), "").await;
     assert!(!String::from_utf8_lossy(&body).contains("data-testid=\"publish\""));
@@ -271,7 +271,7 @@ async fn a_player_deletes_a_picture_of_themselves_and_it_is_gone() {
     for other in [Some(ann), Some(BrowserId::random()), None] {
         let (status, _, body) = request(addr, "POST", "/api/delete_highlight", other, form).await;
         assert_eq!(status, 500);
-        assert_eq!(String::from_utf8_lossy(&body), "\"NotYours\"");
+        assert_eq!(String::from_utf8_lossy(&body), r#"{"Refused":"NotYours"}"#);
     }
     assert_eq!(http(addr, "GET", image).await.0, 200);
     let (_, _, body) = request(addr, "GET", "/games/game-d", Some(ann), "").await;
@@ -285,5 +285,8 @@ async fn a_player_deletes_a_picture_of_themselves_and_it_is_gone() {
     let (_, _, body) = http(addr, "GET", "/games/game-d").await;
     assert!(!String::from_utf8_lossy(&body).contains(image));
     let (status, _, body) = request(addr, "POST", "/api/delete_highlight", Some(bob), form).await;
-    assert_eq!((status, String::from_utf8_lossy(&body).as_ref()), (500, "\"NotFound\""));
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (500, r#"{"Refused":"NotFound"}"#)
+    );
 }

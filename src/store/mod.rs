@@ -24,9 +24,9 @@ mod writer;
 pub use db::{Store, StoreError};
 #[cfg(feature = "ssr")]
 pub use read::Scope;
-pub use types::{Board, GameListItem, GameSummary, HighlightItem, History, LeaderboardRow};
-#[cfg(feature = "ssr")]
-pub use write::Refused;
+pub use types::{
+    Board, GameListItem, GameSummary, HighlightItem, History, LeaderboardRow, Refused,
+};
 #[cfg(feature = "ssr")]
 pub use writer::spawn_writer;
 

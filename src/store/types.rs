@@ -4,6 +4,20 @@
 use crate::game::{Mode, Standing};
 use serde::{Deserialize, Serialize};
 
+/// Why a browser may not make a change it asked for (publish a game, delete a picture).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Refused {
+    /// No game (or no such picture in it) was saved under that id.
+    #[error("there is no such game or picture")]
+    NotFound,
+    /// Only the browser that was host when the game ended may publish it.
+    #[error("only the host of this game can publish it")]
+    NotHost,
+    /// A picture may only be deleted by the browser of the player in it.
+    #[error("you can only delete a picture of yourself")]
+    NotYours,
+}
+
 /// The longest game id accepted in a path.
 pub const MAX_GAME_ID_CHARS: usize = 64;
 

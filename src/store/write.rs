@@ -5,6 +5,7 @@ use super::db::{int, mode_key, Store, StoreError};
 use crate::browser::{BrowserId, Owners};
 use crate::game::{GameEvent, GameRecord, Highlight, Results};
 use crate::protocol::PeerId;
+use crate::store::types::Refused;
 use sqlx::{Sqlite, Transaction};
 
 impl Store {
@@ -77,20 +78,6 @@ impl Store {
     }
 }
 
-/// Why a browser may not make a change it asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Refused {
-    /// No game (or no such picture in it) was saved under that id.
-    #[error("there is no such game or picture")]
-    NotFound,
-    /// Only the browser that was host when the game ended may publish it.
-    #[error("only the host of this game can publish it")]
-    NotHost,
-    /// A picture may only be deleted by the browser of the player in it.
-    #[error("you can only delete a picture of yourself")]
-    NotYours,
-}
-
 impl Store {
     /// Puts game `id` on the public board (`public`) or takes it off, if `by` was its host.
     pub async fn set_public(
@@ -104,10 +91,8 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        match host {
-            None => return Ok(Err(Refused::NotFound)),
-            Some(host) if host != Some(by.to_string()) => return Ok(Err(Refused::NotHost)),
-            Some(_) => {}
+        if let Err(refused) = owned_by(host, by, Refused::NotHost) {
+            return Ok(Err(refused));
         }
         sqlx::query("UPDATE games SET public = ? WHERE id = ? AND host_browser = ?")
             .bind(public)
@@ -138,10 +123,8 @@ impl Store {
         .bind(request_id)
         .fetch_optional(&self.pool)
         .await?;
-        match owner {
-            None => return Ok(Err(Refused::NotFound)),
-            Some(owner) if owner != Some(by.to_string()) => return Ok(Err(Refused::NotYours)),
-            Some(_) => {}
+        if let Err(refused) = owned_by(owner, by, Refused::NotYours) {
+            return Ok(Err(refused));
         }
         sqlx::query("DELETE FROM highlights WHERE game_id = ? AND request_id = ?")
             .bind(game_id)
@@ -149,6 +132,20 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(Ok(()))
+    }
+}
+
+/// Whether the row found (`None`: no such row) belongs to browser `by`; `otherwise` if it
+/// belongs to another browser or to none.
+fn owned_by(
+    found: Option<Option<String>>,
+    by: BrowserId,
+    otherwise: Refused,
+) -> Result<(), Refused> {
+    match found {
+        None => Err(Refused::NotFound),
+        Some(owner) if owner != Some(by.to_string()) => Err(otherwise),
+        Some(_) => Ok(()),
     }
 }
 

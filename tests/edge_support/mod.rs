@@ -90,13 +90,12 @@ pub async fn read_all(tcp: &mut TcpStream, limit: Duration) -> String {
     }
 }
 
-/// Writes `bytes` and then `a`s forever, one byte `every`, until the peer closes or resets;
-/// returns
-/// how long the connection stayed open and what was read back. Panics if still open at
-/// `deadline`.
+/// Writes `head` at once, then an `a` every `every` until the peer closes or resets: a request
+/// that never ends. Returns how long the connection stayed open and what was read back; panics
+/// if it is still open at `deadline`.
 pub async fn trickle(
     tcp: TcpStream,
-    bytes: &[u8],
+    head: &[u8],
     every: Duration,
     deadline: Duration,
 ) -> (Duration, String) {
@@ -108,11 +107,14 @@ pub async fn trickle(
         String::from_utf8_lossy(&got).into_owned()
     });
     let writer = async {
-        for b in bytes.iter().chain(std::iter::repeat(&b'a')) {
-            if wr.write_all(&[*b]).await.is_err() {
+        if wr.write_all(head).await.is_err() {
+            return;
+        }
+        loop {
+            tokio::time::sleep(every).await;
+            if wr.write_all(b"a").await.is_err() {
                 break;
             }
-            tokio::time::sleep(every).await;
         }
     };
     let ended = tokio::select! {
