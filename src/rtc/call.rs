@@ -284,6 +284,14 @@ impl Drop for Call {
 
 impl Inner {
     fn connect(this: &Rc<Self>) {
+        {
+            // A pending reconnect is this connect; a socket already open is never replaced.
+            let mut state = this.state.borrow_mut();
+            state.reconnect = None;
+            if state.socket.is_some() {
+                return;
+            }
+        }
         let Ok(url) = signaling_url() else { return };
         let (open, message, close) =
             (Rc::downgrade(this), Rc::downgrade(this), Rc::downgrade(this));
@@ -474,6 +482,12 @@ impl Inner {
     }
 
     fn start_share(&self, stream: MediaStream) {
+        // A second pick (double click) or one that arrives after Leave is stopped at once.
+        let busy = self.state.borrow().screen.is_some();
+        let gone = matches!(self.ui.phase.get_untracked(), Phase::Left | Phase::Error(_));
+        if busy || gone {
+            return stop_stream(&stream);
+        }
         let Some(track) =
             stream.get_video_tracks().get(0).dyn_into::<web_sys::MediaStreamTrack>().ok()
         else {
@@ -681,6 +695,7 @@ impl Inner {
         let local = {
             let mut state = self.state.borrow_mut();
             state.pending_join = None;
+            state.reconnect = None;
             state.media_generation += 1;
             state.local.take()
         };

@@ -18,9 +18,13 @@ const binary = process.env.E2E_SERVER ?? join(__dirname, "../../target/debug/str
 const PEBBLE = 3214, PEBBLE_ADMIN = 3215, DNS = 3218, DNS_ADMIN = 3219, HTTPS = 3217;
 const DOMAIN = "straightface.test";
 
-let procs: ChildProcess[] = [];
-test.afterEach(async () => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+// Each process's output is collected and printed only if the test fails.
+let procs: { name: string; proc: ChildProcess; output: string[] }[] = [];
+test.afterEach(async ({}, info) => {
+  for (const { name, proc, output } of procs) {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+    if (info.status !== info.expectedStatus) console.log(`--- ${name}\n${output.join("").slice(-4000)}`);
+  }
   procs = [];
 });
 
@@ -33,8 +37,10 @@ function need(tool: string) {
 }
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const proc = spawn(cmd, args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } });
-  procs.push(proc);
+  const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const output: string[] = [];
+  for (const stream of [proc.stdout, proc.stderr]) stream?.on("data", (chunk) => output.push(String(chunk)));
+  procs.push({ name: cmd, proc, output });
   return proc;
 }
 
@@ -80,42 +86,48 @@ function spkiHash(pem: string): string {
   return createHash("sha256").update(spki).digest("base64");
 }
 
-/** pebble and its DNS, with a fresh listener certificate; returns that certificate (PEM). */
+/** pebble and its DNS, listening with a fresh certificate from a fresh test CA; returns that
+ * CA's certificate (PEM), which our server and this test trust for pebble's API. (rustls will not
+ * take a self-signed CA certificate as the server's own, so the listener gets a leaf.) */
 async function startPebble(dir: string): Promise<string> {
   need("pebble");
   need("pebble-challtestsrv");
   need("openssl");
-  const [cert, key] = [join(dir, "pebble-cert.pem"), join(dir, "pebble-key.pem")];
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { stdio: "ignore" });
-  const config = join(dir, "pebble.json");
+  const file = (name: string) => join(dir, name);
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "ignore" });
+  openssl("req", "-x509", ...ec, "-keyout", file("ca-key.pem"), "-out", file("ca.pem"), "-days", "2",
+    "-subj", "/CN=pebble API test CA");
+  openssl("req", ...ec, "-keyout", file("pebble-key.pem"), "-out", file("pebble.csr"), "-subj", "/CN=localhost");
+  writeFileSync(file("leaf.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
+  openssl("x509", "-req", "-in", file("pebble.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca-key.pem"),
+    "-CAcreateserial", "-out", file("pebble-cert.pem"), "-days", "2", "-extfile", file("leaf.ext"));
+  const config = file("pebble.json");
   writeFileSync(config, JSON.stringify({ pebble: {
     listenAddress: `127.0.0.1:${PEBBLE}`, managementListenAddress: `127.0.0.1:${PEBBLE_ADMIN}`,
-    certificate: cert, privateKey: key, httpPort: 3216, tlsPort: HTTPS,
+    certificate: file("pebble-cert.pem"), privateKey: file("pebble-key.pem"), httpPort: 3216, tlsPort: HTTPS,
     ocspResponderURL: "", externalAccountBindingRequired: false,
   } }));
   run("pebble-challtestsrv", ["-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", `127.0.0.1:${DNS}`,
     "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", `127.0.0.1:${DNS_ADMIN}`]);
   run("pebble", ["-config", config, "-dnsserver", `127.0.0.1:${DNS}`],
     { PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0" });
-  const pem = readFileSync(cert, "utf8");
-  await until("pebble's directory", () => httpsGet(`https://127.0.0.1:${PEBBLE}/dir`, pem));
-  return pem;
+  const ca = readFileSync(file("ca.pem"), "utf8");
+  await until("pebble's directory", () => httpsGet(`https://127.0.0.1:${PEBBLE}/dir`, ca));
+  return ca;
 }
 
 test("a certificate from pebble is served and two browsers join a call over https", async () => {
   test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), "sf-https-"));
-  const pebbleCert = await startPebble(dir);
-  writeFileSync(join(dir, "pebble-api.pem"), pebbleCert);
+  const pebbleCa = await startPebble(dir);
   run(binary, ["--bind", `127.0.0.1:${HTTPS}`, "--data-dir", join(dir, "data"),
     "--acme-domain", DOMAIN, "--acme-directory", `https://127.0.0.1:${PEBBLE}/dir`,
-    "--acme-ca-root", join(dir, "pebble-api.pem"), "--public-url", `https://${DOMAIN}:${HTTPS}`]);
+    "--acme-ca-root", join(dir, "ca.pem"), "--public-url", `https://${DOMAIN}:${HTTPS}`]);
 
-  const root = await until("pebble's root", () => httpsGet(`https://127.0.0.1:${PEBBLE_ADMIN}/roots/0`, pebbleCert));
+  const root = await until("pebble's root", () => httpsGet(`https://127.0.0.1:${PEBBLE_ADMIN}/roots/0`, pebbleCa));
   const intermediate = await until("pebble's intermediate",
-    () => httpsGet(`https://127.0.0.1:${PEBBLE_ADMIN}/intermediates/0`, pebbleCert));
+    () => httpsGet(`https://127.0.0.1:${PEBBLE_ADMIN}/intermediates/0`, pebbleCa));
   const leaf = await until("a certificate issued by pebble", () => servedChain([root]), 60_000);
   expect(leaf.subjectAltName).toContain(`DNS:${DOMAIN}`);
   expect(leaf.checkIssued(new X509Certificate(intermediate))).toBe(true);
