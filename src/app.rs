@@ -5,7 +5,7 @@ use crate::pages::game::GamePage;
 use crate::pages::history::HistoryPage;
 use crate::pages::{home::HomePage, lab::LabPage, not_found::NotFound, room::RoomPage};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -22,6 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="dark light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -67,7 +68,6 @@ pub fn App() -> impl IntoView {
         .max_age(LANG_COOKIE_MAX_AGE_MS);
     view! {
         <I18nContextProvider cookie_options=cookie>
-        <Stylesheet id="leptos" href="/pkg/straightface.css"/>
         <Title text="Straightface"/>
         <LangSwitch/>
         <Router>

@@ -26,6 +26,8 @@ pub mod vision;
 pub mod rtc;
 
 #[cfg(feature = "ssr")]
+pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod browser;
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -23,7 +23,7 @@ async fn main() -> ExitCode {
     };
     let file_handles = straightface::edge::raise_file_limit();
     let limits = straightface::edge::Limits::new(config.edge.caps(file_handles));
-    let listener = match tokio::net::TcpListener::bind(config.bind).await {
+    let listener = match straightface::edge::bind(config.bind) {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!("straightface: cannot listen on {}: {e}", config.bind);

@@ -2,6 +2,7 @@
 //! built site's static files. `main.rs` and the integration tests both build it from here.
 
 use crate::app::{shell, App};
+use crate::assets::{self, Hashes};
 use crate::config::Config;
 use crate::game::ConfigError;
 use crate::security::headers::{add_security_headers, SecurityHeaders};
@@ -21,6 +22,11 @@ use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use tower::ServiceBuilder;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Everything a request handler may need.
 #[derive(Clone, FromRef)]
@@ -37,7 +43,14 @@ pub struct AppState {
     pub origins: Arc<OriginPolicy>,
     /// Headers every response carries.
     pub security_headers: Arc<SecurityHeaders>,
+    /// `/vision-worker.js`, naming the client's (hashed) files.
+    pub worker_script: Arc<str>,
+    /// Whether the client's files carry their content hash in their names.
+    pub hashed: bool,
 }
+
+/// The name of the client's files (`pkg/straightface[.hash].{js,wasm,css}`).
+const OUTPUT_NAME: &str = "straightface";
 
 /// Why the server cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -63,8 +76,12 @@ impl AppState {
         };
         let reload_port =
             std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001);
+        let exe = std::env::current_exe()?;
+        let exe_dir = exe.parent().unwrap_or(std::path::Path::new("."));
+        let hashes = Hashes::load(exe_dir, &config.site_root, OUTPUT_NAME);
         let leptos_options = LeptosOptions::builder()
-            .output_name("straightface")
+            .output_name(OUTPUT_NAME)
+            .hash_files(hashes.is_some())
             .site_root(config.site_root.to_string_lossy().as_ref())
             .site_pkg_dir("pkg")
             .site_addr(config.bind)
@@ -86,7 +103,17 @@ impl AppState {
         let origins = Arc::new(config.origin_policy());
         let security_headers = Arc::new(SecurityHeaders::new(config.serves_https()));
         let config = Arc::new(config);
-        Ok(Self { leptos_options, hub, config, store, origins, security_headers })
+        let worker_script = Arc::from(assets::worker_script(OUTPUT_NAME, hashes.as_ref()));
+        Ok(Self {
+            leptos_options,
+            hub,
+            config,
+            store,
+            origins,
+            security_headers,
+            worker_script,
+            hashed: hashes.is_some(),
+        })
     }
 }
 
@@ -99,8 +126,26 @@ pub fn router(state: AppState) -> Router {
         provide_context(config.clone());
         provide_context(store.clone());
     };
+    let pkg =
+        ServeDir::new(state.config.site_root.join("pkg")).precompressed_br().precompressed_gzip();
+    let pkg = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            assets::pkg_cache_control(state.hashed),
+        ))
+        .service(pkg);
+    let worker = state.worker_script.clone();
+    // Pages and JSON are compressed as they go out; `/pkg` comes compressed already, and WASM
+    // is never compressed per request (a debug module is tens of megabytes).
+    let compress = CompressionLayer::new().br(true).gzip(true).compress_when(
+        DefaultPredicate::new()
+            .and(NotForContentType::const_new("application/wasm"))
+            .and(NotForContentType::const_new("application/octet-stream")),
+    );
     Router::new()
         .route("/ws", get(ws_route))
+        .nest_service("/pkg", pkg)
+        .route("/vision-worker.js", get(move || async move { assets::worker_response(&worker) }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/models/{file}", get(model_file))
         .route("/games/{id}/highlights/{file}", get(highlight_file))
@@ -110,6 +155,8 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(assets::revalidate_by_default))
+        .layer(compress)
         .layer(middleware::from_fn_with_state(state.security_headers.clone(), add_security_headers))
         .layer(axum::middleware::from_fn_with_state(secure_cookies, crate::browser::browser_cookie))
         .with_state(state)

@@ -66,7 +66,7 @@ pub async fn run(
         _ => None,
     };
     let http = match settings.http_bind {
-        Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| EdgeError::Bind(addr, e))?),
+        Some(addr) => Some(bind(addr).map_err(|e| EdgeError::Bind(addr, e))?),
         None => None,
     };
     let tls = handshake(settings, acme.as_ref())?;
@@ -122,4 +122,20 @@ fn handshake(
         _ => return Ok(None),
     };
     Ok(Some(tls))
+}
+
+/// Pending connections the kernel holds for us (it caps this at `net.core.somaxconn`). A burst
+/// of connects that overflows the queue has its SYNs dropped, and those clients (bystanders
+/// too) wait a whole second to retry; tokio's default is 1024.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listening socket on `addr` with a deep accept queue.
+pub fn bind(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }

@@ -25,7 +25,8 @@ struct WorkerState {
     canvas: Option<(OffscreenCanvas, OffscreenCanvasRenderingContext2d)>,
 }
 
-/// Entry point called by `public/vision-worker.js` after the module is instantiated.
+/// Entry point called by `/vision-worker.js` (made by `assets::worker_script`) after the module
+/// is instantiated.
 #[wasm_bindgen]
 pub fn vision_worker_start() {
     console_error_panic_hook::set_once();

@@ -1,0 +1,74 @@
+// First-visit benchmark (issue 14): an invite link `/r/{room}` opened in a fresh Chromium context,
+// until the Join button is usable (page hydrated, button enabled). Reports, per run, the bytes
+// that crossed the wire (Chromium's encodedDataLength: headers + body as sent, so compression
+// counts), the requests, and the time, both without throttling and under Chromium's network
+// emulation at 10 Mbit/s with 40 ms latency; then a second visit in the same context (warm cache)
+// under the same emulation. Median and spread (min–max) of all runs at the end.
+// Usage: node bench/first-visit.mjs <baseURL> [runs]   (scripts/bench-first-visit runs it)
+import { chromium } from "@playwright/test";
+
+const base = process.argv[2] ?? "http://127.0.0.1:3109";
+const runs = Number(process.argv[3] ?? 5);
+const args = [
+  "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run",
+  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+];
+const EMULATED = { offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 };
+
+/** Opens `url` in `page`; resolves when Join is usable, with bytes, requests and ms. */
+async function visit(page, cdp, url) {
+  let bytes = 0, requests = 0;
+  const done = (e) => { bytes += e.encodedDataLength; requests += 1; };
+  cdp.on("Network.loadingFinished", done);
+  const t0 = Date.now();
+  await page.goto(url, { waitUntil: "commit" });
+  await page.waitForSelector('body[data-hydrated=true] [data-testid="join"]:not([disabled])', { timeout: 60_000 });
+  const ms = Date.now() - t0;
+  // Requests still in flight when Join became usable are not part of the first visit.
+  cdp.off("Network.loadingFinished", done);
+  return { bytes, requests, ms };
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args });
+const rows = [];
+for (let i = 0; i < runs; i++) {
+  const room = `firstvisit${Date.now()}x${i}`.padEnd(22, "0").slice(0, 22);
+  const url = `${base}/r/${room}`;
+  const row = {};
+  for (const [label, emulate] of [["fast", null], ["10mbit", EMULATED]]) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    if (emulate) await cdp.send("Network.emulateNetworkConditions", emulate);
+    row[label] = await visit(page, cdp, url);
+    if (emulate) {
+      const second = await context.newPage();
+      const cdp2 = await context.newCDPSession(second);
+      await cdp2.send("Network.enable");
+      await cdp2.send("Network.emulateNetworkConditions", emulate);
+      row.warm = await visit(second, cdp2, url);
+    }
+    await context.close();
+  }
+  rows.push(row);
+  const f = (v) => `${(v.bytes / 1024).toFixed(0)} KiB in ${v.requests} requests, ${v.ms} ms`;
+  console.log(`run ${i + 1}: first visit ${f(row.fast)}; at 10 Mbit/s ${f(row["10mbit"])}; second visit ${f(row.warm)}`);
+}
+await browser.close();
+
+const stat = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+};
+const show = (name, xs, unit, scale = 1) => {
+  const { median, min, max } = stat(xs.map((x) => x / scale));
+  console.log(`${name}: median ${median.toFixed(0)} ${unit} (min ${min.toFixed(0)}, max ${max.toFixed(0)})`);
+};
+console.log(`--- ${runs} runs`);
+show("first visit, bytes on the wire", rows.map((r) => r.fast.bytes), "KiB", 1024);
+show("first visit, time to a usable Join (loopback)", rows.map((r) => r.fast.ms), "ms");
+show("first visit at 10 Mbit/s, 40 ms: time to a usable Join", rows.map((r) => r["10mbit"].ms), "ms");
+show("second visit at 10 Mbit/s, 40 ms: time to a usable Join", rows.map((r) => r.warm.ms), "ms");
+show("second visit, bytes on the wire", rows.map((r) => r.warm.bytes), "KiB", 1024);
