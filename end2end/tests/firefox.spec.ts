@@ -1,0 +1,123 @@
+// Calls between browsers: a Chromium person (Playwright) and a Firefox person (Debian's
+// firefox-esr, driven by puppeteer-core over WebDriver BiDi, since Playwright drives only its own
+// patched Firefox builds) in one room, in both orders of joining. Firefox's fake camera and
+// microphone come from its own prefs.
+import { expect, test } from "@playwright/test";
+import puppeteer, { type Browser as Firefox, type Page as FirefoxPage } from "puppeteer-core";
+import { execFileSync } from "node:child_process";
+import { expectPlaying, join, newRoom } from "./helpers";
+
+const FIREFOX = process.env.FIREFOX ?? "/usr/bin/firefox-esr";
+
+function launchFirefox(): Promise<Firefox> {
+  try {
+    execFileSync("sh", ["-c", `command -v ${FIREFOX}`]);
+  } catch {
+    throw new Error(`${FIREFOX} is not installed: run scripts/setup (it installs Debian's firefox-esr)`);
+  }
+  return puppeteer.launch({
+    browser: "firefox",
+    executablePath: FIREFOX,
+    headless: true,
+    extraPrefsFirefox: {
+      "media.navigator.streams.fake": true,
+      "media.navigator.permission.disabled": true,
+      "media.autoplay.default": 0,
+      "media.autoplay.blocking_policy": 0,
+    },
+  });
+}
+
+/** In Firefox: opens the room, waits for hydration and the camera, and joins as `name`. */
+async function joinInFirefox(page: FirefoxPage, url: string, name: string) {
+  await page.goto(url);
+  await page.waitForSelector("body[data-hydrated=true]");
+  await page.waitForFunction(() =>
+    (document.querySelector('[data-testid="local-video"]') as HTMLVideoElement | null)?.videoWidth);
+  await page.locator('[data-testid="name-input"]').fill(name);
+  await page.locator('[data-testid="join"]').click();
+  await page.waitForSelector('[data-testid="leave"]', { visible: true });
+}
+
+/** In Firefox: the one remote video shows a moving picture: two frames drawn to a canvas half a
+ * second apart have pixels, and differ (Chromium's fake camera animates). Headless Firefox
+ * paints nothing, so its frame counters (`getVideoPlaybackQuality()`, `mozDecodedFrames`) stay at
+ * 0 for a stream; a drawn frame proves the video was decoded. */
+async function remotePlayingInFirefox(page: FirefoxPage) {
+  await page.waitForFunction(() =>
+    (document.querySelector('[data-testid="remote-video"]') as HTMLVideoElement | null)?.videoWidth);
+  const snapshot = () => page.evaluate(() => {
+    const v = document.querySelector('[data-testid="remote-video"]') as HTMLVideoElement;
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [64, 48];
+    const g = canvas.getContext("2d")!;
+    g.drawImage(v, 0, 0, 64, 48);
+    return Array.from(g.getImageData(0, 0, 64, 48).data);
+  });
+  const lit = (px: number[]) => px.some((value, i) => i % 4 !== 3 && value > 16);
+  let previous = await snapshot();
+  await expect.poll(async () => {
+    const now = await snapshot();
+    const moving = lit(previous) && lit(now) && now.some((value, i) => value !== previous[i]);
+    previous = now;
+    return moving;
+  }, { message: "Firefox draws a moving remote picture" }).toBe(true);
+}
+
+/** The kinds and states of the remote stream's tracks, e.g. ["audio:live", "video:live"]. */
+const remoteTracks = () => {
+  const v = document.querySelector('[data-testid="remote-video"]') as HTMLVideoElement;
+  return (v.srcObject as MediaStream).getTracks().map((t) => `${t.kind}:${t.readyState}`).sort();
+};
+
+for (const firefoxFirst of [false, true]) {
+  const order = firefoxFirst ? "Firefox joins first" : "Chromium joins first";
+  test(`Chromium and Firefox in one call (${order}): video and audio both ways, chat both ways, leave seen`, async ({ browser, baseURL }) => {
+    const firefox = await launchFirefox();
+    const context = await browser.newContext();
+    try {
+      const chrome = await context.newPage();
+      const room = await newRoom(chrome);
+      const fox = await firefox.newPage();
+      const foxErrors: string[] = [];
+      fox.on("console", (m) => { if (m.type() === "error") foxErrors.push(m.text()); });
+      fox.on("pageerror", (e) => foxErrors.push(String(e)));
+      if (firefoxFirst) {
+        await joinInFirefox(fox, new URL(room, baseURL).href, "Fox");
+        await join(chrome, room, "Chro");
+      } else {
+        await join(chrome, room, "Chro");
+        await joinInFirefox(fox, new URL(room, baseURL).href, "Fox");
+      }
+
+      // Video decoded both ways, audio tracks live both ways, names on the tiles.
+      await expect(chrome.getByTestId("remote-video")).toHaveCount(1);
+      await expectPlaying(chrome.getByTestId("remote-video"));
+      await expect(chrome.getByTestId("remote-tile")).toContainText("Fox");
+      await remotePlayingInFirefox(fox);
+      await fox.waitForFunction(() => document.querySelector('[data-testid="remote-tile"]')?.textContent?.includes("Chro"));
+      expect(await chrome.getByTestId("remote-video").evaluate(remoteTracks)).toEqual(["audio:live", "video:live"]);
+      expect(await fox.evaluate(remoteTracks)).toEqual(["audio:live", "video:live"]);
+
+      // Chat over the data channel, Chromium → Firefox and back.
+      await chrome.getByTestId("chat-toggle").click();
+      await chrome.getByTestId("chat-input").fill("hello from Chromium 안녕");
+      await chrome.getByTestId("chat-send").click();
+      await fox.locator('[data-testid="chat-toggle"]').click();
+      await fox.waitForFunction(() => [...document.querySelectorAll('[data-testid="chat-message"]')]
+        .some((m) => m.textContent?.includes("hello from Chromium 안녕") && m.textContent.includes("Chro")));
+      await fox.locator('[data-testid="chat-input"]').fill("hi from Firefox");
+      await fox.locator('[data-testid="chat-send"]').click();
+      await expect(chrome.getByTestId("chat-message").last()).toContainText("hi from Firefox");
+      await expect(chrome.getByTestId("chat-message").last()).toContainText("Fox");
+
+      // Firefox leaves with the button: its tile goes on the Chromium side.
+      await fox.locator('[data-testid="leave"]').click();
+      await expect(chrome.getByTestId("remote-video")).toHaveCount(0);
+      expect(foxErrors, "no errors in Firefox's console").toEqual([]);
+    } finally {
+      await context.close();
+      await firefox.close();
+    }
+  });
+}
