@@ -1,15 +1,21 @@
 // Calls between browsers: a Chromium person (Playwright) and a Firefox person (Debian's
 // firefox-esr, driven by puppeteer-core over WebDriver BiDi, since Playwright drives only its own
-// patched Firefox builds) in one room, in both orders of joining. Firefox's fake camera and
-// microphone come from its own prefs.
+// patched Firefox builds) in one room, in both orders of joining; files and mute both ways; and a
+// three-person call with two Chromiums and one Firefox. Firefox's fake camera and microphone come
+// from its own prefs.
 import { expect, test } from "@playwright/test";
-import puppeteer, { type Browser as Firefox, type Page as FirefoxPage } from "puppeteer-core";
+import puppeteer, { type Browser as Firefox, type ElementHandle, type Page as FirefoxPage } from "puppeteer-core";
 import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join_ } from "node:path";
 import { expectPlaying, join, newRoom } from "./helpers";
 
 const FIREFOX = process.env.FIREFOX ?? "/usr/bin/firefox-esr";
 
-function launchFirefox(): Promise<Firefox> {
+/** Firefox, with downloads saved straight into `downloads` when given. */
+function launchFirefox(downloads?: string): Promise<Firefox> {
   try {
     execFileSync("sh", ["-c", `command -v ${FIREFOX}`]);
   } catch {
@@ -24,6 +30,11 @@ function launchFirefox(): Promise<Firefox> {
       "media.navigator.permission.disabled": true,
       "media.autoplay.default": 0,
       "media.autoplay.blocking_policy": 0,
+      ...(downloads ? {
+        "browser.download.dir": downloads, "browser.download.folderList": 2,
+        "browser.download.useDownloadDir": true, "browser.download.always_ask_before_handling_new_types": false,
+        "browser.download.start_downloads_in_tmp_dir": false,
+      } : {}),
     },
   });
 }
@@ -43,17 +54,17 @@ async function joinInFirefox(page: FirefoxPage, url: string, name: string) {
  * second apart have pixels, and differ (Chromium's fake camera animates). Headless Firefox
  * paints nothing, so its frame counters (`getVideoPlaybackQuality()`, `mozDecodedFrames`) stay at
  * 0 for a stream; a drawn frame proves the video was decoded. */
-async function remotePlayingInFirefox(page: FirefoxPage) {
-  await page.waitForFunction(() =>
-    (document.querySelector('[data-testid="remote-video"]') as HTMLVideoElement | null)?.videoWidth);
-  const snapshot = () => page.evaluate(() => {
-    const v = document.querySelector('[data-testid="remote-video"]') as HTMLVideoElement;
+async function remotePlayingInFirefox(page: FirefoxPage, index = 0) {
+  await page.waitForFunction((i: number) =>
+    (document.querySelectorAll('[data-testid="remote-video"]')[i] as HTMLVideoElement | undefined)?.videoWidth, {}, index);
+  const snapshot = () => page.evaluate((i: number) => {
+    const v = document.querySelectorAll('[data-testid="remote-video"]')[i] as HTMLVideoElement;
     const canvas = document.createElement("canvas");
     [canvas.width, canvas.height] = [64, 48];
     const g = canvas.getContext("2d")!;
     g.drawImage(v, 0, 0, 64, 48);
     return Array.from(g.getImageData(0, 0, 64, 48).data);
-  });
+  }, index);
   const lit = (px: number[]) => px.some((value, i) => i % 4 !== 3 && value > 16);
   let previous = await snapshot();
   await expect.poll(async () => {
@@ -63,6 +74,8 @@ async function remotePlayingInFirefox(page: FirefoxPage) {
     return moving;
   }, { message: "Firefox draws a moving remote picture" }).toBe(true);
 }
+
+const sha = (buf: Buffer) => createHash("sha256").update(buf).digest("hex");
 
 /** The kinds and states of the remote stream's tracks, e.g. ["audio:live", "video:live"]. */
 const remoteTracks = () => {
@@ -121,3 +134,89 @@ for (const firefoxFirst of [false, true]) {
     }
   });
 }
+
+/** The file `name` in `dir` once `size` bytes are there and Firefox's `.part` file is gone
+ * (Firefox creates the file empty first). */
+async function downloaded(dir: string, name: string, size: number): Promise<Buffer> {
+  const path = join_(dir, name);
+  await expect.poll(() => existsSync(path) && statSync(path).size === size && !existsSync(`${path}.part`),
+    { message: `${name} downloaded`, timeout: 30_000 }).toBe(true);
+  return readFileSync(path);
+}
+
+test("between Chromium and Firefox: a file each way arrives byte for byte, and mute and camera-off are seen each way", async ({ browser, baseURL }) => {
+  const dir = mkdtempSync(join_(tmpdir(), "sf-ff-"));
+  const downloads = join_(dir, "downloads");
+  mkdirSync(downloads);
+  const firefox = await launchFirefox(downloads);
+  const context = await browser.newContext();
+  try {
+    const chrome = await context.newPage();
+    const room = await newRoom(chrome);
+    await join(chrome, room, "Chro");
+    const fox = await firefox.newPage();
+    await joinInFirefox(fox, new URL(room, baseURL).href, "Fox");
+    await expectPlaying(chrome.getByTestId("remote-video"));
+    await remotePlayingInFirefox(fox);
+    await chrome.getByTestId("chat-toggle").click();
+    await fox.locator('[data-testid="chat-toggle"]').click();
+
+    // Chromium → Firefox.
+    const toFox = randomBytes(1024 * 1024 + 17);
+    await chrome.getByTestId("file-input").setInputFiles({ name: "to fox.bin", mimeType: "application/octet-stream", buffer: toFox });
+    await fox.waitForFunction(() => document.querySelector('[data-testid="transfer"][data-state="done"]'), { timeout: 30_000 });
+    await fox.locator('[data-testid="transfer"][data-state="done"] [data-testid="file-download"]').click();
+    expect(sha(await downloaded(downloads, "to fox.bin", toFox.length))).toBe(sha(toFox));
+
+    // Firefox → Chromium.
+    const toChrome = randomBytes(1024 * 1024 + 29);
+    const path = join_(dir, "to chromium.bin");
+    writeFileSync(path, toChrome);
+    const input = await fox.$('[data-testid="file-input"]');
+    await (input as ElementHandle<HTMLInputElement>).uploadFile(path);
+
+    const done = chrome.locator('[data-testid="transfer"][data-state="done"]', { hasText: "to chromium.bin" });
+    await expect(done).toHaveCount(1, { timeout: 30_000 });
+    await expect(done).toContainText("Fox");
+    const link = done.getByTestId("file-download");
+    const [download] = await Promise.all([chrome.waitForEvent("download"), link.click()]);
+    expect(sha(readFileSync(await download.path()))).toBe(sha(toChrome));
+
+    // Mute and camera-off, each way.
+    const foxOnChrome = chrome.getByTestId("remote-tile");
+    await fox.locator('[data-testid="mute"]').click();
+    await fox.locator('[data-testid="camera"]').click();
+    await expect(foxOnChrome).toHaveAttribute("data-audio", "off");
+    await expect(foxOnChrome).toHaveAttribute("data-video", "off");
+    await chrome.getByTestId("mute").click();
+    await fox.waitForFunction(() => document.querySelector('[data-testid="remote-tile"]')?.getAttribute("data-audio") === "off");
+    await fox.locator('[data-testid="mute"]').click();
+    await expect(foxOnChrome).toHaveAttribute("data-audio", "on");
+  } finally {
+    await context.close();
+    await firefox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("three people, two in Chromium and one in Firefox: everyone sees both others", async ({ browser, baseURL }) => {
+  const firefox = await launchFirefox();
+  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  try {
+    const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
+    const room = await newRoom(a);
+    await join(a, room, "Ann");
+    const fox = await firefox.newPage();
+    await joinInFirefox(fox, new URL(room, baseURL).href, "Fox");
+    await join(b, room, "Bo");
+    for (const page of [a, b]) {
+      await expect(page.getByTestId("remote-video")).toHaveCount(2);
+      for (const video of await page.getByTestId("remote-video").all()) await expectPlaying(video);
+    }
+    await fox.waitForFunction(() => document.querySelectorAll('[data-testid="remote-video"]').length === 2);
+    for (const index of [0, 1]) await remotePlayingInFirefox(fox, index);
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+    await firefox.close();
+  }
+});
