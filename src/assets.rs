@@ -93,13 +93,13 @@ pub fn worker_script(output_name: &str, hashes: Option<&Hashes>) -> String {
     )
 }
 
-/// `GET /vision-worker.js`.
-pub fn worker_response(script: &str) -> Response {
+/// `GET /vision-worker.js` (`script` is made once, at start, and shared, not copied).
+pub fn worker_response(script: axum::body::Bytes) -> Response {
     let headers = [
         (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
         (header::CACHE_CONTROL, REVALIDATE),
     ];
-    (headers, script.to_owned()).into_response()
+    (headers, script).into_response()
 }
 
 /// How long `/pkg` files may be cached: for ever when their names carry their hash.

@@ -44,7 +44,7 @@ pub struct AppState {
     /// Headers every response carries.
     pub security_headers: Arc<SecurityHeaders>,
     /// `/vision-worker.js`, naming the client's (hashed) files.
-    pub worker_script: Arc<str>,
+    pub worker_script: axum::body::Bytes,
     /// Whether the client's files carry their content hash in their names.
     pub hashed: bool,
 }
@@ -103,7 +103,7 @@ impl AppState {
         let origins = Arc::new(config.origin_policy());
         let security_headers = Arc::new(SecurityHeaders::new(config.serves_https()));
         let config = Arc::new(config);
-        let worker_script = Arc::from(assets::worker_script(OUTPUT_NAME, hashes.as_ref()));
+        let worker_script = assets::worker_script(OUTPUT_NAME, hashes.as_ref()).into();
         Ok(Self {
             leptos_options,
             hub,
@@ -145,7 +145,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/ws", get(ws_route))
         .nest_service("/pkg", pkg)
-        .route("/vision-worker.js", get(move || async move { assets::worker_response(&worker) }))
+        .route("/vision-worker.js", get(move || async move { assets::worker_response(worker) }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/models/{file}", get(model_file))
         .route("/games/{id}/highlights/{file}", get(highlight_file))

@@ -30,6 +30,13 @@ fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
+/// The server on [`site`]; the folder lives as long as the returned guard.
+async fn serve_site() -> (tempfile::TempDir, edge_support::Server) {
+    let site = site();
+    let server = start(&["--site-root", site.path().to_str().unwrap()]).await;
+    (site, server)
+}
+
 /// A site folder with a client whose files have plain names, and a `.br`/`.gz` of the JS.
 fn site() -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
@@ -45,8 +52,7 @@ fn site() -> tempfile::TempDir {
 
 #[tokio::test]
 async fn precompressed_files_are_sent_to_browsers_that_accept_them() {
-    let site = site();
-    let server = start(&["--site-root", site.path().to_str().unwrap()]).await;
+    let (_site, server) = serve_site().await;
     let br = fetch(server.addr, "/pkg/straightface.js", "gzip, deflate, br").await;
     assert_eq!(status(&br), 200, "{br}");
     assert_eq!(header(&br, "content-encoding"), Some("br"));
@@ -63,8 +69,7 @@ async fn precompressed_files_are_sent_to_browsers_that_accept_them() {
 
 #[tokio::test]
 async fn pages_are_compressed_and_wasm_is_not_compressed_per_request() {
-    let site = site();
-    let server = start(&["--site-root", site.path().to_str().unwrap()]).await;
+    let (_site, server) = serve_site().await;
     let page = fetch(server.addr, "/r/abcdefghijklmnopqrstuv", "br").await;
     assert_eq!(status(&page), 200);
     assert_eq!(header(&page, "content-encoding"), Some("br"), "{page:.400}");
@@ -81,8 +86,7 @@ async fn pages_are_compressed_and_wasm_is_not_compressed_per_request() {
 
 #[tokio::test]
 async fn the_worker_script_names_the_module_it_boots() {
-    let site = site();
-    let server = start(&["--site-root", site.path().to_str().unwrap()]).await;
+    let (_site, server) = serve_site().await;
     let worker = fetch(server.addr, "/vision-worker.js", "identity").await;
     assert_eq!(status(&worker), 200);
     assert!(header(&worker, "content-type").is_some_and(|t| t.starts_with("text/javascript")));
