@@ -5,8 +5,13 @@
 //! `pkg/straightface.<hash>.{js,wasm,css}` and writes the hashes to `hash.txt` beside the server
 //! binary, where Leptos's `HydrationScripts` and `HashedStylesheet` read them. A release build also
 //! writes `.br` and `.gz` beside each file, which `/pkg` serves to browsers that accept them, so
-//! the server never compresses the same megabyte twice. The face worker's boot script names the
-//! same hashed files, so it is made here rather than shipped in `public/`.
+//! the server never compresses the same megabyte twice.
+//!
+//! The face engine is a module of its own, `pkg/straightface-engine.<hash>.{js,wasm}` (feature
+//! `engine`; its hashes are the `engine_js` and `engine_wasm` lines of the same file), which only
+//! the face worker loads. The worker's boot script names those hashed files, so it is made here
+//! rather than shipped in `public/`. Where the site has no engine module (`cargo leptos watch`
+//! builds one module with both features), the worker boots the page's module instead.
 
 use axum::http::{header, HeaderValue, Request};
 use axum::middleware::Next;
@@ -22,22 +27,29 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// it has not changed).
 pub const REVALIDATE: &str = "no-cache";
 
-/// The content hashes of the client's three files.
+/// The suffix of the face engine module's file names: `straightface-engine.<hash>.wasm`.
+pub const ENGINE_SUFFIX: &str = "-engine";
+
+/// The content hashes of the client's files.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Hashes {
-    /// Of the JS glue.
+    /// Of the page's JS glue.
     pub js: String,
-    /// Of the WASM module.
+    /// Of the page's WASM module.
     pub wasm: String,
     /// Of the stylesheet.
     pub css: String,
+    /// Of the face engine's JS glue and WASM module, when it is built apart from the page.
+    pub engine: Option<(String, String)>,
 }
 
 impl Hashes {
-    /// Reads `js: …`, `wasm: …`, `css: …` lines (cargo-leptos's format); `None` unless all three
-    /// are there and each is a plain file-name part.
+    /// Reads `js: …`, `wasm: …`, `css: …` lines (cargo-leptos's format) and, if both are there,
+    /// `engine_js: …` and `engine_wasm: …`; `None` unless the first three are there and every
+    /// value is a plain file-name part.
     pub fn parse(text: &str) -> Option<Self> {
         let mut hashes = Self::default();
+        let (mut engine_js, mut engine_wasm) = (None, None);
         for (key, value) in text.lines().filter_map(|l| l.split_once(':')) {
             let value = value.trim();
             if value.is_empty()
@@ -49,9 +61,12 @@ impl Hashes {
                 "js" => hashes.js = value.to_owned(),
                 "wasm" => hashes.wasm = value.to_owned(),
                 "css" => hashes.css = value.to_owned(),
+                "engine_js" => engine_js = Some(value.to_owned()),
+                "engine_wasm" => engine_wasm = Some(value.to_owned()),
                 _ => {}
             }
         }
+        hashes.engine = engine_js.zip(engine_wasm);
         let complete = ![&hashes.js, &hashes.wasm, &hashes.css].iter().any(|h| h.is_empty());
         complete.then_some(hashes)
     }
@@ -63,9 +78,13 @@ impl Hashes {
         let text = std::fs::read_to_string(exe_dir.join(HASH_FILE)).ok()?;
         let hashes = Self::parse(&text)?;
         let pkg = site_root.join("pkg");
-        let present = [("js", &hashes.js), ("wasm", &hashes.wasm), ("css", &hashes.css)]
-            .iter()
-            .all(|(ext, hash)| pkg.join(format!("{output_name}.{hash}.{ext}")).is_file());
+        let page = [("js", &hashes.js), ("wasm", &hashes.wasm), ("css", &hashes.css)]
+            .map(|(ext, hash)| format!("{output_name}.{hash}.{ext}"));
+        let engine = hashes.engine.iter().flat_map(|(js, wasm)| {
+            [("js", js), ("wasm", wasm)]
+                .map(|(ext, hash)| format!("{output_name}{ENGINE_SUFFIX}.{hash}.{ext}"))
+        });
+        let present = page.into_iter().chain(engine).all(|file| pkg.join(file).is_file());
         if !present {
             tracing::error!(
                 hash_file = %exe_dir.join(HASH_FILE).display(),
@@ -78,15 +97,22 @@ impl Hashes {
     }
 }
 
-/// The face worker's boot script: the page's own module, entered through `vision_worker_start`
-/// (src/face/worker.rs) instead of `hydrate`.
+/// The face worker's boot script: the engine's module (or, without one, the page's), entered
+/// through `vision_worker_start` (src/face/worker.rs).
 pub fn worker_script(output_name: &str, hashes: Option<&Hashes>) -> String {
+    let name = |suffix: &str, hash: Option<&String>, ext: &str| match hash {
+        Some(hash) => format!("{output_name}{suffix}.{hash}.{ext}"),
+        None => format!("{output_name}{suffix}.{ext}"),
+    };
     let (js, wasm) = match hashes {
-        Some(h) => (format!("{output_name}.{}.js", h.js), format!("{output_name}.{}.wasm", h.wasm)),
-        None => (format!("{output_name}.js"), format!("{output_name}.wasm")),
+        Some(Hashes { engine: Some((js, wasm)), .. }) => {
+            (name(ENGINE_SUFFIX, Some(js), "js"), name(ENGINE_SUFFIX, Some(wasm), "wasm"))
+        }
+        Some(h) => (name("", Some(&h.js), "js"), name("", Some(&h.wasm), "wasm")),
+        None => (name("", None, "js"), name("", None, "wasm")),
     };
     format!(
-        "// The face worker: the page's WASM module, entered through vision_worker_start.\n\
+        "// The face worker: the engine's WASM module, entered through vision_worker_start.\n\
          import init, {{ vision_worker_start }} from \"/pkg/{js}\";\n\
          await init({{ module_or_path: \"/pkg/{wasm}\" }});\n\
          vision_worker_start();\n"
@@ -156,10 +182,35 @@ mod tests {
 
     #[test]
     fn the_worker_boots_the_hashed_module() {
-        let hashes = Hashes { js: "j1".into(), wasm: "w2".into(), css: "c3".into() };
+        let mut hashes = Hashes::parse("js: j1\nwasm: w2\ncss: c3\n").unwrap();
         let script = worker_script("straightface", Some(&hashes));
         assert!(script.contains("from \"/pkg/straightface.j1.js\""));
         assert!(script.contains("module_or_path: \"/pkg/straightface.w2.wasm\""));
         assert!(worker_script("straightface", None).contains("\"/pkg/straightface.wasm\""));
+        hashes.engine = Some(("e1".into(), "e2".into()));
+        let script = worker_script("straightface", Some(&hashes));
+        assert!(script.contains("from \"/pkg/straightface-engine.e1.js\""));
+        assert!(script.contains("module_or_path: \"/pkg/straightface-engine.e2.wasm\""));
+    }
+
+    #[test]
+    fn the_engine_module_is_named_in_the_hash_file_and_must_be_there() {
+        let text = "js: a\nwasm: b\ncss: c\nengine_js: d\nengine_wasm: e\n";
+        assert_eq!(Hashes::parse(text).unwrap().engine, Some(("d".into(), "e".into())));
+        assert_eq!(Hashes::parse("js: a\nwasm: b\ncss: c\nengine_js: d\n").unwrap().engine, None);
+        assert_eq!(
+            Hashes::parse("js: a\nwasm: b\ncss: c\nengine_js: ../d\nengine_wasm: e\n"),
+            None
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(HASH_FILE), text).unwrap();
+        let pkg = dir.path().join("site/pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        for file in ["app.a.js", "app.b.wasm", "app.c.css", "app-engine.d.js"] {
+            std::fs::write(pkg.join(file), "x").unwrap();
+        }
+        assert_eq!(Hashes::load(dir.path(), &dir.path().join("site"), "app"), None);
+        std::fs::write(pkg.join("app-engine.e.wasm"), "x").unwrap();
+        assert!(Hashes::load(dir.path(), &dir.path().join("site"), "app").is_some());
     }
 }

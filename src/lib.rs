@@ -1,7 +1,8 @@
 //! Straightface: browser video rooms with a keep-a-straight-face party game.
 //!
 //! One crate, compiled twice: with `ssr` it is the axum server (SSR, server functions,
-//! signaling); with `hydrate` it is the WASM client that drives the browser's WebRTC.
+//! signaling); with `hydrate` it is the WASM client that drives the browser's WebRTC; with
+//! `engine` it is the face engine's module, which runs in a Web Worker (`face::worker`).
 #![forbid(unsafe_code)]
 #![recursion_limit = "256"]
 
@@ -22,7 +23,7 @@ pub mod signaling;
 pub mod store;
 pub mod vision;
 
-#[cfg(feature = "hydrate")]
+#[cfg(any(feature = "hydrate", feature = "engine"))]
 pub mod rtc;
 
 #[cfg(feature = "ssr")]

@@ -3,7 +3,11 @@
 // that crossed the wire (Chromium's encodedDataLength: headers + body as sent, so compression
 // counts), the requests, and the time, both without throttling and under Chromium's network
 // emulation at 10 Mbit/s with 40 ms latency; then a second visit in the same context (warm cache)
-// under the same emulation. Median and spread (min–max) of all runs at the end.
+// under the same emulation. Then, in the throttled visit, the person joins and presses Ready: the
+// time until the face engine's module and the four model files have arrived, and until the first
+// reading of the face leaves for the server (the countdown, once a second player is ready, is
+// 3 s). Also checks that nothing of the engine was fetched before Ready. Median and spread
+// (min–max) of all runs at the end.
 // Usage: node bench/first-visit.mjs <baseURL> [runs]   (scripts/bench-first-visit runs it)
 import { chromium } from "@playwright/test";
 
@@ -30,6 +34,34 @@ async function visit(page, cdp, url) {
   return { bytes, requests, ms };
 }
 
+/** Joins, checks that no engine byte came so far, presses Ready; ms until the engine module and
+ * weights are in, and until the first reading is sent. */
+async function ready(page, cdp) {
+  const engine = (url) => /straightface-engine\.|\/models\//.test(url);
+  const before = [];
+  const early = (r) => engine(r.url()) && before.push(r.url());
+  page.context().on("request", early);
+  const done = [];
+  const finished = (r) => engine(r.url()) && done.push({ at: Date.now(), url: r.url() });
+  page.context().on("requestfinished", finished);
+  let reading = null;
+  cdp.on("Network.webSocketFrameSent", (e) => {
+    if (reading === null && e.response.payloadData.includes('"type":"reading"')) reading = Date.now();
+  });
+  await page.click('[data-testid="join"]');
+  await page.waitForSelector('[data-testid="ready"]:not([disabled])', { timeout: 30_000 });
+  page.context().off("request", early);
+  if (before.length) throw new Error(`engine fetched before Ready: ${before}`);
+  const t0 = Date.now();
+  await page.click('[data-testid="ready"]');
+  while (reading === null || done.length < 6) {
+    if (Date.now() - t0 > 30_000) throw new Error(`no engine after 30 s: ${done.map((d) => d.url)}, reading ${reading}`);
+    await page.waitForTimeout(20);
+  }
+  page.context().off("requestfinished", finished);
+  return { engine: Math.max(...done.map((d) => d.at)) - t0, reading: reading - t0 };
+}
+
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args });
 const rows = [];
 for (let i = 0; i < runs; i++) {
@@ -43,6 +75,7 @@ for (let i = 0; i < runs; i++) {
     await cdp.send("Network.enable");
     if (emulate) await cdp.send("Network.emulateNetworkConditions", emulate);
     row[label] = await visit(page, cdp, url);
+    if (emulate) row.ready = await ready(page, cdp);
     if (emulate) {
       const second = await context.newPage();
       const cdp2 = await context.newCDPSession(second);
@@ -54,7 +87,8 @@ for (let i = 0; i < runs; i++) {
   }
   rows.push(row);
   const f = (v) => `${(v.bytes / 1024).toFixed(0)} KiB in ${v.requests} requests, ${v.ms} ms`;
-  console.log(`run ${i + 1}: first visit ${f(row.fast)}; at 10 Mbit/s ${f(row["10mbit"])}; second visit ${f(row.warm)}`);
+  console.log(`run ${i + 1}: first visit ${f(row.fast)}; at 10 Mbit/s ${f(row["10mbit"])}; second visit ${f(row.warm)}; ` +
+    `Ready → engine ${row.ready.engine} ms, first reading ${row.ready.reading} ms`);
 }
 await browser.close();
 
@@ -72,3 +106,5 @@ show("first visit, time to a usable Join (loopback)", rows.map((r) => r.fast.ms)
 show("first visit at 10 Mbit/s, 40 ms: time to a usable Join", rows.map((r) => r["10mbit"].ms), "ms");
 show("second visit at 10 Mbit/s, 40 ms: time to a usable Join", rows.map((r) => r.warm.ms), "ms");
 show("second visit, bytes on the wire", rows.map((r) => r.warm.bytes), "KiB", 1024);
+show("at 10 Mbit/s, 40 ms: Ready pressed → engine module and weights in", rows.map((r) => r.ready.engine), "ms");
+show("at 10 Mbit/s, 40 ms: Ready pressed → first reading sent", rows.map((r) => r.ready.reading), "ms");

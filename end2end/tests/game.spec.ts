@@ -43,6 +43,11 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   // One context per player: each its own browser, with its own cookie.
   const [ca, cb] = await Promise.all(browsers.map((br) => br.newContext()));
   const [a, b] = await Promise.all([ca.newPage(), cb.newPage()]);
+  // The face engine is a module of its own, fetched (with the weights) only once a player is Ready.
+  const engineFetches: string[] = [];
+  for (const context of [ca, cb]) {
+    context.on("request", (r) => /straightface-engine\.|\/models\//.test(r.url()) && engineFetches.push(r.url()));
+  }
   const url = `http://127.0.0.1:${PORT}/r/${room()}`;
   await join(a, url, "Ann");
   await join(b, url, "Bo");
@@ -50,6 +55,7 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
     await expect(page.getByTestId("game-phase")).toHaveText("lobby");
     await expect(page.getByTestId("score")).toHaveCount(2);
   }
+  expect(engineFetches, "a call without a game fetches nothing of the engine").toEqual([]);
 
   await a.getByTestId("ready").click();
   await expect(a.getByTestId("ready")).toHaveAttribute("aria-pressed", "true");
@@ -57,6 +63,7 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   for (const page of [a, b]) await expect(page.getByTestId("game-phase")).toHaveText(/countdown|round/);
   // The readings reach the other side: Bo's page draws Ann's gauges from the server's relay.
   await expect(b.locator('[data-testid="remote-tile"] .expr-overlay')).toHaveAttribute("data-face", "yes");
+  expect(engineFetches.filter((u) => /straightface-engine\.[0-9a-f]+\.wasm/.test(u))).toHaveLength(2);
   for (const page of [a, b]) {
     await expect(page.getByTestId("game-phase")).toHaveText("results", { timeout: 30_000 });
   }

@@ -10,31 +10,65 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{HtmlVideoElement, ImageBitmap, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{
+    HtmlImageElement, HtmlVideoElement, ImageBitmap, MessageEvent, Worker, WorkerOptions,
+    WorkerType,
+};
+
+/// Where frames come from.
+pub enum Frames {
+    /// The current frame of a video (a camera).
+    Video(HtmlVideoElement),
+    /// A still image, read again and again.
+    Image(HtmlImageElement),
+}
+
+impl Frames {
+    /// A bitmap of the current frame, or `None` while there is none yet (camera starting,
+    /// image loading).
+    fn grab(&self) -> Option<Result<js_sys::Promise, JsValue>> {
+        let window = web_sys::window()?;
+        match self {
+            // HAVE_CURRENT_DATA
+            Frames::Video(v) if v.ready_state() >= 2 && v.video_width() > 0 => {
+                Some(window.create_image_bitmap_with_html_video_element(v))
+            }
+            Frames::Image(img) if img.complete() && img.natural_width() > 0 => {
+                Some(window.create_image_bitmap_with_html_image_element(img))
+            }
+            _ => None,
+        }
+    }
+}
 
 struct Shared {
     worker: Worker,
-    video: HtmlVideoElement,
+    frames: Frames,
     input_size: Box<dyn Fn() -> u32>,
     min_interval_ms: f64,
     next_id: Cell<u32>,
     last_submit: Cell<f64>,
+    /// The model is loaded.
+    ready: Cell<bool>,
+    /// No frames are read (the worker stays loaded).
+    paused: Cell<bool>,
     timer: RefCell<Option<Timeout>>,
     on_status: Box<dyn Fn(WorkerStatus)>,
     on_report: Box<dyn Fn(FrameReport)>,
 }
 
-/// A running face reader for one `<video>`. Dropping it stops the loop and the worker.
+/// A running face reader for one `<video>` (or still image). Dropping it stops the loop and the
+/// worker.
 pub struct FaceReader {
     shared: Rc<Shared>,
     _on_message: Handler,
 }
 
 impl FaceReader {
-    /// Starts the worker and, once the model is loaded, reads `video` at most `max_fps` times
+    /// Starts the worker and, once the model is loaded, reads `frames` at most `max_fps` times
     /// a second.
     pub fn start(
-        video: HtmlVideoElement,
+        frames: Frames,
         input_size: impl Fn() -> u32 + 'static,
         max_fps: f64,
         on_status: impl Fn(WorkerStatus) + 'static,
@@ -45,11 +79,13 @@ impl FaceReader {
         let worker = Worker::new_with_options("/vision-worker.js", &options)?;
         let shared = Rc::new(Shared {
             worker,
-            video,
+            frames,
             input_size: Box::new(input_size),
             min_interval_ms: 1000.0 / max_fps.max(0.1),
             next_id: Cell::new(0),
             last_submit: Cell::new(0.0),
+            ready: Cell::new(false),
+            paused: Cell::new(false),
             timer: RefCell::new(None),
             on_status: Box::new(on_status),
             on_report: Box::new(on_report),
@@ -63,6 +99,19 @@ impl FaceReader {
         });
         shared.worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         Ok(Self { shared, _on_message: on_message })
+    }
+
+    /// Stops reading frames but keeps the model loaded, so reading again starts at once.
+    pub fn pause(&self) {
+        self.shared.paused.set(true);
+        self.shared.timer.borrow_mut().take();
+    }
+
+    /// Reads frames again after [`FaceReader::pause`].
+    pub fn resume(&self) {
+        if self.shared.paused.replace(false) && self.shared.ready.get() {
+            self.shared.schedule(0.0);
+        }
     }
 }
 
@@ -87,9 +136,12 @@ impl Shared {
                 let _ = self.worker.post_message(&msg);
             }
             Some("ready") => {
+                self.ready.set(true);
                 (self.on_status)(WorkerStatus::Ready);
                 self.schedule(0.0);
             }
+            // A frame that was on its way when we paused is not reported.
+            Some("report") if self.paused.get() => {}
             Some("report") => {
                 match field("json").map(|j| serde_json::from_str::<FrameReport>(&j)) {
                     Some(Ok(report)) => (self.on_report)(report),
@@ -109,6 +161,9 @@ impl Shared {
     }
 
     fn schedule(self: &Rc<Self>, delay_ms: f64) {
+        if self.paused.get() {
+            return;
+        }
         let weak = Rc::downgrade(self);
         let timeout = Timeout::new(delay_ms as u32, move || {
             if let Some(shared) = weak.upgrade() {
@@ -120,17 +175,10 @@ impl Shared {
 
     /// Grabs the current frame as an ImageBitmap and transfers it to the worker.
     fn submit(self: &Rc<Self>) {
-        // HAVE_CURRENT_DATA: no frame yet (camera starting, or not shown): look again soon.
-        if self.video.ready_state() < 2 || self.video.video_width() == 0 {
-            self.schedule(100.0);
-            return;
-        }
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let promise = match window.create_image_bitmap_with_html_video_element(&self.video) {
-            Ok(p) => p,
-            Err(_) => return self.schedule(100.0),
+        // No frame yet (camera starting, or not shown): look again soon.
+        let promise = match self.frames.grab() {
+            Some(Ok(p)) => p,
+            _ => return self.schedule(100.0),
         };
         let this = self.clone();
         spawn_local(async move {

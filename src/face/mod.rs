@@ -1,15 +1,16 @@
 //! Reading faces from video frames: what one analysed frame reports, and the pure function
-//! that produces it from an [`Engine`]. The browser runs it in a Web Worker (`worker`), fed by
-//! `client` on the main thread; both are `hydrate` only. Everything here is native-testable.
+//! that produces it from an [`Engine`]. The browser runs it in a Web Worker (`worker`, feature
+//! `engine`: a module of its own, fetched only when a game or the lab needs it), fed by `client`
+//! on the page (feature `hydrate`). Everything here is native-testable.
 
 use crate::vision::{DetectorOptions, Engine, Expression, Image, VisionError};
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "engine")]
 pub mod bench;
 #[cfg(feature = "hydrate")]
 pub mod client;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "engine")]
 pub mod worker;
 
 /// Detector input sizes offered in settings (SPEC §3: any multiple of 32 in 128..=608).

@@ -1,9 +1,18 @@
-//! `use_face_reader(video)`: live face and expression readings of a `<video>`, computed in a Web
-//! Worker, as signals.
+//! `use_face_reader(source)`: live face and expression readings of a `<video>` (or a still
+//! image), computed in a Web Worker, as signals.
 
 use crate::face::{FrameReport, WorkerStatus};
-use leptos::html::Video;
+use leptos::html::{Img, Video};
 use leptos::prelude::*;
+
+/// What the reader reads.
+#[derive(Clone, Copy)]
+pub enum FrameSource {
+    /// The current frame of a `<video>` (a camera).
+    Video(NodeRef<Video>),
+    /// A still `<img>`, read again and again (the lab's test fixture).
+    Image(NodeRef<Img>),
+}
 
 /// Readings and health of the reader.
 #[derive(Clone, Copy)]
@@ -16,10 +25,11 @@ pub struct UseFaceReaderReturn {
     pub fps: RwSignal<f64>,
 }
 
-/// Reads faces from `video` (once it is mounted) at most `max_fps` times a second, with the
-/// detector at `input_size`, while `enabled` is true (the worker is stopped otherwise).
+/// Reads faces from `source` (once it is mounted) at most `max_fps` times a second, with the
+/// detector at `input_size`, while `enabled` is true. The worker starts (and the engine is
+/// fetched) the first time `enabled` is true, and stops when the page goes away.
 pub fn use_face_reader(
-    video: NodeRef<Video>,
+    source: FrameSource,
     input_size: Signal<u32>,
     max_fps: f64,
     enabled: Signal<bool>,
@@ -31,21 +41,28 @@ pub fn use_face_reader(
     };
     #[cfg(feature = "hydrate")]
     {
-        use crate::face::client::{now, FaceReader};
+        use crate::face::client::{now, FaceReader, Frames};
         let reader = StoredValue::new_local(None::<FaceReader>);
         Effect::new(move |_| {
+            // Once started, the worker stays loaded while the page lives: switching off only
+            // pauses it, so Ready → game start (when the ready flags clear a moment before the
+            // countdown begins) never reloads the model.
             if !enabled.get() {
-                reader.set_value(None);
+                reader.with_value(|r| r.as_ref().map(FaceReader::pause));
                 out.report.set(None);
                 return;
             }
-            let Some(el) = video.get() else { return };
-            if reader.with_value(Option::is_some) {
+            if reader.with_value(|r| r.as_ref().map(FaceReader::resume).is_some()) {
                 return;
             }
+            let frames = match source {
+                FrameSource::Video(video) => video.get().map(Frames::Video),
+                FrameSource::Image(img) => img.get().map(Frames::Image),
+            };
+            let Some(frames) = frames else { return };
             let last = std::cell::Cell::new(None::<f64>);
             let started = FaceReader::start(
-                el,
+                frames,
                 move || input_size.get_untracked(),
                 max_fps,
                 move |s| out.status.set(Some(s)),
@@ -68,6 +85,6 @@ pub fn use_face_reader(
         on_cleanup(move || reader.set_value(None));
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (video, input_size, max_fps, enabled);
+    let _ = (source, input_size, max_fps, enabled);
     out
 }

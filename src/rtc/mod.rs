@@ -1,11 +1,18 @@
 //! Browser side of calls (feature `hydrate` only): the signaling socket, local media, one
 //! perfect-negotiation peer connection per remote participant, and the `Call` that ties them
-//! to the UI signals of `hooks::use_call`.
+//! to the UI signals of `hooks::use_call`. Only `js` is also in the face engine's module
+//! (feature `engine`).
 
+#[cfg(feature = "hydrate")]
 pub mod call;
+#[cfg(feature = "hydrate")]
 pub mod game;
 pub mod js;
+#[cfg(feature = "hydrate")]
 pub mod media;
+#[cfg(feature = "hydrate")]
 pub mod peer;
+#[cfg(feature = "hydrate")]
 pub mod socket;
+#[cfg(feature = "hydrate")]
 pub mod stats;
