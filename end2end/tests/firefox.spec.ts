@@ -1,8 +1,9 @@
 // Calls between browsers: a Chromium person (Playwright) and a Firefox person (Debian's
 // firefox-esr, driven by puppeteer-core over WebDriver BiDi, since Playwright drives only its own
 // patched Firefox builds) in one room, in both orders of joining; files and mute both ways; and a
-// three-person call with two Chromiums and one Firefox. Firefox's fake camera and microphone come
-// from its own prefs.
+// three-person call with two Chromiums and one Firefox; the server killed and restarted under a
+// mixed call, and an ICE restart between them through a real coturn that goes away and comes back.
+// Firefox's fake camera and microphone come from its own prefs.
 import { expect, test } from "@playwright/test";
 import puppeteer, { type Browser as Firefox, type ElementHandle, type Page as FirefoxPage } from "puppeteer-core";
 import { execFileSync } from "node:child_process";
@@ -11,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from "node:os";
 import { join as join_ } from "node:path";
 import { expectPlaying, join, newRoom } from "./helpers";
+import { dataDir, startServer, startTurn, type Proc } from "./procs";
 
 const FIREFOX = process.env.FIREFOX ?? "/usr/bin/firefox-esr";
 
@@ -30,6 +32,9 @@ function launchFirefox(downloads?: string): Promise<Firefox> {
       "media.navigator.permission.disabled": true,
       "media.autoplay.default": 0,
       "media.autoplay.blocking_policy": 0,
+      // Our TURN server in the tests listens on 127.0.0.1, which Firefox leaves out of ICE
+      // unless told otherwise (a real deployment's relay is never on loopback).
+      "media.peerconnection.ice.loopback": true,
       ...(downloads ? {
         "browser.download.dir": downloads, "browser.download.folderList": 2,
         "browser.download.useDownloadDir": true, "browser.download.always_ask_before_handling_new_types": false,
@@ -111,6 +116,14 @@ for (const firefoxFirst of [false, true]) {
       await fox.waitForFunction(() => document.querySelector('[data-testid="remote-tile"]')?.textContent?.includes("Chro"));
       expect(await chrome.getByTestId("remote-video").evaluate(remoteTracks)).toEqual(["audio:live", "video:live"]);
       expect(await fox.evaluate(remoteTracks)).toEqual(["audio:live", "video:live"]);
+      // Speaker choice is offered only where the browser lists outputs and can route to them.
+      const speaker = await fox.evaluate(async () => ({
+        menu: !!document.querySelector('[data-testid="speaker-select"]'),
+        setSinkId: "setSinkId" in HTMLMediaElement.prototype,
+        outputs: (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audiooutput").length,
+      }));
+      console.log(`Firefox speaker choice: ${JSON.stringify(speaker)}`);
+      expect(speaker.menu).toBe(speaker.setSinkId && speaker.outputs > 0);
 
       // Chat over the data channel, Chromium → Firefox and back.
       await chrome.getByTestId("chat-toggle").click();
@@ -217,6 +230,147 @@ test("three people, two in Chromium and one in Firefox: everyone sees both other
     for (const index of [0, 1]) await remotePlayingInFirefox(fox, index);
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
+    await firefox.close();
+  }
+});
+
+/** Whether the element `testid` is shown in the Firefox page. */
+const shownInFirefox = (page: FirefoxPage, testid: string) =>
+  page.evaluate((id: string) => {
+    const el = document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
+    return !!el && el.offsetParent !== null;
+  }, testid);
+
+let procs: Proc[] = [];
+test.afterEach(async () => {
+  await Promise.all(procs.map((p) => p.stop()));
+  procs = [];
+});
+const ownRoom = () => `fox${Date.now()}${Math.floor(Math.random() * 1e6)}`.padEnd(22, "x");
+
+test("the server is killed under a Chromium–Firefox call and restarted: media never stops, both rejoin, a third person sees both", async ({ browser }) => {
+  const data = dataDir();
+  let server = await startServer(3121, data);
+  procs.push(server);
+  const url = `http://127.0.0.1:3121/r/${ownRoom()}`;
+  const firefox = await launchFirefox();
+  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  try {
+    const [chrome, late] = await Promise.all(contexts.map((c) => c.newPage()));
+    const fox = await firefox.newPage();
+    await join(chrome, url, "Chro");
+    await joinInFirefox(fox, url, "Fox");
+    await expectPlaying(chrome.getByTestId("remote-video"));
+    await remotePlayingInFirefox(fox);
+
+    await server.stop("SIGKILL");
+    await expect(chrome.getByTestId("reconnecting")).toBeVisible();
+    await expect.poll(() => shownInFirefox(fox, "reconnecting"), { message: "Firefox says it is reconnecting" }).toBe(true);
+    // Media flows peer to peer while the server is away.
+    await expectPlaying(chrome.getByTestId("remote-video"));
+    await remotePlayingInFirefox(fox);
+
+    server = await startServer(3121, data);
+    procs.push(server);
+    await expect(chrome.getByTestId("reconnecting")).toBeHidden();
+    await expect.poll(() => shownInFirefox(fox, "reconnecting"), { message: "Firefox is back" }).toBe(false);
+    await expectPlaying(chrome.getByTestId("remote-video"));
+    await remotePlayingInFirefox(fox);
+
+    // The room works again: someone new reaches both.
+    await join(late, url, "Late");
+    await expect(late.getByTestId("remote-video")).toHaveCount(2);
+    for (const video of await late.getByTestId("remote-video").all()) await expectPlaying(video);
+    await expect(chrome.getByTestId("remote-video")).toHaveCount(2);
+    await fox.waitForFunction(() => document.querySelectorAll('[data-testid="remote-video"]').length === 2);
+    for (const index of [0, 1]) await remotePlayingInFirefox(fox, index);
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+    await firefox.close();
+  }
+});
+
+test("relay only between Chromium and Firefox: coturn goes away and comes back, and an ICE restart recovers the call", async ({ browser }) => {
+  const SECRET = "e2e-turn-secret";
+  let turn = await startTurn(3484, SECRET);
+  procs.push(turn);
+  procs.push(await startServer(3122, dataDir(), ["--turn-url", "turn:127.0.0.1:3484", "--turn-secret", SECRET]));
+  const url = `http://127.0.0.1:3122/r/${ownRoom()}?ice=relay`;
+  const firefox = await launchFirefox();
+  const context = await browser.newContext();
+  try {
+    const chrome = await context.newPage();
+    const fox = await firefox.newPage();
+    await join(chrome, url, "Chro");
+    await joinInFirefox(fox, url, "Fox");
+    await expectPlaying(chrome.getByTestId("remote-video"));
+    await remotePlayingInFirefox(fox);
+    // Relay only, in both browsers: the stats panel (from each browser's own getStats) names
+    // the selected pair's candidate type.
+    await chrome.getByTestId("stats-toggle").click();
+    await expect(chrome.getByTestId("stats")).toHaveAttribute("data-candidate-type", "relay");
+    await fox.locator('[data-testid="stats-toggle"]').click();
+    await expect.poll(() => fox.evaluate(() =>
+      document.querySelector('[data-testid="stats"]')?.getAttribute("data-candidate-type"))).toBe("relay");
+
+    await turn.stop("SIGKILL");
+    await expect(chrome.getByTestId("reconnecting")).toBeVisible({ timeout: 20_000 });
+    await expect.poll(() => shownInFirefox(fox, "reconnecting"), { timeout: 20_000 }).toBe(true);
+    turn = await startTurn(3484, SECRET);
+    procs.push(turn);
+    const back = Date.now();
+    await expect(chrome.getByTestId("peer-state")).toHaveText("connected", { timeout: 15_000 });
+    await expect(chrome.getByTestId("reconnecting")).toBeHidden();
+    await expect.poll(() => shownInFirefox(fox, "reconnecting"), { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => fox.evaluate(() => document.querySelector('[data-testid="peer-state"]')?.textContent)).toBe("connected");
+    await expectPlaying(chrome.getByTestId("remote-video"));
+    await remotePlayingInFirefox(fox);
+    console.log(`Chromium–Firefox call recovered ${Date.now() - back} ms after coturn was back`);
+  } finally {
+    await context.close();
+    await firefox.close();
+  }
+});
+
+test("the face engine in Firefox reads a still image exactly as in Chromium (probabilities equal to 1e-5)", async ({ browser, baseURL }) => {
+  // The same PNG (untagged sRGB, decoded exactly by both) in /lab's debug-build fixture mode.
+  const png = readFileSync(join_(__dirname, "../../tests/fixtures/vision/images/sample3.png"));
+  const dataUrl = `data:image/png;base64,${png.toString("base64")}`;
+  const load = (url: string) => {
+    (document.querySelector('[data-testid="lab-fixture"]') as HTMLImageElement).src = url;
+  };
+  const probs = () => document.querySelector('[data-testid="expression-bars"]')?.getAttribute("data-probs") ?? null;
+  const stageMs = () => document.querySelector('[data-testid="stage-ms"]')?.textContent ?? "";
+  const lab = new URL("/lab?fixture", baseURL).href;
+
+  const context = await browser.newContext();
+  const firefox = await launchFirefox();
+  try {
+    const chrome = await context.newPage();
+    await chrome.goto(lab);
+    await chrome.waitForSelector("body[data-hydrated=true]");
+    await chrome.evaluate(load, dataUrl);
+    await expect.poll(() => chrome.evaluate(probs), { timeout: 30_000 }).not.toBeNull();
+    const inChromium: number[] = JSON.parse((await chrome.evaluate(probs))!);
+
+    const fox = await firefox.newPage();
+    const foxErrors: string[] = [];
+    fox.on("pageerror", (e) => foxErrors.push(String(e)));
+    await fox.goto(lab);
+    await fox.waitForSelector("body[data-hydrated=true]");
+    await fox.evaluate(load, dataUrl);
+    await fox.waitForFunction(probs, { timeout: 30_000 });
+    const inFirefox: number[] = JSON.parse((await fox.evaluate(probs))!);
+
+    expect(inChromium).toHaveLength(7);
+    const worst = Math.max(...inChromium.map((p, i) => Math.abs(p - inFirefox[i])));
+    console.log(`lab fixture sample3: Chromium ${JSON.stringify(inChromium)}, Firefox ${JSON.stringify(inFirefox)}, ` +
+      `largest difference ${worst}; per frame: Chromium "${await chrome.evaluate(stageMs)}", Firefox "${await fox.evaluate(stageMs)}"`);
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    expect(inChromium.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(foxErrors).toEqual([]);
+  } finally {
+    await context.close();
     await firefox.close();
   }
 });

@@ -32,3 +32,17 @@ test("presenting swaps the screen in for the camera without renegotiation, and s
   await expectPlaying(video);
   await Promise.all(contexts.map((ctx) => ctx.close()));
 });
+
+test("a browser without getDisplayMedia (as on phones) gets a disabled Present button that says why", async ({ browser }) => {
+  const context = await browser.newContext();
+  // The API removed before any page script runs, as a phone browser has none.
+  await context.addInitScript(() => { delete (MediaDevices.prototype as { getDisplayMedia?: unknown }).getDisplayMedia; });
+  const page = await context.newPage();
+  await join(page, await newRoom(page), "Ann");
+  await expect(page.getByTestId("share-screen")).toBeDisabled();
+  await expect(page.getByTestId("share-screen")).toHaveAttribute("title", "This browser cannot share a screen");
+  // The other controls still work.
+  await page.getByTestId("mute").click();
+  await expect(page.getByTestId("mute")).toHaveAttribute("aria-pressed", "true");
+  await context.close();
+});

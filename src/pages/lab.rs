@@ -1,15 +1,21 @@
 //! `/lab`: the expression engine on the local camera — face box, seven live expression bars,
 //! frames per second and milliseconds per stage. For trying the model and for tests.
+//!
+//! In a debug build (the one the e2e suite runs), `/lab?fixture` reads a still image instead of
+//! the camera: the test puts the same PNG into `[data-testid=lab-fixture]` in every browser and
+//! compares the full-precision probabilities the page publishes in `data-probs`. A release
+//! build has no such switch.
 
 use crate::components::media_error::MediaErrorView;
+use crate::face::FrameReport;
 use crate::face::{WorkerStatus, DEFAULT_INPUT_SIZE, INPUT_SIZES};
 use crate::hooks::game_ui::expression_name;
 use crate::hooks::use_call::StreamRef;
-use crate::hooks::use_face_reader::use_face_reader;
+use crate::hooks::use_face_reader::{use_face_reader, FrameSource};
 use crate::i18n::*;
 use crate::media::MediaError;
 use crate::vision::Expression;
-use leptos::html::Video;
+use leptos::html::{Img, Video};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -21,8 +27,11 @@ pub fn LabPage() -> impl IntoView {
     let retry = RwSignal::new(0u32);
     open_camera(camera, retry);
     let video = NodeRef::<Video>::new();
+    let fixture = NodeRef::<Img>::new();
+    let use_fixture = fixture_requested();
+    let source = if use_fixture { FrameSource::Image(fixture) } else { FrameSource::Video(video) };
     let input_size = RwSignal::new(DEFAULT_INPUT_SIZE);
-    let reader = use_face_reader(video, input_size.into(), 30.0, Signal::stored(true));
+    let reader = use_face_reader(source, input_size.into(), 30.0, Signal::stored(true));
     let report = reader.report;
     let best = move || report.get().and_then(|r| r.best);
 
@@ -78,6 +87,7 @@ pub fn LabPage() -> impl IntoView {
                     <video node_ref=video data-testid="local-video" autoplay=true playsinline=true
                         muted=true prop:muted=true></video>
                     {face_box}
+                    {use_fixture.then(|| view! { <img node_ref=fixture data-testid="lab-fixture" class="fixture" alt=""/> })}
                 </div>
                 <section class="lab-panel" aria-live="polite">
                     <p class="hint" data-testid="lab-status">{status}</p>
@@ -93,18 +103,7 @@ pub fn LabPage() -> impl IntoView {
                         <dt>{t!(i18n, game.lab_stage_ms)}</dt>
                         <dd data-testid="stage-ms">{stages}</dd>
                     </dl>
-                    <ul class="bars">
-                        {Expression::ALL.into_iter().enumerate().map(|(i, e)| {
-                            let value = move || best().map(|f| f.expressions[i]).unwrap_or(0.0);
-                            view! {
-                                <li>
-                                    <span class="label">{move || expression_name(e, i18n.get_locale())}</span>
-                                    <span class="bar"><span style=move || format!("width:{:.1}%", value() * 100.0)></span></span>
-                                    <span class="value" data-testid=format!("expr-{}", e.label())>{move || format!("{:.3}", value())}</span>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
+                    <ExpressionList report/>
                     <label for="input-size">{t!(i18n, game.lab_input_size)}</label>
                     <select id="input-size" data-testid="input-size" on:change=on_size>
                         {INPUT_SIZES.into_iter().map(|s| view! {
@@ -115,6 +114,35 @@ pub fn LabPage() -> impl IntoView {
             </div>
         </main>
     }
+}
+
+/// The seven expressions of the best face as bars, with the exact probabilities as JSON in
+/// `data-probs` (for the cross-browser parity test).
+#[component]
+fn ExpressionList(report: RwSignal<Option<FrameReport>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let best = move || report.get().and_then(|r| r.best);
+    let probs = move || best().and_then(|f| serde_json::to_string(&f.expressions).ok());
+    view! {
+        <ul class="bars" data-testid="expression-bars" data-probs=probs>
+            {Expression::ALL.into_iter().enumerate().map(|(i, e)| {
+                let value = move || best().map(|f| f.expressions[i]).unwrap_or(0.0);
+                view! {
+                    <li>
+                        <span class="label">{move || expression_name(e, i18n.get_locale())}</span>
+                        <span class="bar"><span style=move || format!("width:{:.1}%", value() * 100.0)></span></span>
+                        <span class="value" data-testid=format!("expr-{}", e.label())>{move || format!("{:.3}", value())}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// `?fixture` in a debug build: read `[data-testid=lab-fixture]` instead of the camera.
+fn fixture_requested() -> bool {
+    cfg!(debug_assertions)
+        && leptos_router::hooks::use_query_map().with_untracked(|q| q.get("fixture").is_some())
 }
 
 /// Opens the camera (video only) after hydration and again whenever `retry` changes; stops

@@ -11,7 +11,7 @@ use crate::components::video::VideoView;
 use crate::game::Reading;
 use crate::hooks::game_ui::{line_of, running};
 use crate::hooks::use_call::{use_call, JoinRequest, LocalMedia, Phase, UseCallReturn, VideoCap};
-use crate::hooks::use_face_reader::use_face_reader;
+use crate::hooks::use_face_reader::{use_face_reader, FrameSource};
 use crate::i18n::*;
 use crate::protocol::{ClientMsg, RoomId, RoomIdError, MAX_NAME_CHARS, ROOM_CAPACITY};
 use leptos::html::Video;
@@ -202,6 +202,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
         _ => None,
     });
     let tiles = call.tiles;
+    let can_share = can_share_screen();
     let count = Memo::new(move |_| tiles.with(Vec::len) + 1);
     let own_video = NodeRef::<Video>::new();
     read_own_face(call, own_video);
@@ -257,6 +258,8 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 <DevicePicker call/>
                 <MediaToggles call/>
                 <button data-testid="share-screen" aria-pressed=move || call.sharing.get().to_string()
+                    disabled=move || !can_share.get()
+                    title=move || (!can_share.get()).then(|| t_string!(i18n, room.present_unsupported))
                     aria-label=move || if call.sharing.get() {
                         t_string!(i18n, room.stop_presenting_label)
                     } else {
@@ -277,6 +280,15 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
     }
 }
 
+/// Whether this browser can share a screen (`getDisplayMedia`: phones have none); true until
+/// hydrated, as the server renders it.
+fn can_share_screen() -> Signal<bool> {
+    let can = RwSignal::new(true);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| can.set(crate::rtc::media::can_share_screen()));
+    can.into()
+}
+
 /// Reads our own face while a game runs or we are ready for one (frames never leave the
 /// device: only the seven numbers go to the server), and answers capture requests with a
 /// JPEG of our own camera.
@@ -289,8 +301,12 @@ fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
         ready || game.phase.with(|p| running(p.as_ref().map(|v| &v.phase)))
     });
     // 8 a second stays under the server's 10 even when frames bunch up.
-    let reader =
-        use_face_reader(video, Signal::stored(crate::face::DEFAULT_INPUT_SIZE), 8.0, active);
+    let reader = use_face_reader(
+        FrameSource::Video(video),
+        Signal::stored(crate::face::DEFAULT_INPUT_SIZE),
+        8.0,
+        active,
+    );
     let seq = StoredValue::new(0_u64);
     Effect::new(move |_| {
         let Some(report) = reader.report.get() else {

@@ -72,18 +72,35 @@ pub async fn list_devices() -> Vec<(String, String, String)> {
     };
     let Ok(promise) = devices.enumerate_devices() else { return Vec::new() };
     let Ok(list) = JsFuture::from(promise).await else { return Vec::new() };
+    let can_route = can_choose_speaker();
     js_sys::Array::from(&list)
         .iter()
         .filter_map(|d| d.dyn_into::<web_sys::MediaDeviceInfo>().ok())
-        .map(|d| {
+        .filter_map(|d| {
             let kind = match d.kind() {
                 web_sys::MediaDeviceKind::Audioinput => "audioinput",
                 web_sys::MediaDeviceKind::Videoinput => "videoinput",
-                _ => "audiooutput",
+                _ if can_route => "audiooutput",
+                _ => return None,
             };
-            (kind.to_string(), d.device_id(), d.label())
+            Some((kind.to_string(), d.device_id(), d.label()))
         })
         .collect()
+}
+
+/// Whether media elements can be sent to a chosen speaker (`HTMLMediaElement.setSinkId`;
+/// Safari has none). Without it, outputs are not listed, so no speaker menu is offered.
+fn can_choose_speaker() -> bool {
+    let prototype = js_sys::Reflect::get(&js_sys::global(), &"HTMLMediaElement".into())
+        .and_then(|class| js_sys::Reflect::get(&class, &"prototype".into()));
+    prototype.is_ok_and(|p| js_sys::Reflect::has(&p, &"setSinkId".into()).unwrap_or(false))
+}
+
+/// Whether the browser offers `getDisplayMedia` (desktop browsers do; phones do not).
+pub fn can_share_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.navigator().media_devices().ok())
+        .is_some_and(|d| js_sys::Reflect::has(&d, &"getDisplayMedia".into()).unwrap_or(false))
 }
 
 /// A screen, window or tab chosen by the user (getDisplayMedia).
