@@ -27,8 +27,70 @@ pub const CLOSE_REMOVED: u16 = 4001;
 pub const CLOSE_JOIN_TIMEOUT: u16 = 4002;
 /// WebSocket close code (private range): too many wrong room passwords on one socket.
 pub const CLOSE_TOO_MANY_GUESSES: u16 = 4003;
+/// WebSocket close code (private range): the seat was resumed on another connection (the room
+/// was opened again in another tab or window).
+pub const CLOSE_REPLACED: u16 = 4004;
 /// Longest room password, in characters.
 pub const MAX_PASSWORD_CHARS: usize = 64;
+
+/// Why the server closes a signaling socket. Each has a close code of its own, so the client
+/// tells them apart by code, never by the reason's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseReason {
+    /// A message over [`MAX_MESSAGE_BYTES`].
+    TooBig,
+    /// The socket stopped answering pings.
+    HeartbeatTimeout,
+    /// The seat was resumed on another connection.
+    Replaced,
+    /// The host removed this participant.
+    Removed,
+    /// No seat was taken (and no knock made) in time.
+    JoinTimeout,
+    /// Too many wrong room passwords.
+    TooManyGuesses,
+}
+
+impl CloseReason {
+    const ALL: [Self; 6] = [
+        Self::TooBig,
+        Self::HeartbeatTimeout,
+        Self::Replaced,
+        Self::Removed,
+        Self::JoinTimeout,
+        Self::TooManyGuesses,
+    ];
+
+    /// The WebSocket close code.
+    pub const fn code(self) -> u16 {
+        match self {
+            Self::TooBig => CLOSE_TOO_BIG,
+            Self::HeartbeatTimeout => CLOSE_POLICY,
+            Self::Replaced => CLOSE_REPLACED,
+            Self::Removed => CLOSE_REMOVED,
+            Self::JoinTimeout => CLOSE_JOIN_TIMEOUT,
+            Self::TooManyGuesses => CLOSE_TOO_MANY_GUESSES,
+        }
+    }
+
+    /// The close frame's reason, for logs and people reading a trace.
+    pub const fn text(self) -> &'static str {
+        match self {
+            Self::TooBig => "message exceeds 64 KiB",
+            Self::HeartbeatTimeout => "heartbeat timeout",
+            Self::Replaced => "seat resumed on another connection",
+            Self::Removed => "removed by the host",
+            Self::JoinTimeout => "no room joined in time",
+            Self::TooManyGuesses => "too many wrong passwords",
+        }
+    }
+
+    /// The reason a close code stands for; `None` for a code the server does not send (a
+    /// network drop, a proxy, a server going down).
+    pub fn from_code(code: u16) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
 
 /// A participant's seat in a room, assigned by the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -724,5 +786,14 @@ mod tests {
             assert_eq!(RoomId::from_user_input(&input).unwrap().as_str(), id, "{input}");
         }
         assert!(RoomId::from_user_input("https://example.com/r/").is_err());
+    }
+
+    #[test]
+    fn close_reasons_have_codes_of_their_own() {
+        for reason in CloseReason::ALL {
+            assert_eq!(CloseReason::from_code(reason.code()), Some(reason));
+        }
+        assert_eq!(CloseReason::from_code(1006), None);
+        assert_eq!(CloseReason::from_code(1000), None);
     }
 }

@@ -3,7 +3,7 @@
 //! panel, and what each refusal of the door means for the page. Plain types, tested natively.
 
 use crate::i18n::*;
-use crate::protocol::{ClientMsg, ErrorCode, KnockInfo, PeerId, RoomId, RoomState};
+use crate::protocol::{ClientMsg, ErrorCode, KnockInfo, PeerId, RoomState};
 use leptos::prelude::*;
 
 /// What the server last said about the room's door.
@@ -75,27 +75,7 @@ impl HostAction {
     }
 }
 
-/// What the user asked for on the join page.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct JoinRequest {
-    /// Display name.
-    pub name: String,
-    /// The room password, if the page asked for one.
-    pub password: Option<String>,
-}
-
-impl JoinRequest {
-    /// The join message for `room`.
-    pub fn message(&self, room: RoomId) -> ClientMsg {
-        let name = self.name.clone();
-        match &self.password {
-            Some(password) => {
-                ClientMsg::JoinWithPassword { room, name, password: password.clone() }
-            }
-            None => ClientMsg::Join { room, name },
-        }
-    }
-}
+pub use crate::call::session::JoinRequest;
 
 /// Why the join page asks for the password.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -228,6 +208,7 @@ impl DoorAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::RoomId;
 
     fn room() -> RoomId {
         RoomId::parse("abcdefghijklmnop").unwrap()

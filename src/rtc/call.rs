@@ -2,15 +2,12 @@
 //! driven by server messages, user actions and a once-a-second tick, reporting through
 //! [`CallUi`] signals.
 //!
-//! Signaling may drop at any time. The socket reconnects with jittered backoff
-//! (`call::reconnect`) and takes the seat back with its ticket (`resume`), also after a server
-//! restart; peer connections are keyed by peer id, which a resumed seat keeps, so media keeps
-//! flowing while signaling is away.
-//!
-//! The socket opens only when the user presses Join: the server closes a socket that takes
-//! no seat within a few seconds, so the pre-join page holds none. Once seated, a dropped
-//! socket is reopened (and the seat resumed); a join or knock under way is sent again; with
-//! neither, a closed socket stays closed until the next Join.
+//! The protocol's rules — when to open the socket, join, resume the seat with its ticket,
+//! reconnect with backoff, which peers to connect to and who offers — are `call::session`'s,
+//! a plain state machine with native tests. This file feeds it the socket's events, the
+//! server's messages and the user's actions, and carries out what it answers (sockets, timers,
+//! `RTCPeerConnection`s, signals). Peer connections are keyed by peer id, which a resumed seat
+//! keeps, so media keeps flowing while signaling is away.
 
 use super::js::Handler;
 
@@ -20,10 +17,11 @@ use super::media::{open_local_media, stop_stream};
 use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
 use crate::call::reconnect::{jitter_from_unit, Backoff};
+use crate::call::session::{self, PeerPlan, Session, Status};
 use crate::hooks::use_call::{
     CallError, CallUi, DoorClosed, JoinRequest, LocalMedia, Phase, StreamRef, Tile, VideoCap,
 };
-use crate::protocol::{ClientMsg, ErrorCode, PeerId, PeerInfo, RoomId, ServerMsg, CLOSE_REMOVED};
+use crate::protocol::{ClientMsg, CloseReason, PeerId, RoomId, ServerMsg};
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -40,25 +38,13 @@ pub fn monotonic() -> Duration {
     Duration::from_secs_f64(ms.max(0.0) / 1000.0)
 }
 
-struct Seat {
-    peer: PeerId,
-    ticket: String,
-}
-
 #[derive(Default)]
 struct State {
-    socket: Option<Socket>,
     ice: IceSetup,
-    seat: Option<Seat>,
     local: Option<MediaStream>,
     peers: HashMap<PeerId, Peer>,
-    /// A join the user asked for before the socket was open.
-    pending_join: Option<JoinRequest>,
-    /// The join last sent: its name goes with a resume, and it is sent again after a drop.
-    request: JoinRequest,
     /// Bumped on each media request, so a slow earlier request cannot overwrite a later one.
     media_generation: u32,
-    backoff: Backoff,
     reconnect: Option<Timeout>,
     tick: Option<Interval>,
     cap: Option<VideoCap>,
@@ -72,6 +58,10 @@ struct Inner {
     me: Weak<Inner>,
     room: RoomId,
     ui: CallUi,
+    /// The protocol's rules; borrowed only inside [`Inner::feed`].
+    session: RefCell<Session>,
+    /// The signaling socket, apart from `state` so a peer's signal can always be sent.
+    socket: RefCell<Option<Socket>>,
     state: RefCell<State>,
     _pagehide: RefCell<Option<Handler>>,
 }
@@ -89,10 +79,13 @@ impl Call {
             .is_some_and(|q| q.contains("ice=relay"));
         let ice = IceSetup { relay_only, ..IceSetup::default() };
         let state = State { ice, ..State::default() };
+        let session = Session::new(room.clone(), Backoff::default());
         let inner = Rc::new_cyclic(|me| Inner {
             me: me.clone(),
             room,
             ui,
+            session: RefCell::new(session),
+            socket: RefCell::new(None),
             state: RefCell::new(state),
             _pagehide: RefCell::new(None),
         });
@@ -180,12 +173,7 @@ impl Call {
 
     /// Joins as `request` says as soon as signaling is open (connecting it if need be).
     pub fn join(&self, request: JoinRequest) {
-        self.inner.state.borrow_mut().pending_join = Some(request);
-        self.inner.ui.phase.set(Phase::Joining);
-        if self.inner.state.borrow().socket.is_none() {
-            Inner::connect(&self.inner);
-        }
-        self.inner.try_join();
+        self.inner.feed(session::Input::Join(request));
     }
 
     /// Turns the microphone and camera on or off: `track.enabled` on the local tracks (the
@@ -237,15 +225,12 @@ impl Call {
 
     /// Sends a game message if seated (a message without a seat would only be refused).
     pub fn send(&self, msg: ClientMsg) {
-        let seated = self.inner.state.borrow().seat.is_some();
-        if let (true, Some(send)) = (seated, self.inner.sender()) {
-            send(msg);
-        }
+        self.inner.send_seated(msg);
     }
 
     /// Uploads the JPEG answering capture request `request`, proving our seat with its ticket.
     pub fn upload_highlight(&self, request: u64, jpeg: Vec<u8>) {
-        let seat = self.inner.state.borrow().seat.as_ref().map(|s| (s.peer, s.ticket.clone()));
+        let seat = self.inner.session.borrow().seat().map(|(peer, t)| (peer, t.to_owned()));
         let Some((peer, ticket)) = seat else { return };
         let room = self.inner.room.clone();
         spawn_local(async move {
@@ -258,7 +243,6 @@ impl Call {
     /// Leaves: tells the server, closes every connection, stops every track.
     pub fn leave(&self) {
         self.inner.leave();
-        self.inner.ui.phase.set(Phase::Left);
     }
 }
 
@@ -271,8 +255,8 @@ impl Drop for Call {
                 let _ = web_sys::Url::revoke_object_url(url);
             }
         });
+        self.inner.socket.borrow_mut().take();
         let mut state = self.inner.state.borrow_mut();
-        state.socket = None;
         state.reconnect = None;
         state.tick = None;
         drop(state);
@@ -283,31 +267,66 @@ impl Drop for Call {
 }
 
 impl Inner {
-    fn connect(this: &Rc<Self>) {
-        {
-            // A pending reconnect is this connect; a socket already open is never replaced.
-            let mut state = this.state.borrow_mut();
-            state.reconnect = None;
-            if state.socket.is_some() {
-                return;
-            }
+    /// Feeds the session one input and carries out what it answers.
+    fn feed(&self, input: session::Input) {
+        let outputs = self.session.borrow_mut().handle(monotonic(), input);
+        for output in outputs {
+            self.apply(output);
         }
+    }
+
+    fn apply(&self, output: session::Output) {
+        use session::Output;
+        match output {
+            Output::Connect => self.connect(),
+            Output::ConnectIn(delay) => {
+                let weak = self.me.clone();
+                let timer = Timeout::new(delay.as_millis() as u32, move || {
+                    with(&weak, |inner| inner.feed(session::Input::ReconnectDue))
+                });
+                self.state.borrow_mut().reconnect = Some(timer);
+            }
+            Output::Send(msg) => self.send_now(msg),
+            Output::Seated { me, ice_servers } => self.on_seated(me, ice_servers),
+            Output::OpenPeer(plan) => self.add_peer(plan),
+            Output::ClosePeer(id) => self.remove_peer(id),
+            Output::ClosePeers => self.release_peers(),
+            Output::SignalingLost => self.ui.reconnecting.set(true),
+            Output::Status(status) => self.show_status(status),
+        }
+    }
+
+    fn show_status(&self, status: Status) {
+        let phase = match status {
+            Status::PreJoin => Phase::PreJoin,
+            Status::Joining => Phase::Joining,
+            Status::Knocking => Phase::Knocking,
+            Status::InCall => Phase::InCall,
+            Status::RoomFull => Phase::RoomFull,
+            Status::NameRefused => Phase::Error(CallError::BadName),
+            Status::OpenedElsewhere => Phase::Error(CallError::OpenedElsewhere),
+            Status::Removed => return self.door_shut(DoorClosed::Removed),
+            // The door's own message set the phase already.
+            Status::DoorClosed => return,
+            Status::Left => Phase::Left,
+        };
+        self.ui.phase.set(phase);
+    }
+
+    fn connect(&self) {
+        self.state.borrow_mut().reconnect = None;
         let Ok(url) = signaling_url() else { return };
-        let (open, message, close) =
-            (Rc::downgrade(this), Rc::downgrade(this), Rc::downgrade(this));
+        let (open, message, close) = (self.me.clone(), self.me.clone(), self.me.clone());
         let socket = Socket::connect(
             &url,
-            move || with(&open, |inner| inner.on_socket_open()),
+            move || with(&open, |inner| inner.feed(session::Input::SocketOpened)),
             move |msg| with(&message, |inner| inner.on_server_msg(msg)),
-            move |code, reason| {
-                if let Some(inner) = close.upgrade() {
-                    Inner::on_socket_closed(&inner, code, reason);
-                }
-            },
+            move |code, reason| with(&close, |inner| inner.on_socket_closed(code, reason)),
         );
         match socket {
-            Ok(socket) => this.state.borrow_mut().socket = Some(socket),
-            Err(_) => Inner::schedule_reconnect(this),
+            // A socket is only made when the session asks, and it asks once per close.
+            Ok(socket) => *self.socket.borrow_mut() = Some(socket),
+            Err(_) => self.feed(session::Input::SocketClosed { reason: None, rand: random() }),
         }
     }
 
@@ -336,9 +355,8 @@ impl Inner {
                 peer.set_cap(cap);
             }
         }
-        let socket_down =
-            state.seat.is_some() && !state.socket.as_ref().is_some_and(Socket::is_open);
         drop(state);
+        let socket_down = self.session.borrow().signaling_lost();
         let peers_recovering =
             self.ui.tiles.with_untracked(|t| t.iter().any(|t| t.reconnecting.get_untracked()));
         let show = socket_down || peers_recovering;
@@ -347,58 +365,25 @@ impl Inner {
         }
     }
 
-    fn on_socket_open(&self) {
-        let mut state = self.state.borrow_mut();
-        state.backoff.on_open(monotonic());
-        let resume = state.seat.as_ref().map(|seat| ClientMsg::Resume {
-            room: self.room.clone(),
-            name: state.request.name.clone(),
-            peer: seat.peer,
-            ticket: seat.ticket.clone(),
-        });
-        if let (Some(msg), Some(socket)) = (resume, &state.socket) {
+    /// Sends on the signaling socket, if there is one and it is open.
+    fn send_now(&self, msg: ClientMsg) {
+        if let Some(socket) = self.socket.borrow().as_ref() {
             (socket.sender())(msg);
-            return;
         }
-        drop(state);
-        self.try_join();
     }
 
-    /// Sends the pending join once the socket is open.
-    fn try_join(&self) {
-        let mut state = self.state.borrow_mut();
-        if !state.socket.as_ref().is_some_and(Socket::is_open) {
-            return;
+    /// Sends if we hold a seat (a message without one would only be refused).
+    fn send_seated(&self, msg: ClientMsg) {
+        let seated = self.session.borrow().seat().is_some();
+        if seated {
+            self.send_now(msg);
         }
-        let Some(request) = state.pending_join.take() else { return };
-        state.seat = None;
-        if let Some(socket) = &state.socket {
-            (socket.sender())(request.message(self.room.clone()));
-        }
-        state.request = request;
-    }
-
-    fn sender(&self) -> Option<SendFn> {
-        self.state.borrow().socket.as_ref().map(Socket::sender)
     }
 
     fn on_server_msg(&self, msg: ServerMsg) {
         let Some(msg) = super::game::on_game_msg(&self.ui, msg) else { return };
         let Some(msg) = self.on_door_msg(msg) else { return };
         match msg {
-            ServerMsg::Welcome { you, peers, ticket, ice_servers, .. } => {
-                self.on_welcome(you, peers, ticket, ice_servers)
-            }
-            ServerMsg::PeerJoined { peer } => {
-                let me = self.state.borrow().seat.as_ref().map(|s| s.peer);
-                let known = self.state.borrow().peers.contains_key(&peer.id);
-                // A known id is a participant coming back after a server restart: its
-                // connection to us never stopped, so it is kept.
-                if let (Some(me), false) = (me, known) {
-                    self.add_peer(me, peer, false);
-                }
-            }
-            ServerMsg::PeerLeft { peer } => self.remove_peer(peer),
             ServerMsg::PeerMedia { peer, media } => self.ui.tiles.with_untracked(|tiles| {
                 if let Some(tile) = tiles.iter().find(|t| t.id == peer) {
                     tile.audio_on.set(media.audio);
@@ -410,26 +395,6 @@ impl Inner {
                 Some(peer) => peer.on_signal(signal),
                 None => leptos::logging::warn!("signal from unknown peer {from}"),
             },
-            ServerMsg::Error { code: ErrorCode::RoomFull, .. } => {
-                self.ui.phase.set(Phase::RoomFull)
-            }
-            ServerMsg::Error { code: ErrorCode::BadName, message } => {
-                leptos::logging::warn!("name refused: {message}");
-                self.ui.phase.set(Phase::Error(CallError::BadName))
-            }
-            ServerMsg::Error { code: ErrorCode::BadTicket, .. } => {
-                // The server cannot vouch for our seat any more: join afresh.
-                let had_seat = self.state.borrow_mut().seat.take().is_some();
-                self.release_peers();
-                if had_seat {
-                    let mut state = self.state.borrow_mut();
-                    state.pending_join = Some(state.request.clone());
-                }
-                self.try_join();
-            }
-            ServerMsg::Error { code, message } => {
-                leptos::logging::warn!("server refused a message ({code:?}): {message}")
-            }
             ServerMsg::IceServers { ice_servers } => {
                 let mut state = self.state.borrow_mut();
                 state.ice.servers = ice_servers;
@@ -437,39 +402,24 @@ impl Inner {
                     peer.set_ice(&state.ice);
                 }
             }
-            ServerMsg::Pong => {}
-            _ => {}
+            ServerMsg::Error { code, message } => {
+                leptos::logging::warn!("the server said {code:?}: {message}");
+                self.feed(session::Input::Server(ServerMsg::Error { code, message }));
+            }
+            // Welcome, peers joining and leaving, knocking: the session's.
+            other => self.feed(session::Input::Server(other)),
         }
     }
 
-    fn on_welcome(
-        &self,
-        you: PeerId,
-        peers: Vec<PeerInfo>,
-        ticket: String,
-        ice: Vec<crate::protocol::IceServer>,
-    ) {
-        {
-            let mut state = self.state.borrow_mut();
-            state.backoff.on_success();
-            state.seat = Some(Seat { peer: you, ticket });
-            state.ice.servers = ice;
-        }
-        self.ui.me.set(Some(you));
+    /// We have a seat (new or resumed).
+    fn on_seated(&self, me: PeerId, ice_servers: Vec<crate::protocol::IceServer>) {
+        self.state.borrow_mut().ice.servers = ice_servers;
+        self.ui.me.set(Some(me));
         self.ui.host.password_prompt.set(None);
-        self.ui.phase.set(Phase::InCall);
         // A resumed or re-created seat starts as "on" on the server: say otherwise again.
         let media = self.media_state();
         if media != crate::protocol::MediaState::default() {
-            if let Some(send) = self.sender() {
-                send(ClientMsg::Media(media));
-            }
-        }
-        for peer in peers {
-            let known = self.state.borrow().peers.contains_key(&peer.id);
-            if !known {
-                self.add_peer(you, peer, true);
-            }
+            self.send_now(ClientMsg::Media(media));
         }
     }
 
@@ -501,9 +451,7 @@ impl Inner {
         }
         self.state.borrow_mut().screen = Some((stream, ended));
         self.ui.sharing.set(true);
-        if let Some(send) = self.sender() {
-            send(ClientMsg::Media(self.media_state()));
-        }
+        self.send_now(ClientMsg::Media(self.media_state()));
     }
 
     /// Stops sharing: the camera goes back on every sender.
@@ -521,11 +469,7 @@ impl Inner {
             peer.replace_video(camera.as_ref());
         }
         self.ui.sharing.set(false);
-        if self.state.borrow().seat.is_some() {
-            if let Some(send) = self.sender() {
-                send(ClientMsg::Media(self.media_state()));
-            }
-        }
+        self.send_seated(ClientMsg::Media(self.media_state()));
     }
 
     fn use_track(&self, kind: &str, track: web_sys::MediaStreamTrack) {
@@ -570,15 +514,14 @@ impl Inner {
         }
     }
 
-    fn add_peer(&self, me: PeerId, info: PeerInfo, initiator: bool) {
-        let Some(send) = self.sender_for_peers() else { return };
-        let tile = Tile::new(info.id, info.name);
+    fn add_peer(&self, plan: PeerPlan) {
+        let PeerPlan { id, name, polite, initiator } = plan;
+        let send = self.sender_for_peers();
+        let tile = Tile::new(id, name);
         let (ice, local) = {
             let state = self.state.borrow();
             (state.ice.clone(), state.local.clone())
         };
-        // The later joiner is polite: it yields when both sides offer at once.
-        let polite = me > info.id;
         let chat = self.ui.chat;
         let chat_open = self.ui.chat_open;
         let tiles = self.ui.tiles;
@@ -593,14 +536,14 @@ impl Inner {
         let on_file: super::peer::FileSink =
             Rc::new(move |from, frame| with(&weak, |i| i.on_file_frame(from, frame)));
         let io = super::peer::PeerIo { send, on_chat, on_file };
-        match Peer::new(info.id, polite, initiator, &ice, local, io, tile.clone()) {
+        match Peer::new(id, polite, initiator, &ice, local, io, tile.clone()) {
             Ok(peer) => {
                 if let Some(cap) = self.state.borrow().cap.filter(|&c| c != VideoCap::Auto) {
                     peer.set_cap(cap);
                 }
-                self.state.borrow_mut().peers.insert(info.id, peer);
+                self.state.borrow_mut().peers.insert(id, peer);
                 self.ui.tiles.update(|tiles| {
-                    tiles.retain(|t| t.id != info.id);
+                    tiles.retain(|t| t.id != id);
                     tiles.push(tile);
                 });
             }
@@ -609,15 +552,9 @@ impl Inner {
     }
 
     /// A sender that always uses the current socket, so peers survive a reconnect.
-    fn sender_for_peers(&self) -> Option<SendFn> {
+    fn sender_for_peers(&self) -> SendFn {
         let me = self.me.clone();
-        Some(Rc::new(move |msg: ClientMsg| {
-            let Some(inner) = me.upgrade() else { return };
-            let Ok(state) = inner.state.try_borrow() else { return };
-            if let Some(socket) = &state.socket {
-                (socket.sender())(msg);
-            }
-        }))
+        Rc::new(move |msg: ClientMsg| with(&me, |inner| inner.send_now(msg)))
     }
 
     fn remove_peer(&self, id: PeerId) {
@@ -628,47 +565,11 @@ impl Inner {
         self.ui.tiles.update(|tiles| tiles.retain(|t| t.id != id));
     }
 
-    fn on_socket_closed(this: &Rc<Self>, code: u16, reason: String) {
-        this.state.borrow_mut().socket = None;
+    fn on_socket_closed(&self, code: u16, reason: String) {
+        self.socket.borrow_mut().take();
         leptos::logging::warn!("signaling closed ({code}) {reason}");
-        if reason == "seat resumed on another connection" {
-            this.release_peers();
-            this.ui.phase.set(Phase::Error(CallError::OpenedElsewhere));
-            return;
-        }
-        if code == CLOSE_REMOVED {
-            return this.door_closed(DoorClosed::Removed);
-        }
-        let mut state = this.state.borrow_mut();
-        if state.seat.is_some() {
-            this.ui.reconnecting.set(true);
-        } else if matches!(this.ui.phase.get_untracked(), Phase::Joining | Phase::Knocking) {
-            // The join (or knock) was sent but never answered: send it again on the next socket.
-            if state.pending_join.is_none() {
-                state.pending_join = Some(state.request.clone());
-            }
-        } else {
-            // No seat and no join under way (left, refused, or idle and closed by the server):
-            // nothing to reconnect for; the next Join opens a socket.
-            return;
-        }
-        drop(state);
-        Inner::schedule_reconnect(this);
-    }
-
-    fn schedule_reconnect(this: &Rc<Self>) {
-        let delay = this
-            .state
-            .borrow_mut()
-            .backoff
-            .on_closed(monotonic(), jitter_from_unit(js_sys::Math::random()));
-        let weak = Rc::downgrade(this);
-        let timer = Timeout::new(delay.as_millis() as u32, move || {
-            if let Some(inner) = weak.upgrade() {
-                Inner::connect(&inner);
-            }
-        });
-        this.state.borrow_mut().reconnect = Some(timer);
+        let reason = CloseReason::from_code(code);
+        self.feed(session::Input::SocketClosed { reason, rand: random() });
     }
 
     fn release_peers(&self) {
@@ -683,18 +584,15 @@ impl Inner {
 
     /// Says goodbye, closes every peer connection and stops every local track.
     fn leave(&self) {
+        self.feed(session::Input::Leave);
+        self.release_local();
+    }
+
+    /// Stops sharing and every local track, and forgets our seat on the page.
+    fn release_local(&self) {
         self.stop_share();
-        let seat = self.state.borrow_mut().seat.take();
-        let knocking = self.ui.phase.try_get_untracked() == Some(Phase::Knocking);
-        if seat.is_some() || knocking {
-            if let Some(send) = self.sender() {
-                send(ClientMsg::Leave);
-            }
-        }
-        self.release_peers();
         let local = {
             let mut state = self.state.borrow_mut();
-            state.pending_join = None;
             state.reconnect = None;
             state.media_generation += 1;
             state.local.take()
@@ -706,6 +604,11 @@ impl Inner {
         self.ui.reconnecting.set(false);
         self.ui.local.set(LocalMedia::Off);
     }
+}
+
+/// A uniformly random `u32` for the backoff's jitter.
+fn random() -> u32 {
+    jitter_from_unit(js_sys::Math::random())
 }
 
 fn with(weak: &Weak<Inner>, f: impl FnOnce(&Inner)) {

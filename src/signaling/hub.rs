@@ -25,8 +25,8 @@ use super::ticket::TicketKey;
 use crate::browser::{BrowserId, Owners};
 use crate::game::{ConfigError, Game, GameRecord, Highlight, Results};
 use crate::protocol::{
-    ClientMsg, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, ServerMsg, CLOSE_POLICY,
-    CLOSE_TOO_BIG, MAX_MESSAGE_BYTES, MAX_NAME_CHARS,
+    ClientMsg, CloseReason, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, ServerMsg,
+    MAX_MESSAGE_BYTES, MAX_NAME_CHARS,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -73,8 +73,8 @@ pub enum Input {
 pub enum Output {
     /// Send this message on that socket.
     Send(ConnId, ServerMsg),
-    /// Close that socket with a WebSocket close code and reason.
-    Close(ConnId, u16, &'static str),
+    /// Close that socket, saying why (a close code and text each).
+    Close(ConnId, CloseReason),
     /// A game ended: persist it under `game_id`, and only once that has committed, tell
     /// `announce` the results (`ServerMsg::GameOver`, whose link must then work).
     GameOver {
@@ -250,7 +250,7 @@ impl Hub {
             self.forget_conn(conn, out);
             self.leave(conn, out);
             self.conns.remove(&conn);
-            out.push(Output::Close(conn, CLOSE_TOO_BIG, "message exceeds 64 KiB"));
+            out.push(Output::Close(conn, CloseReason::TooBig));
             return;
         }
         if !c.bucket.take(now, self.config.rate_per_sec, self.config.rate_burst) {
@@ -481,11 +481,7 @@ impl Hub {
                     if let Some(c) = self.conns.get_mut(&old) {
                         c.seat = None;
                     }
-                    out.push(Output::Close(
-                        old,
-                        CLOSE_POLICY,
-                        "seat resumed on another connection",
-                    ));
+                    out.push(Output::Close(old, CloseReason::Replaced));
                     self.conns.remove(&old);
                 }
                 self.welcome(conn, room.clone(), peer, out);
@@ -553,7 +549,7 @@ impl Hub {
         for conn in dead {
             self.forget_conn(conn, out);
             self.hold(now, conn);
-            out.push(Output::Close(conn, CLOSE_POLICY, "heartbeat timeout"));
+            out.push(Output::Close(conn, CloseReason::HeartbeatTimeout));
         }
         let mut gone: Vec<(RoomId, PeerId)> = self
             .rooms

@@ -48,7 +48,7 @@ fn welcomed(out: &[Output], conn: ConnId) -> Option<PeerId> {
 
 fn closed(out: &[Output], conn: ConnId) -> Option<u16> {
     out.iter().find_map(|o| match o {
-        Output::Close(c, code, _) if *c == conn => Some(*code),
+        Output::Close(c, reason) if *c == conn => Some(reason.code()),
         _ => None,
     })
 }
@@ -339,7 +339,7 @@ fn sockets_that_take_no_seat_are_closed_after_the_join_timeout() {
     assert!(sim.input_all(Input::Tick).is_empty());
     sim.advance(Duration::from_millis(1));
     let out = sim.input_all(Input::Tick);
-    assert_eq!(out, vec![Output::Close(seated, CLOSE_JOIN_TIMEOUT, "no room joined in time")]);
+    assert_eq!(out, vec![Output::Close(seated, CloseReason::JoinTimeout)]);
 }
 
 #[test]

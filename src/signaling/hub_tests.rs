@@ -248,7 +248,7 @@ fn oversized_message_closes_the_socket_and_frees_the_seat() {
         out,
         vec![
             Output::Send(a, ServerMsg::PeerLeft { peer: pb }),
-            Output::Close(b, CLOSE_TOO_BIG, "message exceeds 64 KiB"),
+            Output::Close(b, CloseReason::TooBig),
         ]
     );
     // A message of exactly the limit is fine.
@@ -328,7 +328,7 @@ fn silent_sockets_are_closed_and_their_seat_freed_after_the_grace_period() {
         assert!(sim.input(Input::Tick).is_empty());
     }
     sim.advance(Duration::from_millis(1));
-    assert_eq!(sim.input(Input::Tick), vec![Output::Close(b, CLOSE_POLICY, "heartbeat timeout")]);
+    assert_eq!(sim.input(Input::Tick), vec![Output::Close(b, CloseReason::HeartbeatTimeout)]);
     // The seat is held, not freed: Bo may still come back.
     assert_eq!(sim.hub.members(&r).len(), 2);
     sim.advance(config.grace - Duration::from_millis(1));
@@ -438,7 +438,7 @@ fn resuming_from_a_second_tab_takes_the_seat_over() {
     let r = room('a');
     let (a, pa, _) = sim.join(1, &r, "Ann");
     let (a2, out) = resume(&mut sim, 2, &r, pa, ticket(&r, pa));
-    assert_eq!(out[0], Output::Close(a, CLOSE_POLICY, "seat resumed on another connection"));
+    assert_eq!(out[0], Output::Close(a, CloseReason::Replaced));
     assert!(matches!(&out[1], Output::Send(c, ServerMsg::Welcome { .. }) if *c == a2));
     assert_eq!(sim.hub.members(&r), vec![pa]);
 }

@@ -435,7 +435,7 @@ fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, Outbox>, output: Output)
                 return;
             }
         },
-        Output::Close(conn, code, reason) => (conn, Outbound::Close(code, reason)),
+        Output::Close(conn, reason) => (conn, Outbound::Close(reason.code(), reason.text())),
         Output::GameOver { .. } | Output::KeepHighlight { .. } | Output::DropHighlight { .. } => {
             return tracing::error!("a persistence output reached a socket");
         }

@@ -3,6 +3,7 @@
 //! (the decisions themselves are `hooks::host_ui`'s plain types).
 
 use super::{Call, Inner};
+use crate::call::session;
 use crate::hooks::host_ui::{DoorAnswer, HostAction, HostUi};
 use crate::hooks::use_call::{CallError, DoorClosed, Phase};
 use crate::protocol::ServerMsg;
@@ -23,9 +24,10 @@ impl Inner {
         match msg {
             ServerMsg::RoomState(state) => host.state.set(state),
             ServerMsg::Knocks { knocks } => host.knocks.set(knocks),
+            // The session's too: a knock is a join under way.
             ServerMsg::Knocking => {
                 host.password_prompt.set(None);
-                self.ui.phase.set(Phase::Knocking);
+                return Some(ServerMsg::Knocking);
             }
             ServerMsg::Error { code, message } => match DoorAnswer::of(code) {
                 Some(answer) => {
@@ -42,22 +44,26 @@ impl Inner {
     fn on_door_answer(&self, answer: DoorAnswer) {
         match answer {
             DoorAnswer::Prompt(prompt) => {
-                self.state.borrow_mut().pending_join = None;
                 self.ui.host.password_prompt.set(Some(prompt));
-                self.ui.phase.set(Phase::PreJoin);
+                self.feed(session::Input::PasswordAsked);
             }
             DoorAnswer::Closed(closed) => self.door_closed(closed),
             DoorAnswer::Refused(refusal) => self.ui.host.refused.set(Some(refusal)),
         }
     }
 
-    /// Locked out, turned away or removed: everything stops, and the page says why. The seat
-    /// (if any) is already gone on the server, so no `leave` is sent for it.
-    pub(super) fn door_closed(&self, closed: DoorClosed) {
-        self.state.borrow_mut().seat = None;
-        // The phase first: a knock already answered needs no `leave` either.
+    /// Locked out or turned away: everything stops, and the page says why. The seat (if any)
+    /// is already gone on the server, so no `leave` is sent for it.
+    fn door_closed(&self, closed: DoorClosed) {
+        self.feed(session::Input::DoorClosed);
+        self.door_shut(closed);
+    }
+
+    /// The page's side of a closed door (also for a removal, which the session learns from
+    /// the socket's close code).
+    pub(super) fn door_shut(&self, closed: DoorClosed) {
         self.ui.phase.set(Phase::Error(CallError::Door(closed)));
-        self.leave();
+        self.release_local();
         self.ui.host.knocks.set(Vec::new());
     }
 }

@@ -14,7 +14,7 @@
 //!   (`knock_declined`). A knock whose socket closes leaves the list; a new host gets the list;
 //!   if everyone leaves, the knocks are declined. At most [`HubConfig::max_knocks`] per room;
 //! - **remove** a participant: their seat is freed (the room sees them leave), they get
-//!   `removed` and the socket is closed with [`CLOSE_REMOVED`], and their seat ticket is refused
+//!   `removed` and the socket is closed with [`CloseReason::Removed`], and their seat ticket is refused
 //!   for as long as the room exists.
 //!
 //! Anyone else trying these gets `not_host`. Checks run in this order: the connection and name
@@ -22,7 +22,7 @@
 //! joiner creates it and becomes its host.
 //!
 //! A socket that has neither a seat nor a knock waiting for [`HubConfig::join_timeout`] is
-//! closed with [`CLOSE_JOIN_TIMEOUT`]: holding sockets open costs the server a file handle each.
+//! closed with [`CloseReason::JoinTimeout`]: holding sockets open costs the server a file handle each.
 //!
 //! [`HubConfig::max_password_guesses`]: crate::signaling::limits::HubConfig::max_password_guesses
 //! [`HubConfig::max_knocks`]: crate::signaling::limits::HubConfig::max_knocks
@@ -30,8 +30,8 @@
 
 use super::{ConnId, Hub, Output};
 use crate::protocol::{
-    ClientMsg, ErrorCode, KnockInfo, PeerId, RoomId, RoomState, ServerMsg, CLOSE_JOIN_TIMEOUT,
-    CLOSE_REMOVED, CLOSE_TOO_MANY_GUESSES, MAX_PASSWORD_CHARS,
+    ClientMsg, CloseReason, ErrorCode, KnockInfo, PeerId, RoomId, RoomState, ServerMsg,
+    MAX_PASSWORD_CHARS,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -175,7 +175,7 @@ impl Hub {
         if *guesses >= self.config.max_password_guesses {
             self.gate.guesses.remove(&conn);
             self.conns.remove(&conn);
-            out.push(Output::Close(conn, CLOSE_TOO_MANY_GUESSES, "too many wrong passwords"));
+            out.push(Output::Close(conn, CloseReason::TooManyGuesses));
         }
     }
 
@@ -364,7 +364,7 @@ impl Hub {
         room.admission.removed.insert(peer);
         if let Some(conn) = member.conn {
             out.push(Output::Send(conn, removed_msg()));
-            out.push(Output::Close(conn, CLOSE_REMOVED, "removed by the host"));
+            out.push(Output::Close(conn, CloseReason::Removed));
             self.gate.guesses.remove(&conn);
             self.conns.remove(&conn);
         }
@@ -385,7 +385,7 @@ impl Hub {
         for conn in idle {
             self.conns.remove(&conn);
             self.gate.guesses.remove(&conn);
-            out.push(Output::Close(conn, CLOSE_JOIN_TIMEOUT, "no room joined in time"));
+            out.push(Output::Close(conn, CloseReason::JoinTimeout));
         }
     }
 }
