@@ -92,16 +92,7 @@ impl CloseReason {
     }
 }
 
-/// A participant's seat in a room, assigned by the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct PeerId(pub u64);
-
-impl fmt::Display for PeerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+pub use crate::ids::PeerId;
 
 /// A room id: 16 to 64 URL-safe characters (`A-Z a-z 0-9 - _`).
 ///

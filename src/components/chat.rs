@@ -10,9 +10,9 @@ use leptos::prelude::*;
 #[component]
 pub fn ChatToggle(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
-    let unread = move || call.chat.with(|c| c.unread);
+    let unread = move || call.ui.chat.with(|c| c.unread);
     view! {
-        <button data-testid="chat-toggle" aria-pressed=move || call.chat_open.get().to_string()
+        <button data-testid="chat-toggle" aria-pressed=move || call.ui.chat_open.get().to_string()
             aria-label=move || t_string!(i18n, chat.toggle_label, count = unread()).to_string()
             on:click=move |_| toggle_chat(call)>
             {t!(i18n, chat.toggle)}
@@ -25,10 +25,10 @@ pub fn ChatToggle(call: UseCallReturn) -> impl IntoView {
 
 /// Opens or closes the chat; opening marks everything read.
 pub fn toggle_chat(call: UseCallReturn) {
-    let open = !call.chat_open.get_untracked();
-    call.chat_open.set(open);
+    let open = !call.ui.chat_open.get_untracked();
+    call.ui.chat_open.set(open);
     if open {
-        call.chat.update(|c| c.mark_read());
+        call.ui.chat.update(|c| c.mark_read());
     }
 }
 
@@ -50,11 +50,11 @@ pub fn ChatPanel(call: UseCallReturn) -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || call.chat_open.get()>
+        <Show when=move || call.ui.chat_open.get()>
             <aside class="chat-panel" aria-label=move || t_string!(i18n, chat.panel_label)>
                 <p class="hint">{t!(i18n, chat.hint)}</p>
                 <ol class="chat-log" aria-live="polite">
-                    <For each=move || call.chat.get().lines key=|l| l.n let:line>
+                    <For each=move || call.ui.chat.get().lines key=|l| l.n let:line>
                         <li data-testid="chat-message" class:mine=line.from.is_none()>
                             <span class="chat-meta">
                                 <b>{match line.from {
@@ -88,8 +88,8 @@ pub fn ChatPanel(call: UseCallReturn) -> impl IntoView {
 #[component]
 fn Files(call: UseCallReturn) -> impl IntoView {
     use crate::call::files::MAX_FILE_MB;
-    use crate::hooks::files_ui::human_size;
     use crate::hooks::use_call::TransferState;
+    use crate::model::files_ui::human_size;
     let i18n = use_i18n();
     let to = RwSignal::new(String::from("all"));
     let on_pick = move |ev: leptos::ev::Event| {
@@ -119,7 +119,7 @@ fn Files(call: UseCallReturn) -> impl IntoView {
                     <select aria-label=move || t_string!(i18n, chat.send_file_to)
                         on:change=move |ev| to.set(event_target_value(&ev))>
                         <option value="all">{t!(i18n, chat.everyone)}</option>
-                        {move || call.tiles.get().into_iter().map(|t| view! {
+                        {move || call.ui.tiles.get().into_iter().map(|t| view! {
                             <option value=t.id.to_string()>{t.name}</option>
                         }).collect_view()}
                     </select>
@@ -130,11 +130,11 @@ fn Files(call: UseCallReturn) -> impl IntoView {
                         aria-label=move || t_string!(i18n, chat.send_file) on:change=on_pick/>
                 </label>
             </div>
-            {move || call.file_error.get().map(|e| view! {
+            {move || call.ui.file_error.get().map(|e| view! {
                 <p class="hint warn" data-testid="file-error" role="alert">{move || e.message(i18n.get_locale())}</p>
             })}
             <ul class="transfers">
-                <For each=move || call.files.get() key=|t| (t.key, t.state.clone(), t.url.is_some(), (t.progress * 100.0) as u32) let:t>
+                <For each=move || call.ui.files.get() key=|t| (t.key, t.state.clone(), t.url.is_some(), (t.progress * 100.0) as u32) let:t>
                     <li data-testid="transfer" data-state=match &t.state {
                         TransferState::Active => "active",
                         TransferState::Done => "done",

@@ -15,14 +15,14 @@ pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
     {
         // Labels are only given once the page may use the camera: list again when it opens.
         Effect::new(move |_| {
-            if matches!(call.local.get(), crate::hooks::use_call::LocalMedia::Ready { .. }) {
+            if matches!(call.ui.local.get(), crate::hooks::use_call::LocalMedia::Ready { .. }) {
                 leptos::task::spawn_local(async move {
                     devices.set(crate::rtc::media::list_devices().await);
                 });
             }
         });
         Effect::new(move |_| {
-            let tiles = call.tiles.get().len();
+            let tiles = call.ui.tiles.get().len();
             let Some(id) = speaker.get() else { return };
             let _ = tiles;
             let Some(doc) = leptos::web_sys::window().and_then(|w| w.document()) else { return };
@@ -41,7 +41,7 @@ pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (call.local, call.tiles);
+    let _ = (call.ui.local, call.ui.tiles);
     let menu = move |kind: &'static str, testid: &'static str| {
         let label = move || kind_label(kind, i18n.get_locale());
         let options = move || {

@@ -2,11 +2,11 @@
 //! scored, and the results with a link to the shareable page. Tiles get the expression bars.
 
 use crate::game::{Expression, GameEvent, Mode, Phase, PlayerStatus, Reading, Scoreboard};
-use crate::hooks::game_ui::{
-    expression_name, line_of, mode_name, phase_text, phase_word, running, seconds_left,
-};
 use crate::hooks::use_call::UseCallReturn;
 use crate::i18n::*;
+use crate::model::game_ui::{
+    expression_name, line_of, mode_name, phase_text, phase_word, running, seconds_left,
+};
 use crate::protocol::{ClientMsg, PeerId};
 use leptos::prelude::*;
 
@@ -88,13 +88,13 @@ pub fn TileScore(board: RwSignal<Scoreboard>, peer: Signal<Option<PeerId>>) -> i
 #[component]
 pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
-    let game = call.game;
-    let me = call.me;
+    let game = call.ui.game;
+    let me = call.ui.me;
     let clock = RwSignal::new(0.0_f64);
     #[cfg(feature = "hydrate")]
     {
         let handle = set_interval_with_handle(
-            move || clock.set(crate::face::client::now()),
+            move || clock.set(crate::rtc::js::now()),
             std::time::Duration::from_millis(250),
         )
         .ok();

@@ -1,11 +1,11 @@
 //! The room's door in the call: who the host is (everyone sees it), and for the host the
 //! people knocking (Admit / Decline), the lock, knock-to-enter, the password and a Remove
 //! button per participant. Also the password field of the join page. The logic is in
-//! `hooks::host_ui`; these only draw signals and run typed actions.
+//! `model::host_ui`; these only draw signals and run typed actions.
 
-use crate::hooks::host_ui::{is_host, HostAction, PasswordPrompt};
 use crate::hooks::use_call::UseCallReturn;
 use crate::i18n::*;
+use crate::model::host_ui::{is_host, HostAction, PasswordPrompt};
 use crate::protocol::{KnockInfo, MAX_PASSWORD_CHARS};
 use leptos::prelude::*;
 
@@ -13,7 +13,7 @@ use leptos::prelude::*;
 #[component]
 pub fn HostPanel(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
-    let (host, me, tiles) = (call.host, call.me, call.tiles);
+    let (host, me, tiles) = (call.ui.host, call.ui.me, call.ui.tiles);
     let am_host = Memo::new(move |_| host.state.with(|s| is_host(s, me.get())));
     let host_line = move || {
         if am_host.get() {
@@ -41,7 +41,7 @@ pub fn HostPanel(call: UseCallReturn) -> impl IntoView {
 #[component]
 fn Knocks(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
-    let knocks = call.host.knocks;
+    let knocks = call.ui.host.knocks;
     view! {
         <section class="knocks" data-testid="knocks" role="status" aria-live="polite"
             class:hidden=move || knocks.with(Vec::is_empty)>
@@ -81,7 +81,7 @@ fn KnockLine(call: UseCallReturn, knock: KnockInfo) -> impl IntoView {
 #[component]
 fn HostControls(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
-    let state = call.host.state;
+    let state = call.ui.host.state;
     let locked = move || state.with(|s| s.locked);
     let knock = move || state.with(|s| s.knock);
     let has_password = move || state.with(|s| s.password);
@@ -91,7 +91,7 @@ fn HostControls(call: UseCallReturn) -> impl IntoView {
         call.host_action.run(HostAction::Password(Some(password.get_untracked())));
         password.set(String::new());
     };
-    let refused = call.host.refused;
+    let refused = call.ui.host.refused;
     view! {
         <details class="host-controls" data-testid="host-controls">
             <summary>{t!(i18n, host.controls)}</summary>
@@ -134,7 +134,7 @@ fn Participants(call: UseCallReturn) -> impl IntoView {
     view! {
         <h3>{t!(i18n, host.participants)}</h3>
         <ul class="participants">
-            <For each=move || call.tiles.get() key=|t| t.id let:tile>
+            <For each=move || call.ui.tiles.get() key=|t| t.id let:tile>
                 {
                     let (id, name, label) = (tile.id, tile.name.clone(), tile.name.clone());
                     view! {

@@ -3,7 +3,7 @@
 //! reports back through callbacks.
 
 use super::{FrameReport, WorkerStatus};
-use crate::rtc::js::{describe, set_prop, Handler};
+use crate::rtc::js::{describe, now, set_prop, Handler};
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Object, Reflect};
 use std::cell::{Cell, RefCell};
@@ -205,9 +205,4 @@ impl Shared {
             }
         });
     }
-}
-
-/// performance.now() on the page.
-pub fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }

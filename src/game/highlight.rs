@@ -8,7 +8,7 @@
 //! JPEG itself is checked by the pure [`validate_jpeg`] before the upload notice reaches the
 //! rules.
 
-use crate::protocol::PeerId;
+use crate::ids::PeerId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -9,7 +9,7 @@ use super::reading::{Expression, Reading, ReadingGate};
 use super::record::{GameRecord, HighlightRecord, RoundRecord};
 use super::rng::{pick_target, SplitMix64};
 use super::wire::{millis, GameEvent, Phase, PhaseView, Results, Scoreboard};
-use crate::protocol::PeerId;
+use crate::ids::PeerId;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

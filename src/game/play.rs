@@ -6,7 +6,7 @@ use super::error::GameError;
 use super::machine::{Game, Output, Stage};
 use super::reading::{Expression, Reading};
 use super::wire::{millis, GameEvent};
-use crate::protocol::PeerId;
+use crate::ids::PeerId;
 
 impl Game {
     /// Checks a reading, rebroadcasts it, and scores it if a round is on.

@@ -7,7 +7,7 @@
 use super::config::Mode;
 use super::reading::Expression;
 use super::wire::{GameEvent, Standing};
-use crate::protocol::PeerId;
+use crate::ids::PeerId;
 use serde::{Deserialize, Serialize};
 
 /// One round as it was played.

@@ -4,7 +4,7 @@ use super::config::Mode;
 use super::error::GameError;
 use super::machine::{Game, Member, Output, Run, Stage};
 use super::wire::{PlayerStatus, PlayerView, Scoreboard};
-use crate::protocol::PeerId;
+use crate::ids::PeerId;
 use std::time::Duration;
 
 /// Fewest players a game is played with.

@@ -6,7 +6,7 @@
 
 use super::config::Mode;
 use super::reading::Expression;
-use crate::protocol::PeerId;
+use crate::ids::PeerId;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 

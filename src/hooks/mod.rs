@@ -1,8 +1,5 @@
 //! Hooks: browser features exposed to components as signals and callbacks.
 
-pub mod files_ui;
-pub mod game_ui;
-pub mod host_ui;
 pub mod use_call;
 pub mod use_face_reader;
 pub mod use_speaking;

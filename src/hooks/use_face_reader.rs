@@ -41,7 +41,8 @@ pub fn use_face_reader(
     };
     #[cfg(feature = "hydrate")]
     {
-        use crate::face::client::{now, FaceReader, Frames};
+        use crate::face::client::{FaceReader, Frames};
+        use crate::rtc::js::now;
         let reader = StoredValue::new_local(None::<FaceReader>);
         Effect::new(move |_| {
             // Once started, the worker stays loaded while the page lives: switching off only

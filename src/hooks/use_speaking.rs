@@ -82,7 +82,7 @@ mod meter {
                 }
                 let Some((_, analyser)) = nodes.as_ref() else { return };
                 analyser.get_float_time_domain_data(&mut buf);
-                let speaking = detector.sample(crate::rtc::call::monotonic(), rms(&buf));
+                let speaking = detector.sample(crate::rtc::js::monotonic(), rms(&buf));
                 if out.get_untracked() != speaking {
                     out.set(speaking);
                 }

@@ -9,10 +9,10 @@ use crate::components::media_error::MediaErrorView;
 use crate::components::tile::RemoteTile;
 use crate::components::video::VideoView;
 use crate::game::Reading;
-use crate::hooks::game_ui::{line_of, running};
 use crate::hooks::use_call::{use_call, JoinRequest, LocalMedia, Phase, UseCallReturn, VideoCap};
 use crate::hooks::use_face_reader::{use_face_reader, FrameSource};
 use crate::i18n::*;
+use crate::model::game_ui::{line_of, running};
 use crate::protocol::{ClientMsg, RoomId, RoomIdError, MAX_NAME_CHARS, ROOM_CAPACITY};
 use leptos::html::Video;
 use leptos::prelude::*;
@@ -56,7 +56,7 @@ pub fn RoomPage() -> impl IntoView {
 fn Room(room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
     let call = use_call(room.clone());
-    let phase = call.phase;
+    let phase = call.ui.phase;
     view! {
         <Title text=move || t_string!(i18n, room.title)/>
         <main class="page room" data-phase=move || format!("{:?}", phase.get())>
@@ -100,10 +100,10 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
     let (name, set_name) = signal(String::new());
     let password = RwSignal::new(String::new());
-    let prompt = call.host.password_prompt;
-    let joining = move || matches!(call.phase.get(), Phase::Joining | Phase::Knocking);
-    let knocking = move || call.phase.get() == Phase::Knocking;
-    let local = call.local;
+    let prompt = call.ui.host.password_prompt;
+    let joining = move || matches!(call.ui.phase.get(), Phase::Joining | Phase::Knocking);
+    let knocking = move || call.ui.phase.get() == Phase::Knocking;
+    let local = call.ui.local;
     let preview = Signal::derive(move || match local.get() {
         LocalMedia::Ready { stream, .. } => Some(stream),
         _ => None,
@@ -196,23 +196,23 @@ fn InviteLink(room: RoomId) -> impl IntoView {
 #[component]
 fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
-    let local = call.local;
+    let local = call.ui.local;
     let own = Signal::derive(move || match local.get() {
         LocalMedia::Ready { stream, .. } => Some(stream),
         _ => None,
     });
-    let tiles = call.tiles;
+    let tiles = call.ui.tiles;
     let can_share = can_share_screen();
     let count = Memo::new(move |_| tiles.with(Vec::len) + 1);
     let own_video = NodeRef::<Video>::new();
     read_own_face(call, own_video);
-    let board = call.game.board;
+    let board = call.ui.game.board;
     // Muted, we are not heard: the ring says so too.
-    let own_audio = Signal::derive(move || if call.mic_on.get() { own.get() } else { None });
+    let own_audio = Signal::derive(move || if call.ui.mic_on.get() { own.get() } else { None });
     let own_speaking = crate::hooks::use_speaking::use_speaking(own_audio);
     view! {
         <section class="call">
-            {move || call.reconnecting.get().then(|| view! {
+            {move || call.ui.reconnecting.get().then(|| view! {
                 <div class="banner" data-testid="reconnecting" role="status">
                     {t!(i18n, room.reconnecting_banner)}
                 </div>
@@ -223,11 +223,11 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                     data-speaking=move || own_speaking.get().to_string()
                     class:speaking=move || own_speaking.get()>
                     <VideoView stream=own muted=true mirrored=true testid="local-video" node=own_video/>
-                    <ExpressionBars reading=call.game.own_reading/>
-                    <TileScore board peer=Signal::from(call.me)/>
+                    <ExpressionBars reading=call.ui.game.own_reading/>
+                    <TileScore board peer=Signal::from(call.ui.me)/>
                     <figcaption><span class="name">{t!(i18n, room.you)}</span></figcaption>
                 </figure>
-                <For each=move || call.tiles.get() key=|t| t.id let:tile>
+                <For each=move || call.ui.tiles.get() key=|t| t.id let:tile>
                     <RemoteTile tile board/>
                 </For>
             </div>
@@ -245,11 +245,11 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                     <select data-testid="video-cap" aria-label=move || t_string!(i18n, room.video_cap_label)
                         on:change=move |ev| {
                             if let Some(cap) = VideoCap::from_key(&event_target_value(&ev)) {
-                                call.video_cap.set(cap);
+                                call.ui.video_cap.set(cap);
                             }
                         }>
                         {VideoCap::ALL.into_iter().map(|c| view! {
-                            <option value=c.key() selected=move || call.video_cap.get() == c>
+                            <option value=c.key() selected=move || call.ui.video_cap.get() == c>
                                 {move || c.label(i18n.get_locale())}
                             </option>
                         }).collect_view()}
@@ -257,16 +257,16 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 </label>
                 <DevicePicker call/>
                 <MediaToggles call/>
-                <button data-testid="share-screen" aria-pressed=move || call.sharing.get().to_string()
+                <button data-testid="share-screen" aria-pressed=move || call.ui.sharing.get().to_string()
                     disabled=move || !can_share.get()
                     title=move || (!can_share.get()).then(|| t_string!(i18n, room.present_unsupported))
-                    aria-label=move || if call.sharing.get() {
+                    aria-label=move || if call.ui.sharing.get() {
                         t_string!(i18n, room.stop_presenting_label)
                     } else {
                         t_string!(i18n, room.present_label)
                     }
-                    class:on=move || call.sharing.get() on:click=move |_| call.toggle_share.run(())>
-                    {move || if call.sharing.get() {
+                    class:on=move || call.ui.sharing.get() on:click=move |_| call.toggle_share.run(())>
+                    {move || if call.ui.sharing.get() {
                         t_string!(i18n, room.stop_presenting)
                     } else {
                         t_string!(i18n, room.present)
@@ -293,8 +293,8 @@ fn can_share_screen() -> Signal<bool> {
 /// device: only the seven numbers go to the server), and answers capture requests with a
 /// JPEG of our own camera.
 fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
-    let game = call.game;
-    let me = call.me;
+    let game = call.ui.game;
+    let me = call.ui.me;
     let active = Signal::derive(move || {
         let ready =
             me.get().is_some_and(|id| game.board.with(|b| line_of(b, id).is_some_and(|l| l.ready)));
@@ -341,7 +341,7 @@ fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
 #[component]
 fn MediaToggles(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
-    let (mic, cam) = (call.mic_on, call.cam_on);
+    let (mic, cam) = (call.ui.mic_on, call.ui.cam_on);
     let toggle_mic = move || call.set_media.run((!mic.get_untracked(), cam.get_untracked()));
     let toggle_cam = move || call.set_media.run((mic.get_untracked(), !cam.get_untracked()));
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {

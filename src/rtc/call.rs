@@ -9,7 +9,7 @@
 //! `RTCPeerConnection`s, signals). Peer connections are keyed by peer id, which a resumed seat
 //! keeps, so media keeps flowing while signaling is away.
 
-use super::js::Handler;
+use super::js::{monotonic, Handler};
 
 mod door;
 mod files;
@@ -17,9 +17,9 @@ use super::media::{open_local_media, stop_stream};
 use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
 use crate::call::reconnect::{jitter_from_unit, Backoff};
-use crate::call::session::{self, PeerPlan, Session, Status};
-use crate::hooks::use_call::{
-    CallError, CallUi, DoorClosed, JoinRequest, LocalMedia, Phase, StreamRef, Tile, VideoCap,
+use crate::call::session::{self, JoinRequest, PeerPlan, Session, Status};
+use crate::model::call_ui::{
+    CallError, CallUi, DoorClosed, LocalMedia, Phase, StreamRef, Tile, VideoCap,
 };
 use crate::protocol::{ClientMsg, CloseReason, PeerId, RoomId, ServerMsg};
 use gloo_timers::callback::{Interval, Timeout};
@@ -27,16 +27,9 @@ use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
-use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
-
-/// Milliseconds since the page started, as a `Duration` (the clock of the call state machines).
-pub fn monotonic() -> Duration {
-    let ms = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
-    Duration::from_secs_f64(ms.max(0.0) / 1000.0)
-}
 
 #[derive(Default)]
 struct State {

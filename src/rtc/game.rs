@@ -2,10 +2,10 @@
 //! capture of our own camera, and its upload.
 
 use super::js::describe;
-use crate::face::client::now;
+use super::js::now;
 use crate::game::MAX_HIGHLIGHT_BYTES;
-use crate::hooks::game_ui::Refusal;
-use crate::hooks::use_call::{CallUi, GameUi};
+use crate::model::call_ui::{CallUi, GameUi};
+use crate::model::game_ui::Refusal;
 use crate::protocol::{PeerId, RoomId, ServerMsg};
 use base64::Engine;
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ pub fn on_game_msg(ui: &CallUi, msg: ServerMsg) -> Option<ServerMsg> {
     let game: GameUi = ui.game;
     match msg {
         ServerMsg::GamePhase(view) => {
-            if crate::hooks::game_ui::running(Some(&view.phase)) {
+            if crate::model::game_ui::running(Some(&view.phase)) {
                 game.over.set(None);
             }
             game.phase_at.set(now());

@@ -40,3 +40,13 @@ pub fn error_name(err: &JsValue) -> String {
 
 /// An event handler kept alive next to the object it is attached to.
 pub type Handler = Closure<dyn FnMut(JsValue)>;
+
+/// `performance.now()` of the page, in milliseconds (0 where there is none).
+pub fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Milliseconds since the page started, as a `Duration`: the clock of the call's state machines.
+pub fn monotonic() -> std::time::Duration {
+    std::time::Duration::from_secs_f64(now().max(0.0) / 1000.0)
+}

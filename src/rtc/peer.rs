@@ -12,7 +12,7 @@ use crate::call::ice_recovery::{
     IceRecovery, IceState, Input as IceInput, Output as IceOutput, RecoveryConfig,
 };
 use crate::call::quality::{polyline_points, QualityMeter, Series, HISTORY_LEN};
-use crate::hooks::use_call::{PeerState, Tile, TileProblem, TileStats, VideoCap};
+use crate::model::call_ui::{PeerState, Tile, TileProblem, TileStats, VideoCap};
 use crate::protocol::{ClientMsg, IceServer, PeerId, SdpType, Signal};
 use js_sys::Array;
 use leptos::prelude::*;
@@ -615,7 +615,7 @@ fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> (Vec<Handler>, Handler) {
 
     let on_ice_state = {
         let shared = shared.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |_| shared.on_ice_state(super::call::monotonic()))
+        Closure::<dyn FnMut(JsValue)>::new(move |_| shared.on_ice_state(super::js::monotonic()))
     };
     pc.set_oniceconnectionstatechange(Some(on_ice_state.as_ref().unchecked_ref()));
 

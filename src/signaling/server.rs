@@ -9,10 +9,11 @@ use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError};
 use super::ice::{IceConfig, Renewals};
 use super::limits::HubConfig;
 use super::ticket::TicketKey;
-use crate::browser::{BrowserId, Owners};
-use crate::game::{ConfigError, GameRecord, Highlight, Results};
+use crate::browser::BrowserId;
+use crate::game::{ConfigError, Results};
 use crate::protocol::{PeerId, RoomId, ServerMsg};
 use crate::security::origin::OriginPolicy;
+pub use crate::store::writer::{Done, Persist};
 use crate::store::StoreError;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -68,50 +69,8 @@ struct Upload {
     reply: oneshot::Sender<Result<Committed, UploadError>>,
 }
 
-/// Told by the writer when a job's write has committed (`Ok`) or failed.
-pub type Done = oneshot::Sender<Result<(), StoreError>>;
 /// The other end of a [`Done`]; a dropped sender (no writer) also means "not saved".
 type Committed = oneshot::Receiver<Result<(), StoreError>>;
-
-/// What the hub asks to be written, in the order it asked: one writer task applies these, so a
-/// highlight's delete never overtakes its insert. A game's announcement and an upload's 200 wait
-/// for their job's [`Done`]: nothing is called saved before it is.
-#[derive(Debug)]
-pub enum Persist {
-    /// A finished game.
-    Game {
-        /// Public id.
-        game_id: String,
-        /// Its room.
-        room: RoomId,
-        /// The record.
-        record: GameRecord,
-        /// Final standings.
-        results: Results,
-        /// Who played, by browser, and the host.
-        owners: Owners,
-        /// Told when the game has committed.
-        done: Done,
-    },
-    /// An accepted highlight image.
-    Highlight {
-        /// Public id of its game.
-        game_id: String,
-        /// Which request.
-        highlight: Highlight,
-        /// The JPEG.
-        jpeg: Vec<u8>,
-        /// Told when the image has committed.
-        done: Done,
-    },
-    /// A withdrawn highlight.
-    DropHighlight {
-        /// Public id of its game.
-        game_id: String,
-        /// Which request.
-        request_id: u64,
-    },
-}
 
 /// The actor's end of one socket's queue, with the bytes waiting in it.
 #[derive(Debug)]

@@ -18,7 +18,7 @@ mod read;
 #[cfg(feature = "ssr")]
 mod write;
 #[cfg(feature = "ssr")]
-mod writer;
+pub mod writer;
 
 #[cfg(feature = "ssr")]
 pub use db::{Store, StoreError};

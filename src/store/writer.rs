@@ -1,13 +1,60 @@
 //! The writer task: applies what the signaling hub asks to persist, one job at a time and in
 //! the order asked, so a highlight's delete never overtakes its insert. A job that carries a
-//! [`Done`](crate::signaling::server::Done) is told the outcome only after its transaction
-//! committed (WAL with `synchronous=FULL`: durable once `COMMIT` returns), so whoever waits on it
-//! never calls something saved that a crash could still lose.
+//! [`Done`] is told the outcome only after its transaction committed (WAL with
+//! `synchronous=FULL`: durable once `COMMIT` returns), so whoever waits on it never calls
+//! something saved that a crash could still lose.
 
 use super::db::Store;
-use crate::signaling::server::Persist;
+use super::StoreError;
+use crate::browser::Owners;
+use crate::game::{GameRecord, Highlight, Results};
+use crate::protocol::RoomId;
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+/// Told by the writer when a job's write has committed (`Ok`) or failed.
+pub type Done = oneshot::Sender<Result<(), StoreError>>;
+
+/// What the hub asks to be written, in the order it asked: one writer task applies these, so a
+/// highlight's delete never overtakes its insert. A game's announcement and an upload's 200 wait
+/// for their job's [`Done`]: nothing is called saved before it is.
+#[derive(Debug)]
+pub enum Persist {
+    /// A finished game.
+    Game {
+        /// Public id.
+        game_id: String,
+        /// Its room.
+        room: RoomId,
+        /// The record.
+        record: GameRecord,
+        /// Final standings.
+        results: Results,
+        /// Who played, by browser, and the host.
+        owners: Owners,
+        /// Told when the game has committed.
+        done: Done,
+    },
+    /// An accepted highlight image.
+    Highlight {
+        /// Public id of its game.
+        game_id: String,
+        /// Which request.
+        highlight: Highlight,
+        /// The JPEG.
+        jpeg: Vec<u8>,
+        /// Told when the image has committed.
+        done: Done,
+    },
+    /// A withdrawn highlight.
+    DropHighlight {
+        /// Public id of its game.
+        game_id: String,
+        /// Which request.
+        request_id: u64,
+    },
+}
 
 /// Starts the writer; it ends when the hub drops its sender.
 pub fn spawn_writer(store: Store, mut jobs: UnboundedReceiver<Persist>) -> JoinHandle<()> {

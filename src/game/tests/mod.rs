@@ -8,7 +8,7 @@ mod readings;
 mod wire_format;
 
 use super::*;
-use crate::protocol::PeerId;
+use crate::ids::PeerId;
 use std::collections::HashMap;
 use std::time::Duration;
 

@@ -1,11 +1,11 @@
 //! The room's door on the browser side: the host's settings and knocks into [`HostUi`]
 //! signals, the host panel's actions out, and what a refusal of the door does to the call
-//! (the decisions themselves are `hooks::host_ui`'s plain types).
+//! (the decisions themselves are `model::host_ui`'s plain types).
 
 use super::{Call, Inner};
 use crate::call::session;
-use crate::hooks::host_ui::{DoorAnswer, HostAction, HostUi};
-use crate::hooks::use_call::{CallError, DoorClosed, Phase};
+use crate::model::call_ui::{CallError, DoorClosed, Phase};
+use crate::model::host_ui::{DoorAnswer, HostAction, HostUi};
 use crate::protocol::ServerMsg;
 use leptos::prelude::*;
 

@@ -6,7 +6,7 @@ use crate::call::files::{
     check_size, FileControl, FileError, Incoming, Recipients, CHUNK_BYTES, HIGH_WATER,
     MAX_FILE_BYTES,
 };
-use crate::hooks::use_call::{Transfer, TransferState};
+use crate::model::files_ui::{Transfer, TransferState};
 use crate::protocol::PeerId;
 use crate::rtc::peer::FileFrame;
 use leptos::prelude::*;
