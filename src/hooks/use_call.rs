@@ -2,7 +2,6 @@
 //! callbacks (the leptos-use hook shape). The browser objects live in `rtc::Call`, created only
 //! after hydration and released when the page's owner is disposed.
 
-use crate::call::chat::ChatLog;
 pub use crate::model::call_ui::*;
 pub use crate::model::files_ui::{FileRef, Transfer, TransferState};
 pub use crate::model::game_ui::GameUi;
@@ -46,23 +45,7 @@ pub struct UseCallReturn {
 
 /// Starts (in the browser) the call machinery for `room`.
 pub fn use_call(room: RoomId) -> UseCallReturn {
-    let ui = CallUi {
-        phase: RwSignal::new(Phase::PreJoin),
-        local: RwSignal::new(LocalMedia::Pending),
-        tiles: RwSignal::new(Vec::new()),
-        me: RwSignal::new(None),
-        reconnecting: RwSignal::new(false),
-        video_cap: RwSignal::new(VideoCap::Auto),
-        game: GameUi::new(),
-        host: HostUi::new(),
-        mic_on: RwSignal::new(true),
-        cam_on: RwSignal::new(true),
-        sharing: RwSignal::new(false),
-        chat: RwSignal::new(ChatLog::default()),
-        chat_open: RwSignal::new(false),
-        files: RwSignal::new(Vec::new()),
-        file_error: RwSignal::new(None),
-    };
+    let ui = CallUi::new();
     // In the browser each action goes to the running `Call`; on the server there is none, and
     // the actions do nothing (the page is only rendered there).
     #[cfg(feature = "hydrate")]

@@ -42,7 +42,7 @@ pub fn use_face_reader(
     #[cfg(feature = "hydrate")]
     {
         use crate::face::client::{FaceReader, Frames};
-        use crate::rtc::js::now;
+        use crate::rtc::js::{describe, now};
         let reader = StoredValue::new_local(None::<FaceReader>);
         Effect::new(move |_| {
             // Once started, the worker stays loaded while the page lives: switching off only
@@ -70,17 +70,14 @@ pub fn use_face_reader(
                 move |report| {
                     let t = now();
                     if let Some(prev) = last.replace(Some(t)) {
-                        let instant = 1000.0 / (t - prev).max(1.0);
-                        out.fps.update(|f| {
-                            *f = if *f == 0.0 { instant } else { 0.8 * *f + 0.2 * instant }
-                        });
+                        out.fps.update(|f| *f = smoothed_fps(*f, t - prev));
                     }
                     out.report.set(Some(report));
                 },
             );
             match started {
                 Ok(r) => reader.set_value(Some(r)),
-                Err(e) => out.status.set(Some(WorkerStatus::Failed(crate::rtc::js::describe(&e)))),
+                Err(e) => out.status.set(Some(WorkerStatus::Failed(describe(&e)))),
             }
         });
         on_cleanup(move || reader.set_value(None));
@@ -88,4 +85,29 @@ pub fn use_face_reader(
     #[cfg(not(feature = "hydrate"))]
     let _ = (source, input_size, max_fps, enabled);
     out
+}
+
+/// Reports per second, smoothed: the last value moved a fifth of the way to the rate of this
+/// `interval_ms` (the first report sets it).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn smoothed_fps(last: f64, interval_ms: f64) -> f64 {
+    let instant = 1000.0 / interval_ms.max(1.0);
+    if last == 0.0 {
+        instant
+    } else {
+        0.8 * last + 0.2 * instant
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smoothed_fps;
+
+    #[test]
+    fn fps_starts_at_the_first_rate_and_then_moves_slowly() {
+        assert_eq!(smoothed_fps(0.0, 100.0), 10.0);
+        assert!((smoothed_fps(10.0, 50.0) - 12.0).abs() < 1e-9);
+        // Two reports in the same millisecond do not make an infinite rate.
+        assert_eq!(smoothed_fps(0.0, 0.0), 1000.0);
+    }
 }

@@ -326,6 +326,35 @@ pub struct CallUi {
     pub sharing: RwSignal<bool>,
 }
 
+impl CallUi {
+    /// A call before Join: previewing, microphone and camera on, nobody else here.
+    pub fn new() -> Self {
+        Self {
+            phase: RwSignal::new(Phase::PreJoin),
+            local: RwSignal::new(LocalMedia::Pending),
+            tiles: RwSignal::new(Vec::new()),
+            me: RwSignal::new(None),
+            reconnecting: RwSignal::new(false),
+            video_cap: RwSignal::new(VideoCap::Auto),
+            game: GameUi::new(),
+            host: HostUi::new(),
+            mic_on: RwSignal::new(true),
+            cam_on: RwSignal::new(true),
+            sharing: RwSignal::new(false),
+            chat: RwSignal::new(ChatLog::default()),
+            chat_open: RwSignal::new(false),
+            files: RwSignal::new(Vec::new()),
+            file_error: RwSignal::new(None),
+        }
+    }
+}
+
+impl Default for CallUi {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
