@@ -7,6 +7,52 @@
 use crate::i18n::*;
 use serde::{Deserialize, Serialize};
 
+/// The two kinds of track a call sends (`MediaStreamTrack.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaKind {
+    /// A microphone.
+    Audio,
+    /// A camera (or a shared screen).
+    Video,
+}
+
+impl MediaKind {
+    /// The browser's name for it: `"audio"` or `"video"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Audio => "audio",
+            Self::Video => "video",
+        }
+    }
+
+    /// The kind of a track the browser names `kind`.
+    pub fn of_track(kind: &str) -> Option<Self> {
+        [Self::Audio, Self::Video].into_iter().find(|k| k.as_str() == kind)
+    }
+}
+
+/// The devices a person can pick: `MediaDeviceInfo.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceKind {
+    /// `videoinput`.
+    Camera,
+    /// `audioinput`.
+    Microphone,
+    /// `audiooutput`.
+    Speaker,
+}
+
+impl DeviceKind {
+    /// The track a pick of this kind replaces (`None` for a speaker: it plays, it sends nothing).
+    pub const fn track(self) -> Option<MediaKind> {
+        match self {
+            Self::Camera => Some(MediaKind::Video),
+            Self::Microphone => Some(MediaKind::Audio),
+            Self::Speaker => None,
+        }
+    }
+}
+
 /// Why the camera or microphone could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MediaError {
@@ -126,5 +172,16 @@ mod tests {
             assert_ne!(e.title(Locale::ko), e.title(Locale::en));
             assert_ne!(e.advice(Locale::ko), e.advice(Locale::en));
         }
+    }
+
+    #[test]
+    fn media_kinds_are_the_browsers_track_kinds() {
+        for kind in [MediaKind::Audio, MediaKind::Video] {
+            assert_eq!(MediaKind::of_track(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MediaKind::of_track("data"), None);
+        assert_eq!(DeviceKind::Camera.track(), Some(MediaKind::Video));
+        assert_eq!(DeviceKind::Microphone.track(), Some(MediaKind::Audio));
+        assert_eq!(DeviceKind::Speaker.track(), None);
     }
 }

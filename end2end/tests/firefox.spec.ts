@@ -314,8 +314,10 @@ test("relay only between Chromium and Firefox: coturn goes away and comes back, 
       document.querySelector('[data-testid="stats"]')?.getAttribute("data-candidate-type"))).toBe("relay");
 
     await turn.stop("SIGKILL");
+    // Chromium notices within seconds and, as the impolite side (it joined first), restarts
+    // ICE. Firefox may not say "reconnecting" at all: its consent checks time out later than
+    // Chromium's, and the restart offer can reach it while its connection still counts as up.
     await expect(chrome.getByTestId("reconnecting")).toBeVisible({ timeout: 20_000 });
-    await expect.poll(() => shownInFirefox(fox, "reconnecting"), { timeout: 20_000 }).toBe(true);
     turn = await startTurn(3484, SECRET);
     procs.push(turn);
     const back = Date.now();

@@ -2,53 +2,31 @@
 
 use crate::hooks::use_call::UseCallReturn;
 use crate::i18n::*;
+use crate::media::DeviceKind;
 use leptos::prelude::*;
 
-/// Three menus; a choice takes effect at once (`replaceTrack` for camera and microphone,
-/// `setSinkId` on the remote videos for the speaker, where the browser supports it).
+/// Three menus; a choice takes effect at once (`replaceTrack` for camera and microphone; the
+/// speaker, where the browser can route sound, for every remote video).
 #[component]
 pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
-    let devices = RwSignal::new(Vec::<(String, String, String)>::new());
-    let speaker = RwSignal::new(None::<String>);
+    let devices = RwSignal::new(Vec::<(DeviceKind, String, String)>::new());
     #[cfg(feature = "hydrate")]
-    {
-        // Labels are only given once the page may use the camera: list again when it opens.
-        Effect::new(move |_| {
-            if matches!(call.ui.local.get(), crate::hooks::use_call::LocalMedia::Ready { .. }) {
-                leptos::task::spawn_local(async move {
-                    devices.set(crate::rtc::media::list_devices().await);
-                });
-            }
-        });
-        Effect::new(move |_| {
-            let tiles = call.ui.tiles.get().len();
-            let Some(id) = speaker.get() else { return };
-            let _ = tiles;
-            let Some(doc) = leptos::web_sys::window().and_then(|w| w.document()) else { return };
-            let Ok(videos) = doc.query_selector_all("video[data-testid=remote-video]") else {
-                return;
-            };
-            for i in 0..videos.length() {
-                let Some(video) = videos.get(i) else { continue };
-                let set = js_sys::Reflect::get(&video, &"setSinkId".into()).ok().and_then(|f| {
-                    leptos::wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok()
-                });
-                if let Some(set) = set {
-                    let _ = set.call1(&video, &id.as_str().into());
-                }
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (call.ui.local, call.ui.tiles);
-    let menu = move |kind: &'static str, testid: &'static str| {
+    // Labels are only given once the page may use the camera: list again when it opens.
+    Effect::new(move |_| {
+        if matches!(call.ui.local.get(), crate::hooks::use_call::LocalMedia::Ready { .. }) {
+            leptos::task::spawn_local(async move {
+                devices.set(crate::rtc::media::list_devices().await);
+            });
+        }
+    });
+    let menu = move |kind: DeviceKind, testid: &'static str| {
         let label = move || kind_label(kind, i18n.get_locale());
         let options = move || {
             devices
                 .get()
                 .into_iter()
-                .filter(|(k, _, _)| k == kind)
+                .filter(|(k, _, _)| *k == kind)
                 .enumerate()
                 .map(|(i, (_, id, name))| {
                     let name =
@@ -61,32 +39,28 @@ pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
             <label class="device">
                 <span class="sr-only">{label}</span>
                 <select data-testid=testid aria-label=label on:change=move |ev| {
-                    let id = event_target_value(&ev);
-                    match kind {
-                        "videoinput" => call.switch_device.run(("video", id)),
-                        "audioinput" => call.switch_device.run(("audio", id)),
-                        _ => speaker.set(Some(id)),
-                    }
+                    call.pick_device.run((kind, event_target_value(&ev)));
                 }>{options}</select>
             </label>
         }
     };
-    let has_speakers = move || devices.with(|d| d.iter().any(|(k, _, _)| k == "audiooutput"));
+    let has_speakers =
+        move || devices.with(|d| d.iter().any(|(k, _, _)| *k == DeviceKind::Speaker));
     view! {
         <div class="devices">
-            {menu("videoinput", "camera-select")}
-            {menu("audioinput", "mic-select")}
-            <Show when=has_speakers>{menu("audiooutput", "speaker-select")}</Show>
+            {menu(DeviceKind::Camera, "camera-select")}
+            {menu(DeviceKind::Microphone, "mic-select")}
+            <Show when=has_speakers>{menu(DeviceKind::Speaker, "speaker-select")}</Show>
         </div>
     }
 }
 
-/// The menu's name for a `MediaDeviceInfo.kind`, in `locale`; also the stem of "Camera 2" for a
-/// device the browser gives no label.
-fn kind_label(kind: &str, locale: Locale) -> &'static str {
+/// The menu's name for a kind of device, in `locale`; also the stem of "Camera 2" for a device
+/// the browser gives no label.
+fn kind_label(kind: DeviceKind, locale: Locale) -> &'static str {
     match kind {
-        "videoinput" => td_string!(locale, room.camera),
-        "audioinput" => td_string!(locale, room.microphone),
-        _ => td_string!(locale, room.speaker),
+        DeviceKind::Camera => td_string!(locale, room.camera),
+        DeviceKind::Microphone => td_string!(locale, room.microphone),
+        DeviceKind::Speaker => td_string!(locale, room.speaker),
     }
 }

@@ -5,9 +5,9 @@ use crate::game::{Expression, GameEvent, Mode, Phase, PlayerStatus, Reading, Sco
 use crate::hooks::use_call::UseCallReturn;
 use crate::i18n::*;
 use crate::model::game_ui::{
-    expression_name, line_of, mode_name, phase_text, phase_word, running, seconds_left,
+    expression_name, line_of, mode_name, phase_text, phase_word, running, seconds_left, GameAction,
 };
-use crate::protocol::{ClientMsg, PeerId};
+use crate::protocol::PeerId;
 use leptos::prelude::*;
 
 /// An emoji for each expression, for gauges and targets.
@@ -119,7 +119,7 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
     let ready = move || my_line().is_some_and(|l| l.ready);
     let between_games = move || !running(phase().as_ref());
     let players = move || game.board.with(|b| b.players.len());
-    let send = call.send;
+    let act = call.game_action;
     view! {
         <aside class="game-panel" aria-label=move || t_string!(i18n, game.panel_label)>
             <header>
@@ -161,7 +161,7 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
                                     "copy_face" => Mode::CopyFace,
                                     _ => Mode::DontLaugh,
                                 };
-                                send.run(ClientMsg::ChooseMode { mode });
+                                act.run(GameAction::ChooseMode(mode));
                             }>
                                 {[Mode::DontLaugh, Mode::CopyFace].into_iter().map(|m| view! {
                                     <option value=mode_key(m) selected=move || mode() == m>
@@ -173,12 +173,12 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
                     </Show>
                     <button data-testid="ready" class:primary=move || !ready()
                         aria-pressed=move || ready().to_string()
-                        on:click=move |_| send.run(if ready() { ClientMsg::Unready } else { ClientMsg::Ready })>
+                        on:click=move |_| act.run(GameAction::Ready(!ready()))>
                         {move || if ready() { t_string!(i18n, game.not_ready) } else { t_string!(i18n, game.ready) }}
                     </button>
                     <Show when=is_host>
                         <button data-testid="start" disabled=move || players() < 2
-                            on:click=move |_| send.run(ClientMsg::Start)>{t!(i18n, game.start)}</button>
+                            on:click=move |_| act.run(GameAction::Start)>{t!(i18n, game.start)}</button>
                     </Show>
                     <p class="hint">{move || if players() < 2 {
                         t_string!(i18n, game.need_two)

@@ -15,6 +15,9 @@ pub fn RemoteTile(
     tile: Tile,
     /// The game's scoreboard, for the score on the tile.
     board: RwSignal<Scoreboard>,
+    /// The speaker chosen for remote sound.
+    #[prop(into)]
+    speaker: Signal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = tile.id;
@@ -43,7 +46,7 @@ pub fn RemoteTile(
             data-video=move || if tile.video_on.get() { "on" } else { "off" }
             data-screen=move || if tile.screen.get() { "on" } else { "off" }
             data-speaking=move || speaking.get().to_string() class:speaking=move || speaking.get()>
-            <VideoView stream=tile.stream testid="remote-video" peer=peer/>
+            <VideoView stream=tile.stream testid="remote-video" peer=peer sink=speaker/>
             {move || (!tile.video_on.get()).then(|| view! {
                 <div class="camera-off" data-testid="tile-camera-off">{t!(i18n, room.tile_camera_off)}</div>
             })}

@@ -24,16 +24,33 @@ pub fn VideoView(
     /// The element, for readers of its frames (face reading, highlight capture).
     #[prop(optional)]
     node: Option<NodeRef<Video>>,
+    /// The speaker to play on (a device id), for remote videos (`setSinkId`, where the
+    /// browser has it).
+    #[prop(optional, into)]
+    sink: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let node = node.unwrap_or_default();
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let Some(video) = node.get() else { return };
-        let current = stream.get();
-        video.set_src_object(current.as_deref());
-    });
+    {
+        Effect::new(move |_| {
+            let Some(video) = node.get() else { return };
+            let current = stream.get();
+            video.set_src_object(current.as_deref());
+        });
+        Effect::new(move |_| {
+            let (Some(video), Some(id)) = (node.get(), sink.and_then(|s| s.get())) else {
+                return;
+            };
+            let set = js_sys::Reflect::get(&video, &"setSinkId".into())
+                .ok()
+                .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok());
+            if let Some(set) = set {
+                let _ = set.call1(&video, &id.as_str().into());
+            }
+        });
+    }
     #[cfg(not(feature = "hydrate"))]
-    let _ = stream;
+    let _ = (stream, sink);
     view! {
         <video
             node_ref=node

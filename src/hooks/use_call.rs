@@ -2,11 +2,12 @@
 //! callbacks (the leptos-use hook shape). The browser objects live in `rtc::Call`, created only
 //! after hydration and released when the page's owner is disposed.
 
+use crate::media::DeviceKind;
 pub use crate::model::call_ui::*;
 pub use crate::model::files_ui::{FileRef, Transfer, TransferState};
-pub use crate::model::game_ui::GameUi;
+pub use crate::model::game_ui::{GameAction, GameUi};
 pub use crate::model::host_ui::{DoorClosed, HostAction, HostUi, JoinRequest};
-use crate::protocol::{ClientMsg, PeerId, RoomId};
+use crate::protocol::{PeerId, RoomId};
 use leptos::prelude::*;
 
 /// Signals and actions of a call.
@@ -22,15 +23,16 @@ pub struct UseCallReturn {
     pub cancel_file: Callback<u64>,
     /// Sends a chat message (checked with `call::chat::check_outgoing`) to everyone connected.
     pub send_chat: Callback<String>,
-    /// Switches microphone (`"audio"`) or camera (`"video"`) to a device id.
-    pub switch_device: Callback<(&'static str, String)>,
+    /// Picks the camera, microphone or speaker by device id (a speaker only where the browser
+    /// can route sound: the device list offers none otherwise).
+    pub pick_device: Callback<(DeviceKind, String)>,
     /// Starts sharing the screen (getDisplayMedia), or stops and goes back to the camera.
     pub toggle_share: Callback<()>,
     /// Turns our microphone and camera on or off (`track.enabled`, no renegotiation); the
     /// others see the state on our tile.
     pub set_media: Callback<(bool, bool)>,
-    /// Sends a game message (ready, start, mode, reading) on the signaling socket.
-    pub send: Callback<ClientMsg>,
+    /// What the game asks of the server: ready, start, mode, a reading.
+    pub game_action: Callback<GameAction>,
     /// Uploads the JPEG answering capture request `.0`.
     pub upload: Callback<(u64, Vec<u8>)>,
     /// Join under a display name (with the room password, when the page asked for it).
@@ -80,9 +82,9 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         cancel_file: act!(|c, key| c.cancel_file(key)),
         send_chat: act!(|c, text| c.send_chat(Clone::clone(&text))),
         toggle_share: act!(|c, _| c.toggle_share()),
-        switch_device: act!(|c, (kind, id)| c.switch_device(kind, Clone::clone(&id))),
+        pick_device: act!(|c, (kind, id)| c.pick_device(kind, Clone::clone(&id))),
         set_media: act!(|c, (audio, video)| c.set_media(audio, video)),
-        send: act!(|c, msg| c.send(Clone::clone(&msg))),
+        game_action: act!(|c, action| c.send(GameAction::message(Clone::clone(&action)))),
         upload: act!(|c, (request, jpeg)| c.upload_highlight(request, Clone::clone(&jpeg))),
         join: act!(|c, request| c.join(Clone::clone(&request))),
         leave: act!(|c, _| c.leave()),

@@ -324,6 +324,8 @@ pub struct CallUi {
     pub cam_on: RwSignal<bool>,
     /// We are sharing our screen.
     pub sharing: RwSignal<bool>,
+    /// The speaker chosen for remote sound (a device id), if any.
+    pub speaker: RwSignal<Option<String>>,
 }
 
 impl CallUi {
@@ -341,6 +343,7 @@ impl CallUi {
             mic_on: RwSignal::new(true),
             cam_on: RwSignal::new(true),
             sharing: RwSignal::new(false),
+            speaker: RwSignal::new(None),
             chat: RwSignal::new(ChatLog::default()),
             chat_open: RwSignal::new(false),
             files: RwSignal::new(Vec::new()),

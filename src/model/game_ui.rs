@@ -6,7 +6,7 @@ use crate::game::{
     Scoreboard,
 };
 use crate::i18n::*;
-use crate::protocol::PeerId;
+use crate::protocol::{ClientMsg, PeerId};
 use leptos::prelude::*;
 
 /// What the server last said about the room's game.
@@ -143,6 +143,32 @@ pub fn seconds_left(remaining_ms: Option<u64>, elapsed_ms: f64) -> Option<u64> {
 /// A member's line of the scoreboard.
 pub fn line_of(board: &Scoreboard, peer: PeerId) -> Option<&PlayerView> {
     board.players.iter().find(|p| p.peer == peer)
+}
+
+/// What the game panel and the face reader ask of the server.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GameAction {
+    /// Ready for the next game (or no longer).
+    Ready(bool),
+    /// Start the game now (host only).
+    Start,
+    /// The next game's mode (host only).
+    ChooseMode(crate::game::Mode),
+    /// Our face's reading of one frame.
+    Reading(crate::game::Reading),
+}
+
+impl GameAction {
+    /// The message that carries it.
+    pub fn message(self) -> ClientMsg {
+        match self {
+            Self::Ready(true) => ClientMsg::Ready,
+            Self::Ready(false) => ClientMsg::Unready,
+            Self::Start => ClientMsg::Start,
+            Self::ChooseMode(mode) => ClientMsg::ChooseMode { mode },
+            Self::Reading(reading) => ClientMsg::Reading(reading),
+        }
+    }
 }
 
 #[cfg(test)]

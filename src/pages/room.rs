@@ -8,12 +8,10 @@ use crate::components::host_panel::{HostPanel, PasswordField};
 use crate::components::media_error::MediaErrorView;
 use crate::components::tile::RemoteTile;
 use crate::components::video::VideoView;
-use crate::game::Reading;
 use crate::hooks::use_call::{use_call, JoinRequest, LocalMedia, Phase, UseCallReturn, VideoCap};
-use crate::hooks::use_face_reader::{use_face_reader, FrameSource};
+use crate::hooks::use_own_face::use_own_face;
 use crate::i18n::*;
-use crate::model::game_ui::{line_of, running};
-use crate::protocol::{ClientMsg, RoomId, RoomIdError, MAX_NAME_CHARS, ROOM_CAPACITY};
+use crate::protocol::{RoomId, RoomIdError, MAX_NAME_CHARS, ROOM_CAPACITY};
 use leptos::html::Video;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -205,7 +203,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let can_share = can_share_screen();
     let count = Memo::new(move |_| tiles.with(Vec::len) + 1);
     let own_video = NodeRef::<Video>::new();
-    read_own_face(call, own_video);
+    use_own_face(call, own_video);
     let board = call.ui.game.board;
     // Muted, we are not heard: the ring says so too.
     let own_audio = Signal::derive(move || if call.ui.mic_on.get() { own.get() } else { None });
@@ -228,7 +226,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                     <figcaption><span class="name">{t!(i18n, room.you)}</span></figcaption>
                 </figure>
                 <For each=move || call.ui.tiles.get() key=|t| t.id let:tile>
-                    <RemoteTile tile board/>
+                    <RemoteTile tile board speaker=call.ui.speaker/>
                 </For>
             </div>
             <GamePanel call/>
@@ -287,53 +285,6 @@ fn can_share_screen() -> Signal<bool> {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| can.set(crate::rtc::media::can_share_screen()));
     can.into()
-}
-
-/// Reads our own face while a game runs or we are ready for one (frames never leave the
-/// device: only the seven numbers go to the server), and answers capture requests with a
-/// JPEG of our own camera.
-fn read_own_face(call: UseCallReturn, video: NodeRef<Video>) {
-    let game = call.ui.game;
-    let me = call.ui.me;
-    let active = Signal::derive(move || {
-        let ready =
-            me.get().is_some_and(|id| game.board.with(|b| line_of(b, id).is_some_and(|l| l.ready)));
-        ready || game.phase.with(|p| running(p.as_ref().map(|v| &v.phase)))
-    });
-    // 8 a second stays under the server's 10 even when frames bunch up.
-    let reader = use_face_reader(
-        FrameSource::Video(video),
-        Signal::stored(crate::face::DEFAULT_INPUT_SIZE),
-        8.0,
-        active,
-    );
-    let seq = StoredValue::new(0_u64);
-    Effect::new(move |_| {
-        let Some(report) = reader.report.get() else {
-            game.own_reading.set(None);
-            return;
-        };
-        seq.update_value(|s| *s += 1);
-        let reading = Reading {
-            seq: seq.get_value(),
-            face: report.best.is_some(),
-            probs: report.best.map(|b| b.expressions.to_vec()).unwrap_or_default(),
-        };
-        game.own_reading.set(Some(reading.clone()));
-        call.send.run(ClientMsg::Reading(reading));
-    });
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let Some(request) = game.capture.get() else { return };
-        game.capture.set(None);
-        let Some(el) = video.get_untracked() else { return };
-        match crate::rtc::game::capture_jpeg(&el) {
-            Ok(jpeg) => call.upload.run((request.id, jpeg)),
-            Err(e) => {
-                leptos::logging::warn!("highlight capture failed: {}", crate::rtc::js::describe(&e))
-            }
-        }
-    });
 }
 
 /// Microphone and camera buttons, with the keyboard shortcuts m, v, s (share) and c (chat), as in

@@ -18,6 +18,7 @@ use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
 use crate::call::reconnect::{jitter_from_unit, Backoff};
 use crate::call::session::{self, JoinRequest, PeerPlan, Session, Status};
+use crate::media::{DeviceKind, MediaKind};
 use crate::model::call_ui::{
     CallError, CallUi, DoorClosed, LocalMedia, Phase, StreamRef, Tile, VideoCap,
 };
@@ -178,16 +179,25 @@ impl Call {
         self.send(ClientMsg::Media(self.inner.media_state()));
     }
 
-    /// Switches the microphone (`kind` "audio") or camera ("video") to `device_id`: the new
-    /// track replaces the old one in the preview and on every sender (no renegotiation).
-    pub fn switch_device(&self, kind: &'static str, device_id: String) {
+    /// Switches the microphone or camera to `device_id`: the new track replaces the old one in
+    /// the preview and on every sender (no renegotiation).
+    pub fn switch_device(&self, kind: MediaKind, device_id: String) {
         let weak = Rc::downgrade(&self.inner);
         spawn_local(async move {
             match super::media::open_device(kind, &device_id).await {
                 Ok(track) => with(&weak, |inner| inner.use_track(kind, track)),
-                Err(e) => leptos::logging::warn!("could not switch {kind}: {e:?}"),
+                Err(e) => leptos::logging::warn!("could not switch {kind:?}: {e:?}"),
             }
         });
+    }
+
+    /// Picks a device: a camera or microphone replaces its track, a speaker plays every
+    /// remote video (`VideoView` applies `setSinkId`).
+    pub fn pick_device(&self, kind: DeviceKind, device_id: String) {
+        match kind.track() {
+            Some(track) => self.switch_device(track, device_id),
+            None => self.inner.ui.speaker.set(Some(device_id)),
+        }
     }
 
     /// Starts sharing the screen, or stops.
@@ -465,12 +475,14 @@ impl Inner {
         self.send_seated(ClientMsg::Media(self.media_state()));
     }
 
-    fn use_track(&self, kind: &str, track: web_sys::MediaStreamTrack) {
+    fn use_track(&self, kind: MediaKind, track: web_sys::MediaStreamTrack) {
         let Some(stream) = self.state.borrow().local.clone() else {
             return track.stop();
         };
-        let old =
-            if kind == "video" { stream.get_video_tracks() } else { stream.get_audio_tracks() };
+        let old = match kind {
+            MediaKind::Video => stream.get_video_tracks(),
+            MediaKind::Audio => stream.get_audio_tracks(),
+        };
         for t in old.iter() {
             let t: web_sys::MediaStreamTrack = t.unchecked_into();
             stream.remove_track(&t);
@@ -479,7 +491,7 @@ impl Inner {
         stream.add_track(&track);
         self.apply_media();
         let sharing = self.state.borrow().screen.is_some();
-        if !(kind == "video" && sharing) {
+        if !(kind == MediaKind::Video && sharing) {
             for peer in self.state.borrow().peers.values() {
                 peer.replace_track(kind, Some(&track));
             }

@@ -1,7 +1,7 @@
 //! Opening the camera and microphone, with the fallbacks the pre-join view offers.
 
 use super::js::{error_name, set_prop};
-use crate::media::MediaError;
+use crate::media::{DeviceKind, MediaError, MediaKind};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, MediaStreamConstraints};
@@ -33,9 +33,9 @@ pub async fn get_user_media(audio: bool, video: bool) -> Result<MediaStream, Med
     }
 }
 
-/// One track of `kind` ("audio" or "video") from the device `device_id`.
+/// One track of `kind` from the device `device_id`.
 pub async fn open_device(
-    kind: &str,
+    kind: MediaKind,
     device_id: &str,
 ) -> Result<web_sys::MediaStreamTrack, MediaError> {
     let window = web_sys::window().ok_or(MediaError::Other("no window".into()))?;
@@ -44,12 +44,12 @@ pub async fn open_device(
     let _ = set_prop(&exact, "exact", &JsValue::from_str(device_id));
     let wanted = js_sys::Object::new();
     let _ = set_prop(&wanted, "deviceId", &exact);
-    if kind == "video" {
+    if kind == MediaKind::Video {
         let _ = set_prop(&wanted, "width", &JsValue::from_f64(640.0));
         let _ = set_prop(&wanted, "height", &JsValue::from_f64(360.0));
     }
     let constraints = MediaStreamConstraints::new();
-    if kind == "video" {
+    if kind == MediaKind::Video {
         constraints.set_video(&wanted);
     } else {
         constraints.set_audio(&wanted);
@@ -66,7 +66,7 @@ pub async fn open_device(
 }
 
 /// Cameras, microphones and speakers: `(kind, deviceId, label)`.
-pub async fn list_devices() -> Vec<(String, String, String)> {
+pub async fn list_devices() -> Vec<(DeviceKind, String, String)> {
     let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else {
         return Vec::new();
     };
@@ -78,12 +78,12 @@ pub async fn list_devices() -> Vec<(String, String, String)> {
         .filter_map(|d| d.dyn_into::<web_sys::MediaDeviceInfo>().ok())
         .filter_map(|d| {
             let kind = match d.kind() {
-                web_sys::MediaDeviceKind::Audioinput => "audioinput",
-                web_sys::MediaDeviceKind::Videoinput => "videoinput",
-                _ if can_route => "audiooutput",
+                web_sys::MediaDeviceKind::Audioinput => DeviceKind::Microphone,
+                web_sys::MediaDeviceKind::Videoinput => DeviceKind::Camera,
+                _ if can_route => DeviceKind::Speaker,
                 _ => return None,
             };
-            Some((kind.to_string(), d.device_id(), d.label()))
+            Some((kind, d.device_id(), d.label()))
         })
         .collect()
 }

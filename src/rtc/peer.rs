@@ -12,6 +12,7 @@ use crate::call::ice_recovery::{
     IceRecovery, IceState, Input as IceInput, Output as IceOutput, RecoveryConfig,
 };
 use crate::call::quality::{polyline_points, QualityMeter, Series, HISTORY_LEN};
+use crate::media::MediaKind;
 use crate::model::call_ui::{PeerState, Tile, TileProblem, TileStats, VideoCap};
 use crate::protocol::{ClientMsg, IceServer, PeerId, SdpType, Signal};
 use js_sys::Array;
@@ -144,14 +145,14 @@ impl Peer {
     /// Puts `track` (a shared screen, or the camera again) on the video sender without
     /// renegotiation. A connection whose video transceiver only receives is left alone.
     pub fn replace_video(&self, track: Option<&web_sys::MediaStreamTrack>) {
-        self.replace_track("video", track);
+        self.replace_track(MediaKind::Video, track);
     }
 
-    /// Puts `track` on the sender of `kind` ("audio" or "video"), without renegotiation.
-    pub fn replace_track(&self, kind: &str, track: Option<&web_sys::MediaStreamTrack>) {
+    /// Puts `track` on the sender of `kind`, without renegotiation.
+    pub fn replace_track(&self, kind: MediaKind, track: Option<&web_sys::MediaStreamTrack>) {
         for t in self.shared.pc.get_transceivers().iter() {
             let t: web_sys::RtcRtpTransceiver = t.unchecked_into();
-            if t.receiver().track().kind() == kind {
+            if t.receiver().track().kind() == kind.as_str() {
                 let _ = t.sender().replace_track(track);
             }
         }
@@ -380,19 +381,19 @@ impl Shared {
         if let Some(stream) = &self.local {
             for track in stream.get_tracks().iter() {
                 let track: web_sys::MediaStreamTrack = track.unchecked_into();
-                match track.kind().as_str() {
-                    "audio" => have_audio = true,
-                    "video" => have_video = true,
-                    _ => continue,
+                match MediaKind::of_track(&track.kind()) {
+                    Some(MediaKind::Audio) => have_audio = true,
+                    Some(MediaKind::Video) => have_video = true,
+                    None => continue,
                 }
                 self.pc.add_track_0(&track, stream);
             }
         }
-        for (kind, have) in [("audio", have_audio), ("video", have_video)] {
-            if !have && !self.has_transceiver(kind) {
+        for (kind, have) in [(MediaKind::Audio, have_audio), (MediaKind::Video, have_video)] {
+            if !have && !self.has_transceiver(kind.as_str()) {
                 let init = RtcRtpTransceiverInit::new();
                 init.set_direction(RtcRtpTransceiverDirection::Recvonly);
-                self.pc.add_transceiver_with_str_and_init(kind, &init);
+                self.pc.add_transceiver_with_str_and_init(kind.as_str(), &init);
             }
         }
         Ok(())
