@@ -61,6 +61,11 @@ pub enum Input {
     State(IceState),
     /// Time passed (call about once a second, or at [`IceRecovery::poll_timeout`]).
     Tick,
+    /// Local candidate gathering finished (the null `icecandidate` event) after this many
+    /// candidates. A restart that gathered none (relay-only while the TURN server is away)
+    /// cannot connect, so it is retried after [`RecoveryConfig::empty_gathering_retry`] instead
+    /// of waiting out the restart timeout; such retries do not count as failed restarts.
+    GatheringDone { candidates: u32 },
 }
 
 /// What the browser side must do.
@@ -86,6 +91,8 @@ pub struct RecoveryConfig {
     pub restart_timeout: Duration,
     /// Consecutive failed restarts before giving up (default 3).
     pub max_failed_restarts: u32,
+    /// How soon a restart that gathered no candidate is tried again (default 2 s).
+    pub empty_gathering_retry: Duration,
 }
 
 impl Default for RecoveryConfig {
@@ -94,6 +101,7 @@ impl Default for RecoveryConfig {
             disconnected_grace: Duration::from_secs(3),
             restart_timeout: Duration::from_secs(10),
             max_failed_restarts: 3,
+            empty_gathering_retry: Duration::from_secs(2),
         }
     }
 }
@@ -108,6 +116,8 @@ enum Phase {
     Down { since: Duration },
     /// A restart began at `since`; `checking` says the new ICE session has started.
     Restarting { since: Duration, checking: bool },
+    /// A restart gathered nothing; the next one goes out at `at`.
+    Retry { at: Duration },
     /// Closed, or given up: no more outputs.
     Done,
 }
@@ -137,6 +147,7 @@ impl IceRecovery {
         match input {
             Input::State(state) => self.on_state(now, state, &mut out),
             Input::Tick => self.on_tick(now, &mut out),
+            Input::GatheringDone { candidates } => self.on_gathered(now, candidates),
         }
         out
     }
@@ -148,6 +159,7 @@ impl IceRecovery {
             Phase::Restarting { since, .. } => {
                 Some(since.saturating_add(self.config.restart_timeout))
             }
+            Phase::Retry { at } => Some(at),
             _ => None,
         }
     }
@@ -169,7 +181,7 @@ impl IceRecovery {
                 self.show(true, out);
             }
             // The remote restarted ICE (or the browser resumed checks) while we waited.
-            (IceState::Checking, Phase::Down { .. }) => {
+            (IceState::Checking, Phase::Down { .. } | Phase::Retry { .. }) => {
                 self.phase = Phase::Restarting { since: now, checking: true };
             }
             (IceState::Checking, Phase::Restarting { since, .. }) => {
@@ -202,11 +214,21 @@ impl IceRecovery {
             {
                 self.restart_failed(now, out);
             }
+            Phase::Retry { at } if now >= at => self.restart(now, out),
             _ => {}
         }
     }
 
     /// Counts a failed restart, then gives up or tries again.
+    fn on_gathered(&mut self, now: Duration, candidates: u32) {
+        if let Phase::Restarting { checking: false, .. } = self.phase {
+            if candidates == 0 && !self.polite {
+                let at = now.saturating_add(self.config.empty_gathering_retry);
+                self.phase = Phase::Retry { at };
+            }
+        }
+    }
+
     fn restart_failed(&mut self, now: Duration, out: &mut Vec<Output>) {
         self.failed_restarts = self.failed_restarts.saturating_add(1);
         if self.failed_restarts >= self.config.max_failed_restarts {

@@ -44,6 +44,8 @@ struct Shared {
     send: SendFn,
     tile: Tile,
     recovery: RefCell<IceRecovery>,
+    /// Local candidates of the gathering under way (reported to `recovery` when it ends).
+    gathered: Cell<u32>,
     meter: RefCell<QualityMeter>,
     sampling: Cell<bool>,
     /// The outgoing video limit, and whether it still has to reach a sender (a connection
@@ -116,6 +118,7 @@ impl Peer {
             send,
             tile: tile.clone(),
             recovery: RefCell::new(IceRecovery::new(RecoveryConfig::default(), polite)),
+            gathered: Cell::new(0),
             meter: RefCell::new(QualityMeter::default()),
             sampling: Cell::new(false),
             cap: Cell::new(VideoCap::Auto),
@@ -560,13 +563,24 @@ fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> (Vec<Handler>, Handler) {
         let shared = shared.clone();
         Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let event: RtcPeerConnectionIceEvent = event.unchecked_into();
-            // A null candidate only marks the end of gathering; nothing to send.
-            if let Some(c) = event.candidate() {
-                shared.signal(Signal::Candidate {
-                    candidate: c.candidate(),
-                    sdp_mid: c.sdp_mid(),
-                    sdp_m_line_index: c.sdp_m_line_index(),
-                });
+            // A null candidate only marks the end of gathering: nothing to send, but recovery
+            // learns whether this gathering found anything.
+            match event.candidate() {
+                Some(c) => {
+                    shared.gathered.set(shared.gathered.get().saturating_add(1));
+                    shared.signal(Signal::Candidate {
+                        candidate: c.candidate(),
+                        sdp_mid: c.sdp_mid(),
+                        sdp_m_line_index: c.sdp_m_line_index(),
+                    });
+                }
+                None => {
+                    let candidates = shared.gathered.replace(0);
+                    let input = IceInput::GatheringDone { candidates };
+                    let outputs =
+                        shared.recovery.borrow_mut().handle(super::js::monotonic(), input);
+                    shared.apply_recovery(outputs);
+                }
             }
         })
     };

@@ -158,3 +158,37 @@ fn the_indicator_never_repeats() {
     assert_eq!(state(&mut r, 2_000, Connected), vec![ShowReconnecting(false)]);
     assert_eq!(state(&mut r, 2_100, Completed), vec![]);
 }
+
+#[test]
+fn a_restart_that_gathers_nothing_is_retried_soon_and_not_counted() {
+    let mut r = up(false);
+    state(&mut r, 0, Failed);
+    let gathered =
+        |r: &mut IceRecovery, at, n| r.handle(ms(at), Input::GatheringDone { candidates: n });
+    // Relay only, TURN away: the restart's gathering ends empty.
+    assert_eq!(gathered(&mut r, 300, 0), vec![]);
+    assert_eq!(r.poll_timeout(), Some(ms(2_300)));
+    assert_eq!(tick(&mut r, 2_299), vec![]);
+    assert_eq!(tick(&mut r, 2_300), vec![RestartIce]);
+    assert_eq!(gathered(&mut r, 2_600, 0), vec![]);
+    assert_eq!(tick(&mut r, 4_600), vec![RestartIce]);
+    assert_eq!(r.failed_restarts(), 0);
+    // TURN is back: this gathering finds a relay candidate, and the restart runs its course.
+    assert_eq!(gathered(&mut r, 4_900, 1), vec![]);
+    assert_eq!(r.poll_timeout(), Some(ms(14_600)));
+    assert_eq!(state(&mut r, 5_000, Checking), vec![]);
+    assert_eq!(state(&mut r, 5_400, Connected), vec![ShowReconnecting(false)]);
+}
+
+#[test]
+fn an_empty_gathering_on_the_polite_side_or_after_checks_began_changes_nothing() {
+    let mut polite = up(true);
+    state(&mut polite, 0, Failed);
+    assert_eq!(polite.handle(ms(300), Input::GatheringDone { candidates: 0 }), vec![]);
+    assert_eq!(polite.poll_timeout(), Some(ms(10_000)));
+    let mut r = up(false);
+    state(&mut r, 0, Failed);
+    state(&mut r, 200, Checking);
+    assert_eq!(r.handle(ms(300), Input::GatheringDone { candidates: 0 }), vec![]);
+    assert_eq!(r.poll_timeout(), Some(ms(10_000)));
+}
