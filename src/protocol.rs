@@ -7,7 +7,9 @@
 //! relayed [`Signal`] (see `signaling::hub`), so a forged `from` field in a client message is
 //! simply ignored.
 
-use crate::game::{CaptureRequest, GameEvent, Mode, PhaseView, Reading, Results, Scoreboard};
+use crate::game::{
+    CaptureRequest, GameEvent, GameRefusal, Mode, PhaseView, Reading, Results, Scoreboard,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -241,7 +243,7 @@ pub struct PeerInfo {
 
 /// Messages from a browser to the server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
     /// Take a seat in `room` under a display name.
     Join {
@@ -275,20 +277,6 @@ pub enum ClientMsg {
     Ping,
     /// My microphone, camera and screen share state (shown on the others' tiles).
     Media(MediaState),
-    /// Game: I am ready for the next game.
-    Ready,
-    /// Game: take back my Ready.
-    Unready,
-    /// Game (host only): start now.
-    Start,
-    /// Game (host only): the mode of the next game.
-    ChooseMode {
-        /// The mode.
-        mode: Mode,
-    },
-    /// Game: a reading of my own face (at most 10 per second, `seq` increasing). There is no
-    /// message that carries a score: the server computes every point from readings.
-    Reading(Reading),
     /// A [`ClientMsg::Join`] with the room's password (set by its host).
     JoinWithPassword {
         /// The room to join.
@@ -328,6 +316,36 @@ pub enum ClientMsg {
         /// Who.
         peer: PeerId,
     },
+    /// A game message. The wire keeps them flat (`{"type":"ready"}`); in Rust they are one
+    /// list of their own, [`GameClientMsg`], so adding one touches one place.
+    #[serde(skip)]
+    Game(GameClientMsg),
+}
+
+/// A player's game messages. The room's game alone decides what they count for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum GameClientMsg {
+    /// Game: I am ready for the next game.
+    Ready,
+    /// Game: take back my Ready.
+    Unready,
+    /// Game (host only): start now.
+    Start,
+    /// Game (host only): the mode of the next game.
+    ChooseMode {
+        /// The mode.
+        mode: Mode,
+    },
+    /// Game: a reading of my own face (at most 10 per second, `seq` increasing). There is no
+    /// message that carries a score: the server computes every point from readings.
+    Reading(Reading),
+}
+
+impl From<GameClientMsg> for ClientMsg {
+    fn from(msg: GameClientMsg) -> Self {
+        Self::Game(msg)
+    }
 }
 
 /// Who decides who gets in, and how (sent to every member when any of it changes). The
@@ -355,7 +373,7 @@ pub struct KnockInfo {
 
 /// Messages from the server to a browser.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// Your seat: your id and who is already in the room.
     Welcome {
@@ -412,6 +430,25 @@ pub enum ServerMsg {
         #[serde(flatten)]
         media: MediaState,
     },
+    /// Who the host is and how the room admits people (after `welcome`, and on every change).
+    RoomState(RoomState),
+    /// To the host: everyone knocking, oldest first (on every change, and to a new host).
+    Knocks {
+        /// The waiting people.
+        knocks: Vec<KnockInfo>,
+    },
+    /// To a joiner: the room uses knock-to-enter; wait until the host answers (a `welcome`
+    /// or an error `knock_declined`).
+    Knocking,
+    /// A game message (flat on the wire, like [`ClientMsg::Game`]).
+    #[serde(skip)]
+    Game(GameServerMsg),
+}
+
+/// The game's messages to players.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum GameServerMsg {
     /// Game: the phase changed (or you just joined).
     GamePhase(PhaseView),
     /// Game: the scoreboard changed.
@@ -441,7 +478,7 @@ pub enum ServerMsg {
         game_id: String,
     },
     /// Game: the game ended, but the server could not save it: there is no results page.
-    /// Sent instead of [`ServerMsg::GameOver`], which is only sent once the game is saved.
+    /// Sent instead of [`GameServerMsg::GameOver`], which is only sent once the game is saved.
     GameNotSaved {
         /// Final standings (shown now, not kept).
         results: Results,
@@ -450,21 +487,17 @@ pub enum ServerMsg {
     },
     /// Game: your last game message was refused (the reason's `code` is stable, snake_case).
     GameRefused {
-        /// Machine-readable reason, from `GameError::code`.
-        code: String,
+        /// Why (the rules' [`GameRefusal`]).
+        code: GameRefusal,
         /// Human-readable detail (English).
         message: String,
     },
-    /// Who the host is and how the room admits people (after `welcome`, and on every change).
-    RoomState(RoomState),
-    /// To the host: everyone knocking, oldest first (on every change, and to a new host).
-    Knocks {
-        /// The waiting people.
-        knocks: Vec<KnockInfo>,
-    },
-    /// To a joiner: the room uses knock-to-enter; wait until the host answers (a `welcome`
-    /// or an error `knock_declined`).
-    Knocking,
+}
+
+impl From<GameServerMsg> for ServerMsg {
+    fn from(msg: GameServerMsg) -> Self {
+        Self::Game(msg)
+    }
 }
 
 /// Why the server refused a message.
@@ -511,21 +544,67 @@ pub enum ErrorCode {
     Removed,
 }
 
+/// `ClientMsg` and `ServerMsg` with their game messages: flat on the wire (`{"type":"ready"}`),
+/// nested in Rust (the derives skip `Game`; these impls put it back). To deserialize, the message is read once into a `serde_json::Value` and given to the derived
+/// signaling enum, then to the game enum; the error is the one of whichever knows the `type`,
+/// so a bad field reads "missing field `name`", not "did not match any variant".
+macro_rules! flat_with_game {
+    ($outer:ident, $game:ident) => {
+        impl Serialize for $outer {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    Self::Game(msg) => msg.serialize(s),
+                    signaling => $outer::serialize(signaling, s),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $outer {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use serde::de::Error;
+                let value = serde_json::Value::deserialize(d)?;
+                let signaling = match $outer::deserialize(&value) {
+                    Ok(msg) => return Ok(msg),
+                    Err(e) => e,
+                };
+                let game = match $game::deserialize(&value) {
+                    Ok(msg) => return Ok(Self::Game(msg)),
+                    Err(e) => e,
+                };
+                Err(D::Error::custom(pick_error(&value, signaling, game)))
+            }
+        }
+    };
+}
+
+flat_with_game!(ClientMsg, GameClientMsg);
+flat_with_game!(ServerMsg, GameServerMsg);
+
+/// Of the two enums' errors, the one from the enum that knows this `type` (serde words an
+/// unknown tag "unknown variant …").
+fn pick_error(
+    value: &serde_json::Value,
+    signaling: serde_json::Error,
+    game: serde_json::Error,
+) -> String {
+    let Some(tag) = value.get("type").and_then(serde_json::Value::as_str) else {
+        return signaling.to_string();
+    };
+    let knows =
+        |e: &serde_json::Error| !e.to_string().starts_with(&format!("unknown variant `{tag}`"));
+    if knows(&signaling) {
+        signaling.to_string()
+    } else if knows(&game) {
+        game.to_string()
+    } else {
+        format!("unknown message type `{tag}`")
+    }
+}
+
 impl ServerMsg {
     /// Whether this is one of the game's messages (rather than signaling's).
     pub fn is_game(&self) -> bool {
-        matches!(
-            self,
-            ServerMsg::GamePhase(_)
-                | ServerMsg::Scores(_)
-                | ServerMsg::GameEvent(_)
-                | ServerMsg::Reading { .. }
-                | ServerMsg::Capture(_)
-                | ServerMsg::CaptureWithdrawn { .. }
-                | ServerMsg::GameOver { .. }
-                | ServerMsg::GameNotSaved { .. }
-                | ServerMsg::GameRefused { .. }
-        )
+        matches!(self, ServerMsg::Game(_))
     }
 
     /// Shorthand for an [`ServerMsg::Error`].
@@ -567,16 +646,16 @@ mod tests {
             ClientMsg::Leave,
             ClientMsg::Ping,
             ClientMsg::Media(MediaState { audio: false, video: true, screen: true }),
-            ClientMsg::Ready,
-            ClientMsg::Unready,
-            ClientMsg::Start,
-            ClientMsg::ChooseMode { mode: Mode::CopyFace },
-            ClientMsg::Reading(Reading {
+            ClientMsg::Game(GameClientMsg::Ready),
+            ClientMsg::Game(GameClientMsg::Unready),
+            ClientMsg::Game(GameClientMsg::Start),
+            ClientMsg::Game(GameClientMsg::ChooseMode { mode: Mode::CopyFace }),
+            ClientMsg::Game(GameClientMsg::Reading(Reading {
                 seq: 3,
                 face: true,
                 probs: vec![0.1, 0.6, 0.1, 0.05, 0.05, 0.05, 0.05],
-            }),
-            ClientMsg::Reading(Reading { seq: 4, face: false, probs: vec![] }),
+            })),
+            ClientMsg::Game(GameClientMsg::Reading(Reading { seq: 4, face: false, probs: vec![] })),
             ClientMsg::JoinWithPassword {
                 room: room(),
                 name: "Ann".into(),
@@ -619,7 +698,7 @@ mod tests {
             ServerMsg::error(ErrorCode::RoomFull, "full"),
             ServerMsg::Pong,
             ServerMsg::PeerMedia { peer: PeerId(4), media: MediaState::default() },
-            ServerMsg::GamePhase(PhaseView {
+            ServerMsg::Game(GameServerMsg::GamePhase(PhaseView {
                 mode: Mode::DontLaugh,
                 game: 2,
                 phase: crate::game::Phase::Round {
@@ -629,29 +708,39 @@ mod tests {
                     target: None,
                 },
                 remaining_ms: Some(59_000),
-            }),
-            ServerMsg::GamePhase(PhaseView {
+            })),
+            ServerMsg::Game(GameServerMsg::GamePhase(PhaseView {
                 mode: Mode::CopyFace,
                 game: 0,
                 phase: crate::game::Phase::Lobby,
                 remaining_ms: None,
-            }),
-            ServerMsg::Scores(Scoreboard { host: Some(PeerId(1)), players: vec![] }),
-            ServerMsg::GameEvent(GameEvent::Laugh {
+            })),
+            ServerMsg::Game(GameServerMsg::Scores(Scoreboard {
+                host: Some(PeerId(1)),
+                players: vec![],
+            })),
+            ServerMsg::Game(GameServerMsg::GameEvent(GameEvent::Laugh {
                 peer: PeerId(1),
                 round: 1,
                 at_ms: 10,
                 peak: 0.75,
                 rewarded: vec![PeerId(2)],
                 points: 10,
-            }),
-            ServerMsg::Reading {
+            })),
+            ServerMsg::Game(GameServerMsg::Reading {
                 peer: PeerId(2),
                 reading: Reading { seq: 1, face: false, probs: vec![] },
-            },
-            ServerMsg::Capture(CaptureRequest { id: 5, player: PeerId(1), round: 2 }),
-            ServerMsg::CaptureWithdrawn { request_id: 5 },
-            ServerMsg::GameRefused { code: "not_host".into(), message: "only the host".into() },
+            }),
+            ServerMsg::Game(GameServerMsg::Capture(CaptureRequest {
+                id: 5,
+                player: PeerId(1),
+                round: 2,
+            })),
+            ServerMsg::Game(GameServerMsg::CaptureWithdrawn { request_id: 5 }),
+            ServerMsg::Game(GameServerMsg::GameRefused {
+                code: GameRefusal::NotHost,
+                message: "only the host".into(),
+            }),
             ServerMsg::RoomState(RoomState {
                 host: Some(PeerId(1)),
                 locked: true,
@@ -735,11 +824,11 @@ mod tests {
 
     #[test]
     fn readings_have_a_flat_wire_format() {
-        let text = serde_json::to_string(&ClientMsg::Reading(Reading {
+        let text = serde_json::to_string(&ClientMsg::Game(GameClientMsg::Reading(Reading {
             seq: 7,
             face: true,
             probs: vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-        }))
+        })))
         .unwrap();
         assert_eq!(
             text,
@@ -786,5 +875,40 @@ mod tests {
         }
         assert_eq!(CloseReason::from_code(1006), None);
         assert_eq!(CloseReason::from_code(1000), None);
+    }
+}
+
+#[cfg(test)]
+mod nested_game_tests {
+    use super::*;
+
+    #[test]
+    fn game_messages_stay_flat_on_the_wire_and_unknown_types_are_refused() {
+        let ready = serde_json::to_string(&ClientMsg::from(GameClientMsg::Ready)).unwrap();
+        assert_eq!(ready, r#"{"type":"ready"}"#);
+        assert_eq!(
+            serde_json::from_str::<ClientMsg>(r#"{"type":"choose_mode","mode":"copy_face"}"#)
+                .unwrap(),
+            ClientMsg::Game(GameClientMsg::ChooseMode { mode: Mode::CopyFace })
+        );
+        let refused = ServerMsg::from(GameServerMsg::GameRefused {
+            code: GameRefusal::NotHost,
+            message: "only the host".into(),
+        });
+        assert_eq!(
+            serde_json::to_string(&refused).unwrap(),
+            r#"{"type":"game_refused","code":"not_host","message":"only the host"}"#
+        );
+        let err = serde_json::from_str::<ClientMsg>(r#"{"type":"bogus"}"#).unwrap_err();
+        assert_eq!(err.to_string(), "unknown message type `bogus`");
+        let err = |text: &str| serde_json::from_str::<ClientMsg>(text).unwrap_err().to_string();
+        assert_eq!(err(r#"{"type":"join","room":"abcdefghijklmnop"}"#), "missing field `name`");
+        assert_eq!(err(r#"{"type":"reading","seq":1}"#), "missing field `face`");
+        assert!(
+            err(r#"{"type":"choose_mode","mode":"sing"}"#).starts_with("unknown variant `sing`")
+        );
+        assert_eq!(err(r#"{"room":"abcdefghijklmnop"}"#), "missing field `type`");
+        assert!(err(r#"{"type":"join""#).contains("EOF"));
+        assert!(serde_json::from_str::<ClientMsg>(r#"{"type":"ready","x":1}"#).is_ok());
     }
 }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use straightface::browser::BrowserId;
 use straightface::game::{Phase, Reading};
 use straightface::protocol::{ClientMsg, PeerId, RoomId, ServerMsg};
+use straightface::protocol::{GameClientMsg, GameServerMsg};
 use straightface::store::History;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -145,7 +146,7 @@ impl Player {
 /// A reading with `happy` at `p` and the rest neutral.
 fn reading(seq: u64, happy: f32) -> ClientMsg {
     let probs = vec![1.0 - happy, happy, 0.0, 0.0, 0.0, 0.0, 0.0];
-    ClientMsg::Reading(Reading { seq, face: true, probs })
+    ClientMsg::Game(GameClientMsg::Reading(Reading { seq, face: true, probs }))
 }
 
 fn room(round: usize, tag: char) -> RoomId {
@@ -154,14 +155,14 @@ fn room(round: usize, tag: char) -> RoomId {
 
 /// Ann laughs, Bo does not, until the server asks Ann for a picture; returns the request.
 async fn laugh_until_asked(ann: &mut Player, bo: &mut Player) -> u64 {
-    ann.send(&ClientMsg::Start).await;
+    ann.send(&ClientMsg::Game(GameClientMsg::Start)).await;
     let deadline = Instant::now() + WAIT;
     for seq in 1.. {
         assert!(Instant::now() < deadline, "no capture request");
         ann.send(&reading(seq, 0.95)).await;
         bo.send(&reading(seq, 0.0)).await;
         while let Some(msg) = ann.next_now().await {
-            if let ServerMsg::Capture(request) = msg {
+            if let ServerMsg::Game(GameServerMsg::Capture(request)) = msg {
                 return request.id;
             }
         }
@@ -230,16 +231,18 @@ async fn what_was_acknowledged_survives_a_sigkill_right_after() {
         let r = room(round, 'g');
         let mut ann = Player::join(server.addr, ann_browser, &r, "Ann").await;
         let mut bo = Player::join(server.addr, bo_browser, &r, "Bo").await;
-        ann.send(&ClientMsg::Start).await;
+        ann.send(&ClientMsg::Game(GameClientMsg::Start)).await;
         let running = |m| match m {
-            ServerMsg::GamePhase(view) => matches!(view.phase, Phase::Round { .. }).then_some(()),
+            ServerMsg::Game(GameServerMsg::GamePhase(view)) => {
+                matches!(view.phase, Phase::Round { .. }).then_some(())
+            }
             _ => None,
         };
         ann.until(running).await;
         bo.send(&ClientMsg::Leave).await;
         let game_id = ann
             .until(|m| match m {
-                ServerMsg::GameOver { game_id, .. } => Some(game_id),
+                ServerMsg::Game(GameServerMsg::GameOver { game_id, .. }) => Some(game_id),
                 _ => None,
             })
             .await;

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use straightface::config::{Config, Flags};
 use straightface::protocol::*;
+use straightface::protocol::{GameClientMsg, GameServerMsg};
 use straightface::server::{router, AppState};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -368,19 +369,20 @@ async fn turn_credentials_are_renewed_at_half_life_while_seated_and_not_after_le
 
 /// A reading with `happy` at `p` and the rest neutral.
 fn reading(seq: u64, happy: f32) -> ClientMsg {
-    ClientMsg::Reading(straightface::game::Reading {
+    ClientMsg::Game(GameClientMsg::Reading(straightface::game::Reading {
         seq,
         face: true,
         probs: vec![1.0 - happy, happy, 0.0, 0.0, 0.0, 0.0, 0.0],
-    })
+    }))
 }
 
 impl Client {
     /// The next game refusal's code, skipping everything else.
     async fn next_refusal(&mut self) -> String {
         loop {
-            if let ServerMsg::GameRefused { code, .. } = self.recv_any().await {
-                return code;
+            if let ServerMsg::Game(GameServerMsg::GameRefused { code, .. }) = self.recv_any().await
+            {
+                return code.to_string();
             }
         }
     }
@@ -427,7 +429,9 @@ async fn a_forged_score_is_refused_and_scores_nobody() {
     b.send(&ClientMsg::Ping).await;
     loop {
         match b.recv_any().await {
-            ServerMsg::Scores(board) => assert!(board.players.iter().all(|p| p.score == 0)),
+            ServerMsg::Game(GameServerMsg::Scores(board)) => {
+                assert!(board.players.iter().all(|p| p.score == 0))
+            }
             ServerMsg::Pong => break,
             _ => {}
         }

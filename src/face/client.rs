@@ -2,7 +2,7 @@
 //! next only after the previous report, so a slow device never queues frames), and hands
 //! reports back through callbacks.
 
-use super::{FrameReport, WorkerStatus};
+use super::{FrameReport, FromWorker, ToWorker, WorkerStatus, BITMAP_FIELD, MESSAGE_FIELD};
 use crate::rtc::js::{describe, now, set_prop, Handler};
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Object, Reflect};
@@ -125,38 +125,52 @@ impl Drop for FaceReader {
 
 impl Shared {
     fn on_message(self: &Rc<Self>, event: MessageEvent) {
-        let data = event.data();
-        let field =
-            |k: &str| Reflect::get(&data, &JsValue::from_str(k)).ok().and_then(|v| v.as_string());
-        match field("kind").as_deref() {
-            Some("booted") => {
-                let msg = Object::new();
-                let _ = set_prop(&msg, "kind", &"init".into());
-                let _ = set_prop(&msg, "base", &"/models/".into());
-                let _ = self.worker.post_message(&msg);
+        let text = Reflect::get(&event.data(), &JsValue::from_str(MESSAGE_FIELD))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let msg = match serde_json::from_str::<FromWorker>(&text) {
+            Ok(msg) => msg,
+            Err(e) => return leptos::logging::warn!("unreadable worker message: {e}"),
+        };
+        match msg {
+            FromWorker::Booted => {
+                let init = ToWorker::Init { base: "/models/".into() };
+                if let Err(e) = self.post(&init, None) {
+                    (self.on_status)(WorkerStatus::Failed(describe(&e)));
+                }
             }
-            Some("ready") => {
+            FromWorker::Ready => {
                 self.ready.set(true);
                 (self.on_status)(WorkerStatus::Ready);
                 self.schedule(0.0);
             }
             // A frame that was on its way when we paused is not reported.
-            Some("report") if self.paused.get() => {}
-            Some("report") => {
-                match field("json").map(|j| serde_json::from_str::<FrameReport>(&j)) {
-                    Some(Ok(report)) => (self.on_report)(report),
-                    _ => leptos::logging::warn!("unreadable face report"),
-                }
+            FromWorker::Report(_) if self.paused.get() => {}
+            FromWorker::Report(report) => {
+                (self.on_report)(report);
                 let since = now() - self.last_submit.get();
                 self.schedule((self.min_interval_ms - since).max(0.0));
             }
-            Some("error") => {
-                let message = field("message").unwrap_or_else(|| "unknown error".into());
+            FromWorker::Error { message } => {
                 (self.on_status)(WorkerStatus::Failed(message));
                 // A failed frame (e.g. the camera paused) must not stop the loop for good.
                 self.schedule(500.0);
             }
-            _ => {}
+        }
+    }
+
+    /// Posts `msg` (as JSON), with a bitmap transferred beside it.
+    fn post(&self, msg: &ToWorker, bitmap: Option<&ImageBitmap>) -> Result<(), JsValue> {
+        let text = serde_json::to_string(msg).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let object = Object::new();
+        set_prop(&object, MESSAGE_FIELD, &JsValue::from_str(&text))?;
+        match bitmap {
+            Some(bitmap) => {
+                set_prop(&object, BITMAP_FIELD, bitmap)?;
+                self.worker.post_message_with_transfer(&object, &Array::of1(bitmap))
+            }
+            None => self.worker.post_message(&object),
         }
     }
 
@@ -193,13 +207,8 @@ impl Shared {
             let id = this.next_id.get().wrapping_add(1);
             this.next_id.set(id);
             this.last_submit.set(now());
-            let msg = Object::new();
-            let _ = set_prop(&msg, "kind", &"frame".into());
-            let _ = set_prop(&msg, "id", &JsValue::from(id));
-            let _ = set_prop(&msg, "inputSize", &JsValue::from((this.input_size)()));
-            let _ = set_prop(&msg, "bitmap", &bitmap);
-            let transfer = Array::of1(&bitmap);
-            if let Err(e) = this.worker.post_message_with_transfer(&msg, &transfer) {
+            let frame = ToWorker::Frame { id, input_size: (this.input_size)() };
+            if let Err(e) = this.post(&frame, Some(&bitmap)) {
                 leptos::logging::warn!("could not send a frame: {}", describe(&e));
                 this.schedule(200.0);
             }

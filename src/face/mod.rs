@@ -81,6 +81,47 @@ pub struct FrameReport {
     pub timings: StageTimings,
 }
 
+/// The page's messages to the worker. Each travels as JSON in the `msg` field of a posted
+/// object; a frame's `ImageBitmap` travels beside it in `bitmap`, transferred.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Load the engine from the model files under `base`.
+    Init {
+        /// Where [`MODEL_FILES`] are served (`/models/`).
+        base: String,
+    },
+    /// Read the bitmap sent beside this message.
+    Frame {
+        /// The caller's frame number, echoed in the report.
+        id: u32,
+        /// The detector's input size.
+        input_size: u32,
+    },
+}
+
+/// The worker's messages to the page (JSON in the `msg` field).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The module runs; send [`ToWorker::Init`].
+    Booted,
+    /// The engine is loaded; send frames.
+    Ready,
+    /// Loading or one frame failed.
+    Error {
+        /// Why.
+        message: String,
+    },
+    /// One frame's reading.
+    Report(FrameReport),
+}
+
+/// The field of a posted object that carries the JSON message.
+pub const MESSAGE_FIELD: &str = "msg";
+/// The field of a frame message that carries the transferred `ImageBitmap`.
+pub const BITMAP_FIELD: &str = "bitmap";
+
 /// Detects every face, then reads the expressions of the best one. `clock` returns
 /// milliseconds (performance.now() in the browser) and only feeds [`StageTimings`].
 pub fn analyze(
@@ -120,4 +161,28 @@ fn relative_box(det: &crate::vision::Detection, img: &Image) -> [f32; 4] {
     let (w, h) = (img.width() as f64, img.height() as f64);
     let b = &det.bbox;
     [(b.x / w) as f32, (b.y / h) as f32, (b.width / w) as f32, (b.height / h) as f32]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worker_messages_have_a_tagged_wire_format() {
+        let frame = ToWorker::Frame { id: 3, input_size: 224 };
+        let text = serde_json::to_string(&frame).unwrap();
+        assert_eq!(text, r#"{"kind":"frame","id":3,"input_size":224}"#);
+        assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), frame);
+        let report = FromWorker::Report(FrameReport { id: 9, ..FrameReport::default() });
+        let text = serde_json::to_string(&report).unwrap();
+        assert!(text.starts_with(r#"{"kind":"report","id":9,"#), "{text}");
+        assert_eq!(serde_json::from_str::<FromWorker>(&text).unwrap(), report);
+        for msg in
+            [FromWorker::Booted, FromWorker::Ready, FromWorker::Error { message: "x".into() }]
+        {
+            let text = serde_json::to_string(&msg).unwrap();
+            assert_eq!(serde_json::from_str::<FromWorker>(&text).unwrap(), msg);
+        }
+        assert!(serde_json::from_str::<ToWorker>(r#"{"kind":"draw"}"#).is_err());
+    }
 }

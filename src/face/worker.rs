@@ -2,11 +2,10 @@
 //! answers each `frame` message (an `ImageBitmap`, transferred) with a [`FrameReport`] as JSON.
 //! The model never runs on the page's main thread.
 //!
-//! Messages in: `{kind: "init", base: "/models/"}`, `{kind: "frame", id, inputSize, bitmap}`.
-//! Messages out: `{kind: "booted"}`, `{kind: "ready"}`, `{kind: "error", message}`,
-//! `{kind: "report", json}`.
+//! Messages in are [`ToWorker`], out are [`FromWorker`], each as JSON in the posted object's
+//! [`MESSAGE_FIELD`]; a frame's bitmap rides in [`BITMAP_FIELD`].
 
-use super::{analyze, FrameReport, MODEL_FILES};
+use super::{analyze, FrameReport, FromWorker, ToWorker, BITMAP_FIELD, MESSAGE_FIELD, MODEL_FILES};
 use crate::rtc::js::{describe, set_prop};
 use crate::vision::{Engine, Image};
 use js_sys::{Object, Reflect, Uint8Array};
@@ -35,24 +34,25 @@ pub fn vision_worker_start() {
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
-        let kind = get(&data, "kind").as_string().unwrap_or_default();
-        let outcome = match kind.as_str() {
-            "init" => {
-                let base = get(&data, "base").as_string().unwrap_or_else(|| "/models/".into());
+        let text = get(&data, MESSAGE_FIELD).as_string().unwrap_or_default();
+        let outcome = match serde_json::from_str::<ToWorker>(&text) {
+            Ok(ToWorker::Init { base }) => {
                 init(reply_scope.clone(), state.clone(), base);
                 Ok(())
             }
-            "frame" => on_frame(&reply_scope, &state, &data),
-            other => Err(JsValue::from_str(&format!("unknown message kind {other:?}"))),
+            Ok(ToWorker::Frame { id, input_size }) => {
+                on_frame(&reply_scope, &state, &data, id, input_size)
+            }
+            Err(e) => Err(JsValue::from_str(&format!("unreadable message: {e}"))),
         };
         if let Err(e) = outcome {
-            post(&reply_scope, "error", Some(("message", describe(&e).into())));
+            post(&reply_scope, &FromWorker::Error { message: describe(&e) });
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives exactly as long as the worker.
     on_message.forget();
-    post(&scope, "booted", None);
+    post(&scope, &FromWorker::Booted);
 }
 
 fn init(scope: DedicatedWorkerGlobalScope, state: Rc<RefCell<WorkerState>>, base: String) {
@@ -60,9 +60,9 @@ fn init(scope: DedicatedWorkerGlobalScope, state: Rc<RefCell<WorkerState>>, base
         match load_engine(&scope, &base).await {
             Ok(engine) => {
                 state.borrow_mut().engine = Some(Rc::new(engine));
-                post(&scope, "ready", None);
+                post(&scope, &FromWorker::Ready);
             }
-            Err(e) => post(&scope, "error", Some(("message", JsValue::from_str(&e)))),
+            Err(message) => post(&scope, &FromWorker::Error { message }),
         }
     });
 }
@@ -89,10 +89,10 @@ fn on_frame(
     scope: &DedicatedWorkerGlobalScope,
     state: &Rc<RefCell<WorkerState>>,
     data: &JsValue,
+    id: u32,
+    input_size: u32,
 ) -> Result<(), JsValue> {
-    let bitmap: ImageBitmap = get(data, "bitmap").dyn_into()?;
-    let id = get(data, "id").as_f64().unwrap_or(0.0) as u32;
-    let input_size = get(data, "inputSize").as_f64().unwrap_or(224.0) as u32;
+    let bitmap: ImageBitmap = get(data, BITMAP_FIELD).dyn_into()?;
     let clock = performance_clock(scope);
     let t0 = clock();
     let (width, height) = (bitmap.width(), bitmap.height());
@@ -107,8 +107,7 @@ fn on_frame(
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
     report.id = id;
     report.timings.readback_ms = readback as f32;
-    let json = serde_json::to_string(&report).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    post(scope, "report", Some(("json", JsValue::from_str(&json))));
+    post(scope, &FromWorker::Report(report));
     Ok(())
 }
 
@@ -141,11 +140,9 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn post(scope: &DedicatedWorkerGlobalScope, kind: &str, field: Option<(&str, JsValue)>) {
-    let msg = Object::new();
-    let _ = set_prop(&msg, "kind", &JsValue::from_str(kind));
-    if let Some((key, value)) = field {
-        let _ = set_prop(&msg, key, &value);
-    }
-    let _ = scope.post_message(&msg);
+fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
+    let Ok(text) = serde_json::to_string(msg) else { return };
+    let object = Object::new();
+    let _ = set_prop(&object, MESSAGE_FIELD, &JsValue::from_str(&text));
+    let _ = scope.post_message(&object);
 }

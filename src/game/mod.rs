@@ -80,7 +80,7 @@ mod roster;
 pub mod wire;
 
 pub use config::{ConfigError, GameConfig, Mode};
-pub use error::GameError;
+pub use error::{GameError, GameRefusal};
 pub use highlight::{
     validate_jpeg, CaptureRequest, Highlight, HighlightError, MAX_HIGHLIGHT_BYTES,
 };

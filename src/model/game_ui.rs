@@ -1,12 +1,13 @@
 //! The game as the room page sees it: signals the call writes from server messages, and the
 //! pure helpers the game panel reads them with.
 
+use crate::game::GameRefusal;
 use crate::game::{
     CaptureRequest, Expression, GameEvent, Mode, Phase, PhaseView, PlayerView, Reading, Results,
     Scoreboard,
 };
 use crate::i18n::*;
-use crate::protocol::{ClientMsg, PeerId};
+use crate::protocol::{ClientMsg, GameClientMsg, PeerId};
 use leptos::prelude::*;
 
 /// What the server last said about the room's game.
@@ -96,11 +97,20 @@ pub fn expression_name(e: Expression, locale: Locale) -> &'static str {
     }
 }
 
-/// The server refused one of our game messages (`ServerMsg::GameRefused`).
+/// Why a game message of ours came to nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The rules refused it (`GameServerMsg::GameRefused`).
+    Rules(GameRefusal),
+    /// The game ended but could not be saved (`GameServerMsg::GameNotSaved`).
+    NotSaved,
+}
+
+/// The server refused one of our game messages, or could not keep the game.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
-    /// The stable reason, from `GameError::code`.
-    pub code: String,
+    /// Why.
+    pub why: Refused,
     /// The server's English detail, kept for reasons too technical to reword.
     pub detail: String,
 }
@@ -109,18 +119,21 @@ impl Refusal {
     /// The reason as the user reads it, in `locale`.
     pub fn message(&self, locale: Locale) -> String {
         let detail = &self.detail;
-        match self.code.as_str() {
-            "not_in_room" => td_string!(locale, game.refused_not_in_room).to_string(),
-            "not_host" => td_string!(locale, game.refused_not_host).to_string(),
-            "not_enough_players" => td_string!(locale, game.refused_not_enough_players).to_string(),
-            "game_in_progress" => td_string!(locale, game.refused_game_in_progress).to_string(),
-            "game_not_saved" => td_string!(locale, game.refused_not_saved).to_string(),
-            c if c.starts_with("reading_") => {
-                td_string!(locale, game.refused_reading, detail).to_string()
+        let rules = match self.why {
+            Refused::NotSaved => return td_string!(locale, game.refused_not_saved).to_string(),
+            Refused::Rules(code) => code,
+        };
+        match rules {
+            GameRefusal::NotInRoom => td_string!(locale, game.refused_not_in_room).to_string(),
+            GameRefusal::NotHost => td_string!(locale, game.refused_not_host).to_string(),
+            GameRefusal::NotEnoughPlayers => {
+                td_string!(locale, game.refused_not_enough_players).to_string()
             }
-            c if c.starts_with("capture_") || c.starts_with("highlight_") => {
-                td_string!(locale, game.refused_highlight, detail).to_string()
+            GameRefusal::GameInProgress => {
+                td_string!(locale, game.refused_game_in_progress).to_string()
             }
+            c if c.is_reading() => td_string!(locale, game.refused_reading, detail).to_string(),
+            c if c.is_highlight() => td_string!(locale, game.refused_highlight, detail).to_string(),
             _ => td_string!(locale, game.refused_other, detail).to_string(),
         }
     }
@@ -161,13 +174,13 @@ pub enum GameAction {
 impl GameAction {
     /// The message that carries it.
     pub fn message(self) -> ClientMsg {
-        match self {
-            Self::Ready(true) => ClientMsg::Ready,
-            Self::Ready(false) => ClientMsg::Unready,
-            Self::Start => ClientMsg::Start,
-            Self::ChooseMode(mode) => ClientMsg::ChooseMode { mode },
-            Self::Reading(reading) => ClientMsg::Reading(reading),
-        }
+        ClientMsg::Game(match self {
+            Self::Ready(true) => GameClientMsg::Ready,
+            Self::Ready(false) => GameClientMsg::Unready,
+            Self::Start => GameClientMsg::Start,
+            Self::ChooseMode(mode) => GameClientMsg::ChooseMode { mode },
+            Self::Reading(reading) => GameClientMsg::Reading(reading),
+        })
     }
 }
 
@@ -219,8 +232,8 @@ mod tests {
     #[test]
     fn every_refusal_code_the_rules_send_has_its_own_wording() {
         use crate::game::{GameError, HighlightError, ReadingError};
-        let fallback =
-            Refusal { code: "unknown".into(), detail: String::new() }.message(Locale::en);
+        let fallback = Refusal { why: Refused::Rules(GameRefusal::Other), detail: String::new() }
+            .message(Locale::en);
         let refused = [
             GameError::NotInRoom,
             GameError::NotHost,
@@ -230,23 +243,21 @@ mod tests {
             GameError::Highlight(HighlightError::NotJpeg),
         ];
         for error in refused {
-            let refusal = Refusal { code: error.code().into(), detail: String::new() };
+            let refusal = Refusal { why: Refused::Rules(error.code()), detail: String::new() };
             assert_ne!(refusal.message(Locale::en), fallback, "{}", error.code());
         }
     }
 
     #[test]
     fn refusals_are_worded_by_code_in_both_languages() {
-        let refusal = |code: &str| Refusal { code: code.into(), detail: "too fast".into() };
-        assert_eq!(refusal("not_host").message(Locale::en), "Only the host can do that.");
-        assert_eq!(refusal("not_host").message(Locale::ko), "호스트만 할 수 있습니다.");
+        let refusal = |code| Refusal { why: Refused::Rules(code), detail: "too fast".into() };
+        assert_eq!(refusal(GameRefusal::NotHost).message(Locale::en), "Only the host can do that.");
+        assert_eq!(refusal(GameRefusal::NotHost).message(Locale::ko), "호스트만 할 수 있습니다.");
         assert_eq!(
-            refusal("reading_too_frequent").message(Locale::ko),
+            refusal(GameRefusal::ReadingTooFrequent).message(Locale::ko),
             "표정 인식 결과가 거부되었습니다: too fast"
         );
-        assert_eq!(
-            refusal("something_new").message(Locale::en),
-            "The server refused that: too fast"
-        );
+        let newer: GameRefusal = serde_json::from_str("\"something_new\"").unwrap();
+        assert_eq!(refusal(newer).message(Locale::en), "The server refused that: too fast");
     }
 }

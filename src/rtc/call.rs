@@ -384,9 +384,9 @@ impl Inner {
     }
 
     fn on_server_msg(&self, msg: ServerMsg) {
-        let Some(msg) = super::game::on_game_msg(&self.ui, msg) else { return };
         let Some(msg) = self.on_door_msg(msg) else { return };
         match msg {
+            ServerMsg::Game(msg) => super::game::on_game_msg(&self.ui, msg),
             ServerMsg::PeerMedia { peer, media } => self.ui.tiles.with_untracked(|tiles| {
                 if let Some(tile) = tiles.iter().find(|t| t.id == peer) {
                     tile.audio_on.set(media.audio);

@@ -5,49 +5,47 @@ use super::js::describe;
 use super::js::now;
 use crate::game::MAX_HIGHLIGHT_BYTES;
 use crate::model::call_ui::{CallUi, GameUi};
-use crate::model::game_ui::Refusal;
-use crate::protocol::{PeerId, RoomId, ServerMsg};
+use crate::model::game_ui::{Refusal, Refused};
+use crate::protocol::{GameServerMsg, PeerId, RoomId};
 use base64::Engine;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement};
 
-/// Applies a game message; gives back any other message.
-pub fn on_game_msg(ui: &CallUi, msg: ServerMsg) -> Option<ServerMsg> {
+/// Applies a game message.
+pub fn on_game_msg(ui: &CallUi, msg: GameServerMsg) {
     let game: GameUi = ui.game;
     match msg {
-        ServerMsg::GamePhase(view) => {
+        GameServerMsg::GamePhase(view) => {
             if crate::model::game_ui::running(Some(&view.phase)) {
                 game.over.set(None);
             }
             game.phase_at.set(now());
             game.phase.set(Some(view));
         }
-        ServerMsg::Scores(board) => game.board.set(board),
-        ServerMsg::GameEvent(event) => game.event.set(Some(event)),
-        ServerMsg::Reading { peer, reading } => ui.tiles.with_untracked(|tiles| {
+        GameServerMsg::Scores(board) => game.board.set(board),
+        GameServerMsg::GameEvent(event) => game.event.set(Some(event)),
+        GameServerMsg::Reading { peer, reading } => ui.tiles.with_untracked(|tiles| {
             if let Some(tile) = tiles.iter().find(|t| t.id == peer) {
                 tile.reading.set(Some(reading));
             }
         }),
-        ServerMsg::Capture(request) => game.capture.set(Some(request)),
-        ServerMsg::CaptureWithdrawn { request_id } => {
+        GameServerMsg::Capture(request) => game.capture.set(Some(request)),
+        GameServerMsg::CaptureWithdrawn { request_id } => {
             if game.capture.with_untracked(|c| c.as_ref().is_some_and(|c| c.id == request_id)) {
                 game.capture.set(None);
             }
         }
-        ServerMsg::GameOver { results, game_id } => game.over.set(Some((results, game_id))),
-        ServerMsg::GameNotSaved { message, .. } => {
-            game.refused.set(Some(Refusal { code: "game_not_saved".into(), detail: message }))
+        GameServerMsg::GameOver { results, game_id } => game.over.set(Some((results, game_id))),
+        GameServerMsg::GameNotSaved { message, .. } => {
+            game.refused.set(Some(Refusal { why: Refused::NotSaved, detail: message }))
         }
-        ServerMsg::GameRefused { code, message } => {
+        GameServerMsg::GameRefused { code, message } => {
             leptos::logging::warn!("game message refused ({code}): {message}");
-            game.refused.set(Some(Refusal { code, detail: message }));
+            game.refused.set(Some(Refusal { why: Refused::Rules(code), detail: message }));
         }
-        other => return Some(other),
     }
-    None
 }
 
 /// The frame `video` shows now, as a JPEG of at most [`MAX_HIGHLIGHT_BYTES`] (at most 640

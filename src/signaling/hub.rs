@@ -76,7 +76,7 @@ pub enum Output {
     /// Close that socket, saying why (a close code and text each).
     Close(ConnId, CloseReason),
     /// A game ended: persist it under `game_id`, and only once that has committed, tell
-    /// `announce` the results (`ServerMsg::GameOver`, whose link must then work).
+    /// `announce` the results (`GameServerMsg::GameOver`, whose link must then work).
     GameOver {
         /// The game's public id.
         game_id: String,
@@ -316,11 +316,7 @@ impl Hub {
                 Some((room, peer)) => self.set_media(&room, peer, media, out),
                 None => out.push(Output::Send(conn, not_joined())),
             },
-            ClientMsg::Ready
-            | ClientMsg::Unready
-            | ClientMsg::Start
-            | ClientMsg::ChooseMode { .. }
-            | ClientMsg::Reading(_) => match self.seat_of(conn) {
+            ClientMsg::Game(msg) => match self.seat_of(conn) {
                 Some((room, peer)) => self.game_message(&room, peer, msg, out),
                 None => out.push(Output::Send(conn, not_joined())),
             },

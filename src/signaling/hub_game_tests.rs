@@ -20,19 +20,19 @@ fn short_sim() -> Sim {
 }
 
 fn laugh(seq: u64) -> ClientMsg {
-    ClientMsg::Reading(Reading {
+    ClientMsg::Game(GameClientMsg::Reading(Reading {
         seq,
         face: true,
         probs: vec![0.05, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01],
-    })
+    }))
 }
 
 fn straight(seq: u64) -> ClientMsg {
-    ClientMsg::Reading(Reading {
+    ClientMsg::Game(GameClientMsg::Reading(Reading {
         seq,
         face: true,
         probs: vec![0.94, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01],
-    })
+    }))
 }
 
 fn to(out: &[Output], conn: ConnId) -> Vec<ServerMsg> {
@@ -44,16 +44,16 @@ fn to(out: &[Output], conn: ConnId) -> Vec<ServerMsg> {
         .collect()
 }
 
-fn refusal(out: &[Output], conn: ConnId) -> Option<String> {
+fn refusal(out: &[Output], conn: ConnId) -> Option<&'static str> {
     to(out, conn).into_iter().find_map(|m| match m {
-        ServerMsg::GameRefused { code, .. } => Some(code),
+        ServerMsg::Game(GameServerMsg::GameRefused { code, .. }) => Some(code.as_str()),
         _ => None,
     })
 }
 
 fn phase_of(out: &[Output], conn: ConnId) -> Option<Phase> {
     to(out, conn).into_iter().rev().find_map(|m| match m {
-        ServerMsg::GamePhase(view) => Some(view.phase),
+        ServerMsg::Game(GameServerMsg::GamePhase(view)) => Some(view.phase),
         _ => None,
     })
 }
@@ -68,7 +68,7 @@ fn joining_tells_the_room_the_phase_and_the_scoreboard() {
     for conn in [a, conn_b] {
         assert_eq!(phase_of(&out, conn), Some(Phase::Lobby));
         let board = to(&out, conn).into_iter().find_map(|m| match m {
-            ServerMsg::Scores(board) => Some(board),
+            ServerMsg::Game(GameServerMsg::Scores(board)) => Some(board),
             _ => None,
         });
         let board = board.expect("scoreboard");
@@ -83,7 +83,9 @@ fn joining_tells_the_room_the_phase_and_the_scoreboard() {
 fn game_messages_need_a_seat() {
     let mut sim = short_sim();
     let conn = sim.open(1);
-    for msg in [ClientMsg::Ready, ClientMsg::Start, laugh(1)] {
+    for msg in
+        [ClientMsg::Game(GameClientMsg::Ready), ClientMsg::Game(GameClientMsg::Start), laugh(1)]
+    {
         let out = sim.send_all(conn, &msg);
         assert!(matches!(
             to(&out, conn).as_slice(),
@@ -98,8 +100,8 @@ fn two_ready_players_start_the_game_for_the_whole_room() {
     let r = room('g');
     let (a, _, _) = sim.join(1, &r, "Ann");
     let (b, _, _) = sim.join(2, &r, "Bo");
-    sim.send_all(a, &ClientMsg::Ready);
-    let out = sim.send_all(b, &ClientMsg::Ready);
+    sim.send_all(a, &ClientMsg::Game(GameClientMsg::Ready));
+    let out = sim.send_all(b, &ClientMsg::Game(GameClientMsg::Ready));
     assert!(matches!(phase_of(&out, a), Some(Phase::Countdown { .. })));
     assert!(matches!(phase_of(&out, b), Some(Phase::Countdown { .. })));
     sim.advance(Duration::from_millis(1100));
@@ -113,7 +115,7 @@ fn only_the_host_starts_and_others_are_told_why_not() {
     let r = room('g');
     let (_a, _, _) = sim.join(1, &r, "Ann");
     let (b, _, _) = sim.join(2, &r, "Bo");
-    let out = sim.send_all(b, &ClientMsg::Start);
+    let out = sim.send_all(b, &ClientMsg::Game(GameClientMsg::Start));
     assert_eq!(refusal(&out, b).as_deref(), Some("not_host"));
     assert_eq!(out.iter().filter(|o| is_game(o)).count(), 1, "{out:?}");
 }
@@ -128,7 +130,7 @@ fn readings_go_to_the_others_with_the_server_stamped_sender() {
     assert!(to(&out, a).is_empty(), "the sender gets nothing back: {out:?}");
     assert!(matches!(
         to(&out, b).as_slice(),
-        [ServerMsg::Reading { peer, reading }] if *peer == pa && reading.seq == 1
+        [ServerMsg::Game(GameServerMsg::Reading { peer, reading })] if *peer == pa && reading.seq == 1
     ));
 }
 
@@ -138,7 +140,11 @@ fn bad_and_too_frequent_readings_are_refused_to_the_sender_only() {
     let r = room('g');
     let (a, _, _) = sim.join(1, &r, "Ann");
     let (b, _, _) = sim.join(2, &r, "Bo");
-    let bad = ClientMsg::Reading(Reading { seq: 1, face: true, probs: vec![2.0; 7] });
+    let bad = ClientMsg::Game(GameClientMsg::Reading(Reading {
+        seq: 1,
+        face: true,
+        probs: vec![2.0; 7],
+    }));
     let out = sim.send_all(a, &bad);
     assert_eq!(refusal(&out, a).as_deref(), Some("reading_out_of_range"));
     assert!(to(&out, b).is_empty());
@@ -174,7 +180,7 @@ fn play_a_laughing_game(
 ) -> (ConnId, PeerId, ConnId, PeerId, Vec<Output>) {
     let (a, pa, _) = sim.join(1, r, "Ann");
     let (b, pb, _) = sim.join(2, r, "Bo");
-    sim.send_all(a, &ClientMsg::Start);
+    sim.send_all(a, &ClientMsg::Game(GameClientMsg::Start));
     let mut all = Vec::new();
     let mut seq = 0;
     // 1 s countdown + 5 s round, readings every 100 ms.
@@ -210,11 +216,17 @@ fn a_laughing_game_ends_with_the_straight_face_ahead_and_asks_to_persist_it() {
     });
     assert_eq!(announce.expect("the game ended"), [a, b]);
     for conn in [a, b] {
-        assert!(!to(&out, conn).iter().any(|m| matches!(m, ServerMsg::GameOver { .. })));
+        assert!(!to(&out, conn)
+            .iter()
+            .any(|m| matches!(m, ServerMsg::Game(GameServerMsg::GameOver { .. }))));
     }
     // Only the laugher was asked for a capture.
-    let captures =
-        |conn| to(&out, conn).into_iter().filter(|m| matches!(m, ServerMsg::Capture(_))).count();
+    let captures = |conn| {
+        to(&out, conn)
+            .into_iter()
+            .filter(|m| matches!(m, ServerMsg::Game(GameServerMsg::Capture(_))))
+            .count()
+    };
     assert!(captures(a) >= 1);
     assert_eq!(captures(b), 0);
 }
@@ -239,7 +251,7 @@ fn a_finished_game_names_each_players_browser_and_the_host_as_it_ended() {
     }
     // A socket without a cookie plays too; it is simply listed for nobody.
     let (d, pd, _) = sim.join(9, &r, "Dee");
-    sim.send_all(seats[0].0, &ClientMsg::Start);
+    sim.send_all(seats[0].0, &ClientMsg::Game(GameClientMsg::Start));
     sim.advance(Duration::from_millis(1500));
     sim.input_all(Input::Tick);
     // Ann, the host, leaves mid-game: Bo hosts when it ends, and Ann still played it.
@@ -271,7 +283,7 @@ fn uploads_are_accepted_only_from_the_asked_player_with_a_valid_ticket() {
         .into_iter()
         .rev()
         .find_map(|m| match m {
-            ServerMsg::Capture(req) => Some(req.id),
+            ServerMsg::Game(GameServerMsg::Capture(req)) => Some(req.id),
             _ => None,
         })
         .expect("a capture request");
@@ -306,7 +318,7 @@ fn leaving_mid_game_ends_it_early_for_two_players() {
     let r = room('g');
     let (a, _, _) = sim.join(1, &r, "Ann");
     let (b, _, _) = sim.join(2, &r, "Bo");
-    sim.send_all(a, &ClientMsg::Start);
+    sim.send_all(a, &ClientMsg::Game(GameClientMsg::Start));
     sim.advance(Duration::from_millis(1500));
     sim.input_all(Input::Tick);
     let out = sim.send_all(b, &ClientMsg::Leave);
@@ -323,7 +335,8 @@ fn a_too_short_reading_is_refused_with_its_length() {
     let mut sim = short_sim();
     let r = room('g');
     let (a, _, _) = sim.join(1, &r, "Ann");
-    let msg = ClientMsg::Reading(Reading { seq: 1, face: true, probs: vec![1.0] });
+    let msg =
+        ClientMsg::Game(GameClientMsg::Reading(Reading { seq: 1, face: true, probs: vec![1.0] }));
     let out = sim.send_all(a, &msg);
     assert_eq!(refusal(&out, a).as_deref(), Some("reading_wrong_length"));
 }

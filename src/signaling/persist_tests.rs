@@ -10,6 +10,7 @@ use super::ticket::TicketKey;
 use crate::browser::BrowserId;
 use crate::game::{GameConfig, Reading};
 use crate::protocol::{ClientMsg, PeerId, RoomId, ServerMsg};
+use crate::protocol::{GameClientMsg, GameServerMsg};
 use crate::store::StoreError;
 use axum::extract::ws::Message;
 use futures::channel::mpsc as chan;
@@ -91,7 +92,7 @@ async fn end_a_game(hub: &HubHandle, jobs: &mut UnboundedReceiver<Persist>) -> (
         (Sock::open(hub, BrowserId::random()), Sock::open(hub, BrowserId::random()));
     ann.join(&room(), "Ann").await;
     bo.join(&room(), "Bo").await;
-    ann.send(&ClientMsg::Start).await;
+    ann.send(&ClientMsg::Game(GameClientMsg::Start)).await;
     ann.drain().await;
     bo.send(&ClientMsg::Leave).await;
     let job = tokio::time::timeout(WAIT, jobs.recv()).await.unwrap().unwrap();
@@ -105,11 +106,14 @@ async fn game_over_waits_for_the_commit() {
     let Persist::Game { game_id, owners, done, .. } = job else { panic!("{job:?}") };
     assert_eq!(owners.players.len(), 2, "both browsers are saved with the game");
     let told = ann.drain().await;
-    assert!(!told.iter().any(|m| matches!(m, ServerMsg::GameOver { .. })), "{told:?}");
+    assert!(
+        !told.iter().any(|m| matches!(m, ServerMsg::Game(GameServerMsg::GameOver { .. }))),
+        "{told:?}"
+    );
 
     done.send(Ok(())).unwrap();
     let id = ann.until(|m| match m {
-        ServerMsg::GameOver { game_id, .. } => Some(game_id),
+        ServerMsg::Game(GameServerMsg::GameOver { game_id, .. }) => Some(game_id),
         _ => None,
     });
     assert_eq!(id.await, game_id);
@@ -122,8 +126,8 @@ async fn a_game_that_failed_to_save_is_reported_as_not_saved() {
     let Persist::Game { done, .. } = job else { panic!("{job:?}") };
     done.send(Err(StoreError::Corrupt("disk full".into()))).unwrap();
     let told = ann.until(|m| match m {
-        ServerMsg::GameOver { .. } => Some(false),
-        ServerMsg::GameNotSaved { .. } => Some(true),
+        ServerMsg::Game(GameServerMsg::GameOver { .. }) => Some(false),
+        ServerMsg::Game(GameServerMsg::GameNotSaved { .. }) => Some(true),
         _ => None,
     });
     assert!(told.await, "told it was not saved, never given a link");
@@ -135,13 +139,23 @@ async fn asked_for_a_picture(hub: &HubHandle) -> (PeerId, String, u64) {
         (Sock::open(hub, BrowserId::random()), Sock::open(hub, BrowserId::random()));
     let (peer, ticket) = ann.join(&room(), "Ann").await;
     bo.join(&room(), "Bo").await;
-    ann.send(&ClientMsg::Start).await;
+    ann.send(&ClientMsg::Game(GameClientMsg::Start)).await;
     for seq in 1..60 {
         let probs = |happy: f32| vec![1.0 - happy, happy, 0.0, 0.0, 0.0, 0.0, 0.0];
-        ann.send(&ClientMsg::Reading(Reading { seq, face: true, probs: probs(0.95) })).await;
-        bo.send(&ClientMsg::Reading(Reading { seq, face: true, probs: probs(0.0) })).await;
+        ann.send(&ClientMsg::Game(GameClientMsg::Reading(Reading {
+            seq,
+            face: true,
+            probs: probs(0.95),
+        })))
+        .await;
+        bo.send(&ClientMsg::Game(GameClientMsg::Reading(Reading {
+            seq,
+            face: true,
+            probs: probs(0.0),
+        })))
+        .await;
         let asked = ann.drain().await.into_iter().find_map(|m| match m {
-            ServerMsg::Capture(request) => Some(request.id),
+            ServerMsg::Game(GameServerMsg::Capture(request)) => Some(request.id),
             _ => None,
         });
         if let Some(request) = asked {

@@ -11,6 +11,7 @@ use super::limits::HubConfig;
 use super::ticket::TicketKey;
 use crate::browser::BrowserId;
 use crate::game::{ConfigError, Results};
+use crate::protocol::GameServerMsg;
 use crate::protocol::{PeerId, RoomId, ServerMsg};
 use crate::security::origin::OriginPolicy;
 pub use crate::store::writer::{Done, Persist};
@@ -333,10 +334,10 @@ fn announce(
 ) {
     let Announcement { game_id, results, to } = notice;
     let msg = if saved {
-        ServerMsg::GameOver { results, game_id }
+        ServerMsg::Game(GameServerMsg::GameOver { results, game_id })
     } else {
         let message = "the game could not be saved; it has no results page".to_owned();
-        ServerMsg::GameNotSaved { results, message }
+        ServerMsg::Game(GameServerMsg::GameNotSaved { results, message })
     };
     for conn in to {
         deliver(hub, sockets, Output::Send(conn, msg.clone()));

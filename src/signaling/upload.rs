@@ -78,7 +78,7 @@ async fn upload(
     }
     if let Err(why) = decodes_as_jpeg(body.clone()).await {
         let code = crate::game::GameError::from(HighlightError::NotJpeg).code();
-        return answer(StatusCode::UNSUPPORTED_MEDIA_TYPE, code, &why);
+        return answer(StatusCode::UNSUPPORTED_MEDIA_TYPE, code.as_str(), &why);
     }
     let result =
         hub.upload(seat.room, seat.peer, ticket.to_owned(), request_id, body.to_vec()).await;
@@ -142,7 +142,7 @@ fn refuse_highlight(e: HighlightError) -> Response {
         _ => StatusCode::UNSUPPORTED_MEDIA_TYPE,
     };
     let code = crate::game::GameError::from(e.clone()).code();
-    answer(status, code, &e.to_string())
+    answer(status, code.as_str(), &e.to_string())
 }
 
 fn answer(status: StatusCode, code: &str, message: &str) -> Response {

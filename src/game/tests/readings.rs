@@ -152,6 +152,6 @@ fn every_refusal_has_a_stable_code() {
         (GameError::NotHost, "not_host"),
     ];
     for (error, code) in cases {
-        assert_eq!(error.code(), code, "{error}");
+        assert_eq!(error.code().as_str(), code, "{error}");
     }
 }

@@ -6,7 +6,7 @@
 use super::{Hub, Output, Room};
 use crate::browser::Owners;
 use crate::game::{GameError, Input as GameInput, Output as GameOutput};
-use crate::protocol::{ClientMsg, PeerId, RoomId, ServerMsg};
+use crate::protocol::{GameClientMsg, GameServerMsg, PeerId, RoomId, ServerMsg};
 
 /// Why an upload was refused.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -31,7 +31,7 @@ impl UploadError {
         match self {
             UploadError::BadTicket => "bad_ticket",
             UploadError::NotInRoom => "not_in_room",
-            UploadError::Refused(e) => e.code(),
+            UploadError::Refused(e) => e.code().as_str(),
             UploadError::NotSaved => "highlight_not_saved",
         }
     }
@@ -43,16 +43,15 @@ impl Hub {
         &mut self,
         room: &RoomId,
         peer: PeerId,
-        msg: ClientMsg,
+        msg: GameClientMsg,
         out: &mut Vec<Output>,
     ) {
         let input = match msg {
-            ClientMsg::Ready => GameInput::Ready { peer },
-            ClientMsg::Unready => GameInput::Unready { peer },
-            ClientMsg::Start => GameInput::Start { peer },
-            ClientMsg::ChooseMode { mode } => GameInput::ChooseMode { peer, mode },
-            ClientMsg::Reading(reading) => GameInput::Reading { peer, reading },
-            _ => return,
+            GameClientMsg::Ready => GameInput::Ready { peer },
+            GameClientMsg::Unready => GameInput::Unready { peer },
+            GameClientMsg::Start => GameInput::Start { peer },
+            GameClientMsg::ChooseMode { mode } => GameInput::ChooseMode { peer, mode },
+            GameClientMsg::Reading(reading) => GameInput::Reading { peer, reading },
         };
         // A refusal was already routed to the sender's socket.
         let _ = self.game_input(room, input, out);
@@ -132,18 +131,18 @@ impl GameIds<'_> {
 
 fn route(room: &mut Room, ids: &GameIds<'_>, output: GameOutput, out: &mut Vec<Output>) {
     match output {
-        GameOutput::Phase(view) => broadcast(room, ServerMsg::GamePhase(view), None, out),
-        GameOutput::Scores(board) => broadcast(room, ServerMsg::Scores(board), None, out),
-        GameOutput::Event(event) => broadcast(room, ServerMsg::GameEvent(event), None, out),
+        GameOutput::Phase(view) => broadcast(room, GameServerMsg::GamePhase(view), None, out),
+        GameOutput::Scores(board) => broadcast(room, GameServerMsg::Scores(board), None, out),
+        GameOutput::Event(event) => broadcast(room, GameServerMsg::GameEvent(event), None, out),
         GameOutput::Reading { peer, reading } => {
             // The sender draws its own overlay from its own engine.
-            broadcast(room, ServerMsg::Reading { peer, reading }, Some(peer), out)
+            broadcast(room, GameServerMsg::Reading { peer, reading }, Some(peer), out)
         }
         GameOutput::CaptureRequest(request) => {
-            send_to(room, request.player, ServerMsg::Capture(request), out)
+            send_to(room, request.player, GameServerMsg::Capture(request), out)
         }
         GameOutput::CaptureWithdrawn { player, request_id } => {
-            send_to(room, player, ServerMsg::CaptureWithdrawn { request_id }, out);
+            send_to(room, player, GameServerMsg::CaptureWithdrawn { request_id }, out);
             let game_id = ids.of(room.game.phase_view().game);
             out.push(Output::DropHighlight { game_id, request_id });
         }
@@ -151,8 +150,7 @@ fn route(room: &mut Room, ids: &GameIds<'_>, output: GameOutput, out: &mut Vec<O
             out.push(Output::KeepHighlight { game_id: ids.of(highlight.game), highlight })
         }
         GameOutput::Rejected { peer, error } => {
-            let msg =
-                ServerMsg::GameRefused { code: error.code().into(), message: error.to_string() };
+            let msg = GameServerMsg::GameRefused { code: error.code(), message: error.to_string() };
             send_to(room, peer, msg, out);
         }
         GameOutput::GameOver { results, record } => {
@@ -176,7 +174,8 @@ fn owners(room: &Room, results: &crate::game::Results) -> Owners {
 }
 
 /// Sends `msg` to every live seat of the room except `skip`.
-fn broadcast(room: &Room, msg: ServerMsg, skip: Option<PeerId>, out: &mut Vec<Output>) {
+fn broadcast(room: &Room, msg: GameServerMsg, skip: Option<PeerId>, out: &mut Vec<Output>) {
+    let msg = ServerMsg::Game(msg);
     for (&peer, member) in &room.members {
         if let (Some(conn), true) = (member.conn, Some(peer) != skip) {
             out.push(Output::Send(conn, msg.clone()));
@@ -184,8 +183,8 @@ fn broadcast(room: &Room, msg: ServerMsg, skip: Option<PeerId>, out: &mut Vec<Ou
     }
 }
 
-fn send_to(room: &Room, peer: PeerId, msg: ServerMsg, out: &mut Vec<Output>) {
+fn send_to(room: &Room, peer: PeerId, msg: GameServerMsg, out: &mut Vec<Output>) {
     if let Some(conn) = room.members.get(&peer).and_then(|m| m.conn) {
-        out.push(Output::Send(conn, msg));
+        out.push(Output::Send(conn, ServerMsg::Game(msg)));
     }
 }
