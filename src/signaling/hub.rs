@@ -33,7 +33,8 @@ use std::time::{Duration, Instant};
 
 mod admission;
 mod games;
-pub use games::UploadError;
+mod ice;
+pub use games::{UploadError, UploadRequest};
 
 /// One WebSocket connection, numbered by the socket layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -66,6 +67,12 @@ pub enum Input {
     /// The socket's request came from this browser (its `sf_browser` cookie): the seat it takes
     /// is recorded as that browser's, so the game lists for it later.
     Browser(ConnId, BrowserId),
+    /// The wall clock at `now`, in Unix seconds (fed at start and with every tick): TURN
+    /// credentials carry their expiry in it.
+    WallClock(u64),
+    /// A highlight upload, its image already checked (the bytes never enter the hub):
+    /// answered by [`Output::UploadAnswer`], after a [`Output::KeepHighlight`] if accepted.
+    Upload(UploadRequest),
 }
 
 /// What the socket side must do.
@@ -93,10 +100,20 @@ pub enum Output {
     },
     /// An upload was accepted: keep the image the socket side holds for it.
     KeepHighlight {
+        /// The upload whose image it is.
+        upload: u64,
         /// The game's public id.
         game_id: String,
         /// Which request, whose face, which round.
         highlight: Highlight,
+    },
+    /// The hub's word on an upload: `Ok` if accepted (its image was just kept, and the upload
+    /// succeeds once that commits).
+    UploadAnswer {
+        /// Which upload.
+        upload: u64,
+        /// Accepted, or why not.
+        result: Result<(), UploadError>,
     },
     /// A capture request was withdrawn: delete its image if one was kept.
     DropHighlight {
@@ -152,6 +169,8 @@ pub struct Hub {
     epoch: Option<Instant>,
     /// The `now` of the input being handled.
     now: Instant,
+    /// ICE servers for welcomes, and TURN renewals.
+    ice: ice::Ice,
 }
 
 impl Hub {
@@ -169,7 +188,14 @@ impl Hub {
             next_peer,
             epoch: None,
             now: Instant::now(),
+            ice: ice::Ice::default(),
         })
+    }
+
+    /// This hub, handing out `ice` (STUN/TURN servers; TURN logins minted per seat).
+    pub fn with_ice(mut self, ice: crate::signaling::ice::IceConfig) -> Self {
+        self.ice = ice::Ice::new(ice);
+        self
     }
 
     /// Number of rooms with at least one seat (live or held).
@@ -205,11 +231,13 @@ impl Hub {
             }
             Input::Text(conn, text) => self.on_text(now, conn, text, &mut out),
             Input::Closed(conn, CloseKind::Clean) => {
+                self.ice.closed(conn);
                 self.forget_conn(conn, &mut out);
                 self.leave(conn, &mut out);
                 self.conns.remove(&conn);
             }
             Input::Closed(conn, CloseKind::Abrupt) => {
+                self.ice.closed(conn);
                 self.forget_conn(conn, &mut out);
                 self.hold(now, conn);
             }
@@ -217,7 +245,10 @@ impl Hub {
                 self.expire(now, &mut out);
                 self.expire_unjoined(now, &mut out);
                 self.tick_games(&mut out);
+                self.renew_ice(now, &mut out);
             }
+            Input::WallClock(unix) => self.ice.set_wall(now, unix),
+            Input::Upload(request) => self.upload(request, &mut out),
             Input::Browser(conn, browser) => {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.browser = Some(browser);
@@ -436,8 +467,8 @@ impl Hub {
                 .map(|(&peer, m)| ServerMsg::PeerMedia { peer, media: m.media })
                 .collect()
         });
-        let welcome =
-            ServerMsg::Welcome { you: id, room: room_id, peers, ticket, ice_servers: vec![] };
+        let ice_servers = self.ice.for_welcome(self.now, conn, id);
+        let welcome = ServerMsg::Welcome { you: id, room: room_id, peers, ticket, ice_servers };
         out.push(Output::Send(conn, welcome));
         out.extend(muted.into_iter().map(|msg| Output::Send(conn, msg)));
     }

@@ -287,27 +287,26 @@ fn uploads_are_accepted_only_from_the_asked_player_with_a_valid_ticket() {
             _ => None,
         })
         .expect("a capture request");
-    let now = sim.now;
     // A forged ticket.
-    assert_eq!(sim.hub.upload(now, &r, pa, "forged", request), Err(UploadError::BadTicket));
+    assert_eq!(sim.upload(&r, pa, "forged", request), Err(UploadError::BadTicket));
     // Bo's own valid ticket, but the request was made to Ann.
     assert_eq!(
-        sim.hub.upload(now, &r, pb, &ticket(&r, pb), request),
+        sim.upload(&r, pb, &ticket(&r, pb), request),
         Err(UploadError::Refused(GameError::Highlight(HighlightError::NotYours(request))))
     );
     // A request nobody made.
     assert_eq!(
-        sim.hub.upload(now, &r, pa, &ticket(&r, pa), 999),
+        sim.upload(&r, pa, &ticket(&r, pa), 999),
         Err(UploadError::Refused(GameError::Highlight(HighlightError::UnknownRequest(999))))
     );
     // Ann's answer is kept, once.
-    let kept = sim.hub.upload(now, &r, pa, &ticket(&r, pa), request).expect("accepted");
+    let kept = sim.upload(&r, pa, &ticket(&r, pa), request).expect("accepted");
     assert!(kept.iter().any(|o| matches!(
         o,
         Output::KeepHighlight { highlight, .. } if highlight.request_id == request && highlight.player == pa
     )));
     assert!(matches!(
-        sim.hub.upload(now, &r, pa, &ticket(&r, pa), request),
+        sim.upload(&r, pa, &ticket(&r, pa), request),
         Err(UploadError::Refused(GameError::Highlight(HighlightError::AlreadyUploaded(_))))
     ));
 }

@@ -17,9 +17,10 @@ pub(super) fn is_game(output: &Output) -> bool {
     match output {
         Output::Send(_, msg) => msg.is_game(),
         Output::Close(..) => false,
-        Output::GameOver { .. } | Output::KeepHighlight { .. } | Output::DropHighlight { .. } => {
-            true
-        }
+        Output::GameOver { .. }
+        | Output::KeepHighlight { .. }
+        | Output::UploadAnswer { .. }
+        | Output::DropHighlight { .. } => true,
     }
 }
 
@@ -30,6 +31,30 @@ impl Sim {
 
     pub(super) fn with(config: HubConfig) -> Self {
         Self { hub: Hub::new(config, TicketKey::new([1; 32])).unwrap(), now: Instant::now() }
+    }
+
+    /// Uploads a highlight for `request_id` as whoever holds `ticket` of seat `peer`: the
+    /// outputs up to the hub's answer if accepted, or the refusal.
+    pub(super) fn upload(
+        &mut self,
+        room: &RoomId,
+        peer: PeerId,
+        ticket: &str,
+        request_id: u64,
+    ) -> Result<Vec<Output>, super::hub::UploadError> {
+        let upload = 7;
+        let request = super::hub::UploadRequest {
+            upload,
+            room: room.clone(),
+            peer,
+            ticket: ticket.to_owned(),
+            request_id,
+        };
+        let mut out = self.hub.handle(self.now, Input::Upload(request));
+        match out.pop() {
+            Some(Output::UploadAnswer { upload: u, result }) if u == upload => result.map(|()| out),
+            other => panic!("an upload ends with its answer, not {other:?}"),
+        }
     }
 
     /// Signaling outputs only (the room state that follows each welcome is left out too: the
@@ -522,4 +547,73 @@ fn mute_state_reaches_the_others_and_newcomers() {
 
 fn muted() -> MediaState {
     MediaState { audio: false, ..MediaState::default() }
+}
+
+/// A hub that hands out a TURN server with one-hour logins, at wall time 1,700,000,000.
+fn sim_with_turn() -> Sim {
+    use crate::signaling::ice::{IceConfig, TurnConfig};
+    let turn = TurnConfig {
+        urls: vec!["turn:127.0.0.1:3478".into()],
+        secret: "hub-test-secret".into(),
+        ttl: Duration::from_secs(3600),
+    };
+    let mut sim = Sim::new();
+    sim.hub = Hub::new(HubConfig::default(), TicketKey::new([1; 32]))
+        .unwrap()
+        .with_ice(IceConfig { servers: vec![], turn: Some(turn) });
+    assert!(sim.input(Input::WallClock(1_700_000_000)).is_empty());
+    sim
+}
+
+/// The TURN login names its expiry (Unix seconds) before the colon.
+fn turn_expiry(servers: &[IceServer]) -> u64 {
+    let user = servers[0].username.as_deref().expect("a TURN login");
+    user.split(':').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_welcome_carries_turn_logins_minted_from_the_wall_clock_fed_as_input() {
+    let mut sim = sim_with_turn();
+    sim.advance(Duration::from_secs(10));
+    let (_, pa, out) = sim.join(1, &room('t'), "Ann");
+    let servers = out
+        .iter()
+        .find_map(|o| match o {
+            Output::Send(_, ServerMsg::Welcome { ice_servers, .. }) => Some(ice_servers.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(turn_expiry(&servers), 1_700_000_000 + 10 + 3600);
+    assert!(servers[0].username.as_deref().unwrap().ends_with(&format!(":{pa}")));
+    assert!(!format!("{servers:?}").contains("hub-test-secret"));
+}
+
+#[test]
+fn turn_logins_are_renewed_at_half_life_on_a_tick_and_only_for_seats_still_held() {
+    let mut sim = sim_with_turn();
+    let r = room('u');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let (b, _, _) = sim.join(2, &r, "Bo");
+    let renewed = |out: &[Output]| -> Vec<(ConnId, u64)> {
+        out.iter()
+            .filter_map(|o| match o {
+                Output::Send(c, ServerMsg::IceServers { ice_servers }) => {
+                    Some((*c, turn_expiry(ice_servers)))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    // Keep both alive past the heartbeat while half an hour passes.
+    for _ in 0..(1799 / 5) {
+        sim.advance(Duration::from_secs(5));
+        sim.input(Input::Alive(a));
+        sim.input(Input::Alive(b));
+        assert_eq!(renewed(&sim.input(Input::Tick)), vec![]);
+    }
+    sim.send(b, &ClientMsg::Leave);
+    sim.advance(Duration::from_secs(5));
+    sim.input(Input::Alive(a));
+    let out = sim.input(Input::Tick);
+    assert_eq!(renewed(&out), vec![(a, 1_700_000_000 + 1800 + 3600)]);
 }

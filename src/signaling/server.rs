@@ -5,8 +5,8 @@
 //! raw socket — a 64 KiB limit answered with close code 1009, protocol-level ping/pong for the
 //! heartbeat, and close reasons — which the server-fn websocket abstraction does not expose.
 
-use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError};
-use super::ice::{IceConfig, Renewals};
+use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError, UploadRequest};
+use super::ice::IceConfig;
 use super::limits::HubConfig;
 use super::ticket::TicketKey;
 use crate::browser::BrowserId;
@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
 use futures::{Sink, SinkExt, Stream, StreamExt};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -129,10 +129,10 @@ impl HubHandle {
         ice: IceConfig,
     ) -> Result<(Self, mpsc::UnboundedReceiver<Persist>), ConfigError> {
         let ticket_key = Arc::new(tickets.clone());
-        let hub = Hub::new(config, tickets)?;
+        let hub = Hub::new(config, tickets)?.with_ice(ice);
         let (events, rx) = mpsc::unbounded_channel();
         let (persist, persisted) = mpsc::unbounded_channel();
-        tokio::spawn(run_hub(hub, ice, rx, persist));
+        tokio::spawn(run_hub(hub, rx, persist));
         let next_conn = Arc::new(AtomicU64::new(1));
         Ok((Self { events, next_conn, tickets: ticket_key, browser: None }, persisted))
     }
@@ -183,12 +183,9 @@ impl HubHandle {
 /// How often the hub's clock runs without input: game phases end on time to within this.
 const TICK: Duration = Duration::from_millis(200);
 
-/// The writer's queue, and the games written but not yet announced.
-struct Writes {
-    queue: mpsc::UnboundedSender<Persist>,
-    /// Each resolves when its game's write is done: (whom to tell, committed or not).
-    announcing: FuturesUnordered<BoxFuture<'static, (Announcement, bool)>>,
-}
+/// The games written but not yet announced: each resolves when its game's write is done, with
+/// whom to tell and whether it committed.
+type Announcing = FuturesUnordered<BoxFuture<'static, (Announcement, bool)>>;
 
 /// The `game_over` a room is told once its game is saved.
 struct Announcement {
@@ -197,185 +194,180 @@ struct Announcement {
     to: Vec<ConnId>,
 }
 
-impl Writes {
-    /// Queues `job`; if the writer is gone its `Done` is dropped, which reads as "not saved".
-    fn push(&self, job: Persist) {
-        if self.queue.send(job).is_err() {
-            tracing::error!("the store writer is gone; nothing more can be saved");
-        }
-    }
-}
-
-async fn run_hub(
-    mut hub: Hub,
-    ice: IceConfig,
-    mut events: mpsc::UnboundedReceiver<Event>,
-    persist: mpsc::UnboundedSender<Persist>,
-) {
-    let mut sockets: HashMap<ConnId, Outbox> = HashMap::new();
-    let mut renewals = ice.turn.as_ref().map(|turn| Renewals::new(turn.ttl));
-    let mut writes = Writes { queue: persist, announcing: FuturesUnordered::new() };
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        let inputs = tokio::select! {
-            event = events.recv() => match event {
-                Some(Event::Open(conn, tx, browser)) => {
-                    sockets.insert(conn, tx);
-                    let identified = browser.map(|b| Input::Browser(conn, b));
-                    std::iter::once(Input::Opened(conn)).chain(identified).collect()
-                }
-                Some(Event::Input(input)) => vec![input],
-                Some(Event::Upload(upload)) => {
-                    on_upload(&mut hub, &ice, &mut renewals, &mut sockets, &writes, upload);
-                    continue;
-                }
-                None => return,
-            },
-            Some((notice, saved)) = writes.announcing.next() => {
-                announce(&mut hub, &mut sockets, notice, saved);
-                continue;
-            }
-            _ = tick.tick() => {
-                renew_ice(&mut hub, &mut sockets, &ice, renewals.as_mut());
-                vec![Input::Tick]
-            }
-        };
-        for input in inputs {
-            if let Input::Closed(conn, _) = input {
-                sockets.remove(&conn);
-                if let Some(renewals) = &mut renewals {
-                    renewals.closed(conn);
-                }
-            }
-            for output in hub.handle(Instant::now(), input) {
-                let output = with_ice(&ice, &mut renewals, output);
-                route(&mut hub, &mut sockets, &writes, output, None);
-            }
-        }
-    }
-}
-
-/// An upload: the hub decides; an accepted image goes to the writer, and the uploader is handed
-/// the receiver of its commit (or told why not).
-fn on_upload(
-    hub: &mut Hub,
-    ice: &IceConfig,
-    renewals: &mut Option<Renewals<ConnId>>,
-    sockets: &mut HashMap<ConnId, Outbox>,
-    writes: &Writes,
-    upload: Upload,
-) {
-    let Upload { room, peer, ticket, request_id, jpeg, reply } = upload;
-    let outputs = match hub.upload(Instant::now(), &room, peer, &ticket, request_id) {
-        Ok(outputs) => outputs,
-        Err(e) => {
-            let _ = reply.send(Err(e));
-            return;
-        }
-    };
-    let mut image = Image { jpeg, committed: None };
-    for output in outputs {
-        let output = with_ice(ice, renewals, output);
-        route(hub, sockets, writes, output, Some(&mut image));
-    }
-    // Accepted but nothing was kept (never expected): not saved, so not "ok".
-    let _ = reply.send(image.committed.ok_or(UploadError::NotSaved));
-}
-
-/// The image of the upload being handled, and once it is queued, the word of its commit.
-struct Image {
+/// An upload the hub is deciding on: its bytes, and where its answer goes.
+struct PendingUpload {
     jpeg: Vec<u8>,
+    reply: oneshot::Sender<Result<Committed, UploadError>>,
+    /// Set once its image is queued for the writer.
     committed: Option<Committed>,
 }
 
-/// Carries one hub output out: to a socket, or to the writer. `image` is the upload being
-/// handled, if any (only a `KeepHighlight` takes it).
-fn route(
-    hub: &mut Hub,
-    sockets: &mut HashMap<ConnId, Outbox>,
-    writes: &Writes,
-    output: Output,
-    image: Option<&mut Image>,
-) {
-    match output {
-        Output::GameOver { game_id, room, record, results, owners, announce } => {
-            let (done, committed) = oneshot::channel();
-            let notice =
-                Announcement { game_id: game_id.clone(), results: results.clone(), to: announce };
-            writes.push(Persist::Game { game_id, room, record, results, owners, done });
-            writes
-                .announcing
-                .push(Box::pin(async move { (notice, matches!(committed.await, Ok(Ok(())))) }));
-        }
-        Output::KeepHighlight { game_id, highlight } => match image {
-            Some(image) if !image.jpeg.is_empty() => {
-                let (done, committed) = oneshot::channel();
-                image.committed = Some(committed);
-                let jpeg = std::mem::take(&mut image.jpeg);
-                writes.push(Persist::Highlight { game_id, highlight, jpeg, done });
-            }
-            _ => tracing::error!("a highlight was kept without an image"),
-        },
-        Output::DropHighlight { game_id, request_id } => {
-            writes.push(Persist::DropHighlight { game_id, request_id })
-        }
-        other => deliver(hub, sockets, other),
-    }
+/// Everything the actor carries the hub's outputs to: sockets, the writer, uploads waiting for
+/// an answer. Inputs queue up and are handled one at a time, so an output that needs another
+/// input (a socket that stopped reading is closed) feeds it after the current one.
+struct Driver {
+    hub: Hub,
+    sockets: HashMap<ConnId, Outbox>,
+    writer: mpsc::UnboundedSender<Persist>,
+    announcing: Announcing,
+    uploads: HashMap<u64, PendingUpload>,
+    next_upload: u64,
+    queue: VecDeque<Input>,
 }
 
-/// Tells a room its game is over: with the results link once the game committed, or that it
-/// could not be saved.
-fn announce(
-    hub: &mut Hub,
-    sockets: &mut HashMap<ConnId, Outbox>,
-    notice: Announcement,
-    saved: bool,
+async fn run_hub(
+    hub: Hub,
+    mut events: mpsc::UnboundedReceiver<Event>,
+    writer: mpsc::UnboundedSender<Persist>,
 ) {
-    let Announcement { game_id, results, to } = notice;
-    let msg = if saved {
-        ServerMsg::Game(GameServerMsg::GameOver { results, game_id })
-    } else {
-        let message = "the game could not be saved; it has no results page".to_owned();
-        ServerMsg::Game(GameServerMsg::GameNotSaved { results, message })
+    let mut driver = Driver {
+        hub,
+        sockets: HashMap::new(),
+        writer,
+        announcing: FuturesUnordered::new(),
+        uploads: HashMap::new(),
+        next_upload: 1,
+        queue: VecDeque::new(),
     };
-    for conn in to {
-        deliver(hub, sockets, Output::Send(conn, msg.clone()));
-    }
-}
-
-/// Fills in the ICE servers of a welcome: TURN credentials need the wall clock, which the hub
-/// never reads. The connection's renewal clock starts here.
-fn with_ice(ice: &IceConfig, renewals: &mut Option<Renewals<ConnId>>, output: Output) -> Output {
-    match output {
-        Output::Send(conn, ServerMsg::Welcome { you, room, peers, ticket, .. }) => {
-            let ice_servers = ice.for_peer(you, now_unix());
-            if let Some(renewals) = renewals {
-                renewals.issued(conn, you, Instant::now());
+    driver.feed(Input::WallClock(now_unix()));
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => driver.on_event(event),
+                None => return,
+            },
+            Some((notice, saved)) = driver.announcing.next() => driver.announce(notice, saved),
+            _ = tick.tick() => {
+                driver.feed(Input::WallClock(now_unix()));
+                driver.feed(Input::Tick);
             }
-            Output::Send(conn, ServerMsg::Welcome { you, room, peers, ticket, ice_servers })
         }
-        other => other,
     }
 }
 
-/// Sends new TURN credentials to every connection whose last ones are half-way through their
-/// life (and forgets connections that are gone).
-fn renew_ice(
-    hub: &mut Hub,
-    sockets: &mut HashMap<ConnId, Outbox>,
-    ice: &IceConfig,
-    renewals: Option<&mut Renewals<ConnId>>,
-) {
-    let Some(renewals) = renewals else { return };
-    for (conn, peer) in renewals.take_due(Instant::now()) {
-        // Gone, or no longer in that seat (it left the room): nothing to renew.
-        if !sockets.contains_key(&conn) || hub.peer_of(conn) != Some(peer) {
-            renewals.closed(conn);
-            continue;
+impl Driver {
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Open(conn, outbox, browser) => {
+                self.sockets.insert(conn, outbox);
+                self.feed(Input::Opened(conn));
+                if let Some(browser) = browser {
+                    self.feed(Input::Browser(conn, browser));
+                }
+            }
+            Event::Input(input) => self.feed(input),
+            Event::Upload(Upload { room, peer, ticket, request_id, jpeg, reply }) => {
+                let upload = self.next_upload;
+                self.next_upload += 1;
+                self.uploads.insert(upload, PendingUpload { jpeg, reply, committed: None });
+                self.feed(Input::Upload(UploadRequest { upload, room, peer, ticket, request_id }));
+                // The hub always answers; if it did not, the upload was not kept.
+                if let Some(pending) = self.uploads.remove(&upload) {
+                    let _ = pending.reply.send(Err(UploadError::NotSaved));
+                }
+            }
         }
-        let ice_servers = ice.for_peer(peer, now_unix());
-        deliver(hub, sockets, Output::Send(conn, ServerMsg::IceServers { ice_servers }));
+    }
+
+    /// Handles `input`, then every input its outputs gave rise to.
+    fn feed(&mut self, input: Input) {
+        self.queue.push_back(input);
+        while let Some(input) = self.queue.pop_front() {
+            if let Input::Closed(conn, _) = input {
+                self.sockets.remove(&conn);
+            }
+            for output in self.hub.handle(Instant::now(), input) {
+                self.route(output);
+            }
+        }
+    }
+
+    /// Carries one hub output out: to a socket, the writer, or an upload's answer.
+    fn route(&mut self, output: Output) {
+        match output {
+            Output::Send(conn, msg) => self.send(conn, msg),
+            Output::Close(conn, reason) => {
+                self.push(conn, Outbound::Close(reason.code(), reason.text()));
+                self.sockets.remove(&conn);
+            }
+            Output::GameOver { game_id, room, record, results, owners, announce } => {
+                let (done, committed) = oneshot::channel();
+                let notice = Announcement {
+                    game_id: game_id.clone(),
+                    results: results.clone(),
+                    to: announce,
+                };
+                self.write(Persist::Game { game_id, room, record, results, owners, done });
+                self.announcing
+                    .push(Box::pin(async move { (notice, matches!(committed.await, Ok(Ok(())))) }));
+            }
+            Output::KeepHighlight { upload, game_id, highlight } => {
+                let Some(pending) = self.uploads.get_mut(&upload) else {
+                    return tracing::error!(upload, "a highlight was kept without its upload");
+                };
+                let (done, committed) = oneshot::channel();
+                pending.committed = Some(committed);
+                let jpeg = std::mem::take(&mut pending.jpeg);
+                self.write(Persist::Highlight { game_id, highlight, jpeg, done });
+            }
+            Output::UploadAnswer { upload, result } => {
+                let Some(pending) = self.uploads.remove(&upload) else { return };
+                // Accepted but nothing was kept (never expected): not saved, so not "ok".
+                let answer = result.and_then(|()| pending.committed.ok_or(UploadError::NotSaved));
+                let _ = pending.reply.send(answer);
+            }
+            Output::DropHighlight { game_id, request_id } => {
+                self.write(Persist::DropHighlight { game_id, request_id })
+            }
+        }
+    }
+
+    /// Tells a room its game is over: with the results link once the game committed, or that
+    /// it could not be saved.
+    fn announce(&mut self, notice: Announcement, saved: bool) {
+        let Announcement { game_id, results, to } = notice;
+        let msg = if saved {
+            ServerMsg::Game(GameServerMsg::GameOver { results, game_id })
+        } else {
+            let message = "the game could not be saved; it has no results page".to_owned();
+            ServerMsg::Game(GameServerMsg::GameNotSaved { results, message })
+        };
+        for conn in to {
+            self.send(conn, msg.clone());
+        }
+        // Sockets found stuck on the way are closed now.
+        while let Some(input) = self.queue.pop_front() {
+            self.feed(input);
+        }
+    }
+
+    fn send(&mut self, conn: ConnId, msg: ServerMsg) {
+        match serde_json::to_string(&msg) {
+            Ok(text) => self.push(conn, Outbound::Text(text.into())),
+            Err(e) => tracing::error!(error = %e, "could not serialize a server message"),
+        }
+    }
+
+    /// Queues `outbound` for `conn`. A socket that cannot keep up is dropped: its close is the
+    /// hub's next input, and its seat is held like after any abrupt close.
+    fn push(&mut self, conn: ConnId, outbound: Outbound) {
+        let Some(outbox) = self.sockets.get(&conn) else { return };
+        if let Err(why) = outbox.push(outbound) {
+            if why != NotQueued::Gone {
+                tracing::warn!(conn = conn.0, ?why, "dropping a connection that stopped reading");
+            }
+            self.sockets.remove(&conn);
+            self.queue.push_back(Input::Closed(conn, CloseKind::Abrupt));
+        }
+    }
+
+    /// Queues `job`; if the writer is gone its `Done` is dropped, which reads as "not saved".
+    fn write(&self, job: Persist) {
+        if self.writer.send(job).is_err() {
+            tracing::error!("the store writer is gone; nothing more can be saved");
+        }
     }
 }
 
@@ -384,36 +376,6 @@ fn now_unix() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-fn deliver(hub: &mut Hub, sockets: &mut HashMap<ConnId, Outbox>, output: Output) {
-    let (conn, outbound) = match output {
-        Output::Send(conn, msg) => match serde_json::to_string(&msg) {
-            Ok(text) => (conn, Outbound::Text(text.into())),
-            Err(e) => {
-                tracing::error!(error = %e, "could not serialize a server message");
-                return;
-            }
-        },
-        Output::Close(conn, reason) => (conn, Outbound::Close(reason.code(), reason.text())),
-        Output::GameOver { .. } | Output::KeepHighlight { .. } | Output::DropHighlight { .. } => {
-            return tracing::error!("a persistence output reached a socket");
-        }
-    };
-    let closing = matches!(outbound, Outbound::Close(..));
-    let Some(outbox) = sockets.get(&conn) else { return };
-    if let Err(why) = outbox.push(outbound) {
-        // A socket that cannot keep up is dropped; its seat is held like any abrupt close.
-        if why != NotQueued::Gone {
-            tracing::warn!(conn = conn.0, ?why, "dropping a connection that stopped reading");
-        }
-        sockets.remove(&conn);
-        for output in hub.handle(Instant::now(), Input::Closed(conn, CloseKind::Abrupt)) {
-            deliver(hub, sockets, output);
-        }
-    } else if closing {
-        sockets.remove(&conn);
-    }
 }
 
 /// `GET /ws`: upgrades to the signaling WebSocket, for pages of our own origins only (a page

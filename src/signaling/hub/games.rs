@@ -8,6 +8,21 @@ use crate::browser::Owners;
 use crate::game::{GameError, Input as GameInput, Output as GameOutput};
 use crate::protocol::{GameClientMsg, GameServerMsg, PeerId, RoomId, ServerMsg};
 
+/// A highlight upload as the hub sees it: who sends it, for which capture request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadRequest {
+    /// The driver's number for this upload, echoed in the outputs about it.
+    pub upload: u64,
+    /// The uploader's room.
+    pub room: RoomId,
+    /// The uploader's seat.
+    pub peer: PeerId,
+    /// The seat ticket that proves it.
+    pub ticket: String,
+    /// The capture request answered.
+    pub request_id: u64,
+}
+
 /// Why an upload was refused.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum UploadError {
@@ -65,10 +80,26 @@ impl Hub {
         input: GameInput,
         out: &mut Vec<Output>,
     ) -> Option<GameError> {
+        self.game_input_for(room_id, input, None, out)
+    }
+
+    /// [`Hub::game_input`] while handling `upload`, whose image a saved highlight keeps.
+    fn game_input_for(
+        &mut self,
+        room_id: &RoomId,
+        input: GameInput,
+        upload: Option<u64>,
+        out: &mut Vec<Output>,
+    ) -> Option<GameError> {
         let clock = self.clock();
         let room = self.rooms.get_mut(room_id)?;
         let outputs = room.game.handle(clock, input);
-        let ids = GameIds { hub_key: &self.tickets, instance: self.config.instance, room: room_id };
+        let ids = GameIds {
+            hub_key: &self.tickets,
+            instance: self.config.instance,
+            room: room_id,
+            upload,
+        };
         let mut refused = None;
         for output in outputs {
             if let GameOutput::Rejected { error, .. } = &output {
@@ -88,31 +119,25 @@ impl Hub {
         }
     }
 
-    /// An uploaded highlight for capture request `request_id`, from whoever holds the ticket of
-    /// seat `peer` in `room`. `Ok` carries the outputs, among them the
-    /// [`Output::KeepHighlight`] that says to keep the image; the image itself never passes
-    /// through the hub (its bytes were checked by `validate_jpeg` before).
-    pub fn upload(
-        &mut self,
-        now: std::time::Instant,
-        room: &RoomId,
-        peer: PeerId,
-        ticket: &str,
-        request_id: u64,
-    ) -> Result<Vec<Output>, UploadError> {
-        self.set_now(now);
-        if !self.tickets.verify(room, peer, ticket) {
-            return Err(UploadError::BadTicket);
-        }
-        if !self.rooms.get(room).is_some_and(|r| r.members.contains_key(&peer)) {
-            return Err(UploadError::NotInRoom);
-        }
-        let mut out = Vec::new();
-        match self.game_input(room, GameInput::UploadDone { peer, request_id }, &mut out) {
-            // The refusal also went to the uploader's socket; the HTTP answer says it too.
-            Some(error) => Err(UploadError::Refused(error)),
-            None => Ok(out),
-        }
+    /// An uploaded highlight for its capture request, from whoever holds the ticket of the
+    /// seat. Ends with the [`Output::UploadAnswer`]; if accepted, an [`Output::KeepHighlight`]
+    /// comes first. The image itself never passes through the hub (its bytes were checked by
+    /// `validate_jpeg` before).
+    pub(super) fn upload(&mut self, request: UploadRequest, out: &mut Vec<Output>) {
+        let UploadRequest { upload, room, peer, ticket, request_id } = request;
+        let result = if !self.tickets.verify(&room, peer, &ticket) {
+            Err(UploadError::BadTicket)
+        } else if !self.rooms.get(&room).is_some_and(|r| r.members.contains_key(&peer)) {
+            Err(UploadError::NotInRoom)
+        } else {
+            let done = GameInput::UploadDone { peer, request_id };
+            // A refusal also goes to the uploader's socket; the HTTP answer says it too.
+            match self.game_input_for(&room, done, Some(upload), out) {
+                Some(error) => Err(UploadError::Refused(error)),
+                None => Ok(()),
+            }
+        };
+        out.push(Output::UploadAnswer { upload, result });
     }
 }
 
@@ -121,6 +146,8 @@ struct GameIds<'a> {
     hub_key: &'a super::TicketKey,
     instance: u64,
     room: &'a RoomId,
+    /// The upload being handled, if any.
+    upload: Option<u64>,
 }
 
 impl GameIds<'_> {
@@ -147,7 +174,14 @@ fn route(room: &mut Room, ids: &GameIds<'_>, output: GameOutput, out: &mut Vec<O
             out.push(Output::DropHighlight { game_id, request_id });
         }
         GameOutput::HighlightSaved(highlight) => {
-            out.push(Output::KeepHighlight { game_id: ids.of(highlight.game), highlight })
+            // Only an upload saves a highlight.
+            if let Some(upload) = ids.upload {
+                out.push(Output::KeepHighlight {
+                    upload,
+                    game_id: ids.of(highlight.game),
+                    highlight,
+                })
+            }
         }
         GameOutput::Rejected { peer, error } => {
             let msg = GameServerMsg::GameRefused { code: error.code(), message: error.to_string() };
