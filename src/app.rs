@@ -1,8 +1,8 @@
 //! The HTML shell, the root component and the routes.
 
 use crate::i18n::*;
-use crate::pages::game::GamePage;
 use crate::pages::history::HistoryPage;
+use crate::pages::results::GamePage;
 use crate::pages::{home::HomePage, lab::LabPage, not_found::NotFound, room::RoomPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};

@@ -3,9 +3,9 @@
 //! quality from getStats, and chat.
 
 pub mod chat;
-pub mod files;
 pub mod ice_recovery;
 pub mod quality;
 pub mod reconnect;
 pub mod session;
 pub mod speaking;
+pub mod transfer;

@@ -87,9 +87,9 @@ pub fn ChatPanel(call: UseCallReturn) -> impl IntoView {
 /// Sending files (pick one, choose who gets it) and the list of transfers.
 #[component]
 fn Files(call: UseCallReturn) -> impl IntoView {
-    use crate::call::files::MAX_FILE_MB;
-    use crate::hooks::use_call::TransferState;
-    use crate::model::files_ui::human_size;
+    use crate::call::transfer::MAX_FILE_MB;
+    use crate::model::transfer_ui::human_size;
+    use crate::model::transfer_ui::TransferState;
     let i18n = use_i18n();
     let to = RwSignal::new(String::from("all"));
     let on_pick = move |ev: leptos::ev::Event| {

@@ -14,7 +14,7 @@ pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     // Labels are only given once the page may use the camera: list again when it opens.
     Effect::new(move |_| {
-        if matches!(call.ui.local.get(), crate::hooks::use_call::LocalMedia::Ready { .. }) {
+        if matches!(call.ui.local.get(), crate::model::call_ui::LocalMedia::Ready { .. }) {
             leptos::task::spawn_local(async move {
                 devices.set(crate::rtc::media::list_devices().await);
             });

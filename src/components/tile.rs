@@ -4,8 +4,8 @@ use super::game_panel::{ExpressionBars, TileScore};
 use super::video::VideoView;
 use crate::call::quality::Quality;
 use crate::game::Scoreboard;
-use crate::hooks::use_call::{Tile, TileStats};
 use crate::i18n::*;
+use crate::model::call_ui::{Tile, TileStats};
 use leptos::prelude::*;
 
 /// Video, name and connection state of one remote participant.

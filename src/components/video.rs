@@ -1,6 +1,6 @@
 //! A `<video>` bound to a stream signal.
 
-use crate::hooks::use_call::StreamRef;
+use crate::model::call_ui::StreamRef;
 use leptos::html::Video;
 use leptos::prelude::*;
 

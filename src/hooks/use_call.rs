@@ -3,10 +3,10 @@
 //! after hydration and released when the page's owner is disposed.
 
 use crate::media::DeviceKind;
-pub use crate::model::call_ui::*;
-pub use crate::model::files_ui::{FileRef, Transfer, TransferState};
-pub use crate::model::game_ui::{GameAction, GameUi};
-pub use crate::model::host_ui::{DoorClosed, HostAction, HostUi, JoinRequest};
+use crate::model::call_ui::*;
+use crate::model::game_ui::GameAction;
+use crate::model::host_ui::{HostAction, JoinRequest};
+use crate::model::transfer_ui::FileRef;
 use crate::protocol::{PeerId, RoomId};
 use leptos::prelude::*;
 
@@ -52,7 +52,7 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
     // the actions do nothing (the page is only rendered there).
     #[cfg(feature = "hydrate")]
     let with = {
-        use crate::rtc::call::Call;
+        use crate::rtc::driver::Call;
         let call = StoredValue::new_local(None::<Call>);
         Effect::new(move |_| {
             if call.with_value(Option::is_none) {

@@ -3,9 +3,10 @@
 //! device: only the seven numbers do), and answers the server's capture requests with a JPEG of
 //! our own camera for the highlight reel.
 
-use super::use_call::{GameAction, UseCallReturn};
+use super::use_call::UseCallReturn;
 use super::use_face_reader::{use_face_reader, FrameSource};
 use crate::game::Reading;
+use crate::model::game_ui::GameAction;
 use crate::model::game_ui::{line_of, running};
 use leptos::html::Video;
 use leptos::prelude::*;
@@ -48,7 +49,7 @@ pub fn use_own_face(call: UseCallReturn, video: NodeRef<Video>) {
         let Some(request) = game.capture.get() else { return };
         game.capture.set(None);
         let Some(el) = video.get_untracked() else { return };
-        match crate::rtc::game::capture_jpeg(&el) {
+        match crate::rtc::capture::capture_jpeg(&el) {
             Ok(jpeg) => call.upload.run((request.id, jpeg)),
             Err(e) => {
                 leptos::logging::warn!("highlight capture failed: {}", crate::rtc::js::describe(&e))

@@ -1,7 +1,7 @@
 //! `use_speaking(stream)`: whether the person in a stream is speaking, from its audio level
 //! (Web Audio analyser over ~43 ms, sampled every 50 ms, decided by `call::speaking`).
 
-use crate::hooks::use_call::StreamRef;
+use crate::model::call_ui::StreamRef;
 use leptos::prelude::*;
 
 /// True while the stream's audio sounds like speech.

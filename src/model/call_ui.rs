@@ -2,9 +2,9 @@
 //! and [`CallUi`], the signals the browser layer (`rtc`) writes and the hooks hand to views.
 //! Plain types and signals only: no browser object is touched here.
 
-pub use super::files_ui::Transfer;
 pub use super::game_ui::GameUi;
 pub use super::host_ui::{DoorClosed, HostUi};
+pub use super::transfer_ui::Transfer;
 use crate::call::chat::ChatLog;
 use crate::game::Reading;
 use crate::i18n::*;
@@ -317,7 +317,7 @@ pub struct CallUi {
     /// File transfers of this visit.
     pub files: RwSignal<Vec<Transfer>>,
     /// Why the last file could not be sent.
-    pub file_error: RwSignal<Option<crate::call::files::FileError>>,
+    pub file_error: RwSignal<Option<crate::call::transfer::FileError>>,
     /// Our microphone is on (unmuted).
     pub mic_on: RwSignal<bool>,
     /// Our camera is on.

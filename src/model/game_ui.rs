@@ -1,13 +1,14 @@
 //! The game as the room page sees it: signals the call writes from server messages, and the
 //! pure helpers the game panel reads them with.
 
+use super::call_ui::CallUi;
 use crate::game::GameRefusal;
 use crate::game::{
     CaptureRequest, Expression, GameEvent, Mode, Phase, PhaseView, PlayerView, Reading, Results,
     Scoreboard,
 };
 use crate::i18n::*;
-use crate::protocol::{ClientMsg, GameClientMsg, PeerId};
+use crate::protocol::{ClientMsg, GameClientMsg, GameServerMsg, PeerId};
 use leptos::prelude::*;
 
 /// What the server last said about the room's game.
@@ -135,6 +136,42 @@ impl Refusal {
             c if c.is_reading() => td_string!(locale, game.refused_reading, detail).to_string(),
             c if c.is_highlight() => td_string!(locale, game.refused_highlight, detail).to_string(),
             _ => td_string!(locale, game.refused_other, detail).to_string(),
+        }
+    }
+}
+
+/// Applies a game message from the server to the call's signals; `now` is the page clock (ms)
+/// the phase's countdown runs from.
+pub fn apply(ui: &CallUi, msg: GameServerMsg, now: f64) {
+    let game: GameUi = ui.game;
+    match msg {
+        GameServerMsg::GamePhase(view) => {
+            if running(Some(&view.phase)) {
+                game.over.set(None);
+            }
+            game.phase_at.set(now);
+            game.phase.set(Some(view));
+        }
+        GameServerMsg::Scores(board) => game.board.set(board),
+        GameServerMsg::GameEvent(event) => game.event.set(Some(event)),
+        GameServerMsg::Reading { peer, reading } => ui.tiles.with_untracked(|tiles| {
+            if let Some(tile) = tiles.iter().find(|t| t.id == peer) {
+                tile.reading.set(Some(reading));
+            }
+        }),
+        GameServerMsg::Capture(request) => game.capture.set(Some(request)),
+        GameServerMsg::CaptureWithdrawn { request_id } => {
+            if game.capture.with_untracked(|c| c.as_ref().is_some_and(|c| c.id == request_id)) {
+                game.capture.set(None);
+            }
+        }
+        GameServerMsg::GameOver { results, game_id } => game.over.set(Some((results, game_id))),
+        GameServerMsg::GameNotSaved { message, .. } => {
+            game.refused.set(Some(Refusal { why: Refused::NotSaved, detail: message }))
+        }
+        GameServerMsg::GameRefused { code, message } => {
+            leptos::logging::warn!("game message refused ({code}): {message}");
+            game.refused.set(Some(Refusal { why: Refused::Rules(code), detail: message }));
         }
     }
 }

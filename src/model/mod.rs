@@ -3,6 +3,6 @@
 //! It names neither: the layers above point down to it.
 
 pub mod call_ui;
-pub mod files_ui;
 pub mod game_ui;
 pub mod host_ui;
+pub mod transfer_ui;

@@ -2,7 +2,7 @@
 //! public board (games their hosts published), rendered on the server. Nothing else is listed:
 //! any other game is reached only through its link.
 
-use super::game::{mode_label, players_text};
+use super::results::{mode_label, players_text};
 use crate::api::history;
 use crate::i18n::*;
 use crate::store::types::{utc_date_time, GameListItem, LeaderboardRow};

@@ -9,10 +9,10 @@
 use crate::components::media_error::MediaErrorView;
 use crate::face::FrameReport;
 use crate::face::{WorkerStatus, DEFAULT_INPUT_SIZE, INPUT_SIZES};
-use crate::hooks::use_call::StreamRef;
 use crate::hooks::use_face_reader::{use_face_reader, FrameSource};
 use crate::i18n::*;
 use crate::media::MediaError;
+use crate::model::call_ui::StreamRef;
 use crate::model::game_ui::expression_name;
 use crate::vision::Expression;
 use leptos::html::{Img, Video};

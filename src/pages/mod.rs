@@ -1,8 +1,8 @@
 //! One module per route.
 
-pub mod game;
 pub mod history;
 pub mod home;
 pub mod lab;
 pub mod not_found;
+pub mod results;
 pub mod room;

@@ -4,9 +4,9 @@
 //! (feature `engine`).
 
 #[cfg(feature = "hydrate")]
-pub mod call;
+pub mod capture;
 #[cfg(feature = "hydrate")]
-pub mod game;
+pub mod driver;
 pub mod js;
 #[cfg(feature = "hydrate")]
 pub mod media;

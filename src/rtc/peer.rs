@@ -65,7 +65,7 @@ struct Shared {
 /// A frame of the file channel: a control message or a chunk of bytes.
 pub enum FileFrame {
     /// `offer`, `done` or `cancel`.
-    Control(crate::call::files::FileControl),
+    Control(crate::call::transfer::FileControl),
     /// Bytes of the file being received.
     Chunk(js_sys::Uint8Array),
 }
@@ -425,7 +425,7 @@ impl Shared {
 
     /// The file channel: negotiated with id 1 like the chat's, binary frames as ArrayBuffers.
     fn open_files(&self) {
-        use crate::call::files::{FileControl, LOW_WATER};
+        use crate::call::transfer::{FileControl, LOW_WATER};
         let init = web_sys::RtcDataChannelInit::new();
         init.set_negotiated(true);
         init.set_id(1);

@@ -1,52 +1,12 @@
-//! The browser side of the game: server game messages into [`GameUi`] signals, the highlight
-//! capture of our own camera, and its upload.
+//! A highlight of the game: the capture of our own camera as a JPEG, and its upload.
 
 use super::js::describe;
-use super::js::now;
 use crate::game::MAX_HIGHLIGHT_BYTES;
-use crate::model::call_ui::{CallUi, GameUi};
-use crate::model::game_ui::{Refusal, Refused};
-use crate::protocol::{GameServerMsg, PeerId, RoomId};
+use crate::protocol::{PeerId, RoomId};
 use base64::Engine;
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement};
-
-/// Applies a game message.
-pub fn on_game_msg(ui: &CallUi, msg: GameServerMsg) {
-    let game: GameUi = ui.game;
-    match msg {
-        GameServerMsg::GamePhase(view) => {
-            if crate::model::game_ui::running(Some(&view.phase)) {
-                game.over.set(None);
-            }
-            game.phase_at.set(now());
-            game.phase.set(Some(view));
-        }
-        GameServerMsg::Scores(board) => game.board.set(board),
-        GameServerMsg::GameEvent(event) => game.event.set(Some(event)),
-        GameServerMsg::Reading { peer, reading } => ui.tiles.with_untracked(|tiles| {
-            if let Some(tile) = tiles.iter().find(|t| t.id == peer) {
-                tile.reading.set(Some(reading));
-            }
-        }),
-        GameServerMsg::Capture(request) => game.capture.set(Some(request)),
-        GameServerMsg::CaptureWithdrawn { request_id } => {
-            if game.capture.with_untracked(|c| c.as_ref().is_some_and(|c| c.id == request_id)) {
-                game.capture.set(None);
-            }
-        }
-        GameServerMsg::GameOver { results, game_id } => game.over.set(Some((results, game_id))),
-        GameServerMsg::GameNotSaved { message, .. } => {
-            game.refused.set(Some(Refusal { why: Refused::NotSaved, detail: message }))
-        }
-        GameServerMsg::GameRefused { code, message } => {
-            leptos::logging::warn!("game message refused ({code}): {message}");
-            game.refused.set(Some(Refusal { why: Refused::Rules(code), detail: message }));
-        }
-    }
-}
 
 /// The frame `video` shows now, as a JPEG of at most [`MAX_HIGHLIGHT_BYTES`] (at most 640
 /// pixels wide; lower quality until it fits).

@@ -9,10 +9,10 @@
 //! `RTCPeerConnection`s, signals). Peer connections are keyed by peer id, which a resumed seat
 //! keeps, so media keeps flowing while signaling is away.
 
-use super::js::{monotonic, Handler};
+use super::js::{monotonic, now, Handler};
 
 mod door;
-mod files;
+mod transfers;
 use super::media::{open_local_media, stop_stream};
 use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
@@ -45,7 +45,7 @@ struct State {
     /// The shared screen while sharing, and the handler of its `ended` (the browser's own
     /// "Stop sharing").
     screen: Option<(MediaStream, Handler)>,
-    files: files::FileState,
+    files: transfers::FileState,
 }
 
 struct Inner {
@@ -237,7 +237,7 @@ impl Call {
         let Some((peer, ticket)) = seat else { return };
         let room = self.inner.room.clone();
         spawn_local(async move {
-            if let Err(e) = super::game::upload(room, peer, ticket, request, jpeg).await {
+            if let Err(e) = super::capture::upload(room, peer, ticket, request, jpeg).await {
                 leptos::logging::warn!("highlight upload failed: {e}");
             }
         });
@@ -386,7 +386,7 @@ impl Inner {
     fn on_server_msg(&self, msg: ServerMsg) {
         let Some(msg) = self.on_door_msg(msg) else { return };
         match msg {
-            ServerMsg::Game(msg) => super::game::on_game_msg(&self.ui, msg),
+            ServerMsg::Game(msg) => crate::model::game_ui::apply(&self.ui, msg, now()),
             ServerMsg::PeerMedia { peer, media } => self.ui.tiles.with_untracked(|tiles| {
                 if let Some(tile) = tiles.iter().find(|t| t.id == peer) {
                     tile.audio_on.set(media.audio);

@@ -1,6 +1,6 @@
 //! File transfers as the page shows them.
 
-use crate::call::files::FileError;
+use crate::call::transfer::FileError;
 use crate::i18n::*;
 
 /// Where a transfer stands.

@@ -2,11 +2,11 @@
 //! backpressure, receiving into a Blob, cancel from either side.
 
 use super::{with, Call, Inner};
-use crate::call::files::{
+use crate::call::transfer::{
     check_size, FileControl, FileError, Incoming, Recipients, CHUNK_BYTES, HIGH_WATER,
     MAX_FILE_BYTES,
 };
-use crate::model::files_ui::{Transfer, TransferState};
+use crate::model::transfer_ui::{Transfer, TransferState};
 use crate::protocol::PeerId;
 use crate::rtc::peer::FileFrame;
 use leptos::prelude::*;
