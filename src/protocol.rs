@@ -698,6 +698,26 @@ mod tests {
             ServerMsg::error(ErrorCode::RoomFull, "full"),
             ServerMsg::Pong,
             ServerMsg::PeerMedia { peer: PeerId(4), media: MediaState::default() },
+            ServerMsg::RoomState(RoomState {
+                host: Some(PeerId(1)),
+                locked: true,
+                password: false,
+                knock: true,
+            }),
+            ServerMsg::RoomState(RoomState::default()),
+            ServerMsg::Knocks { knocks: vec![KnockInfo { id: 2, name: "Cy".into() }] },
+            ServerMsg::Knocking,
+            ServerMsg::error(ErrorCode::Removed, "removed"),
+        ];
+        for msg in msgs {
+            let text = serde_json::to_string(&msg).unwrap();
+            assert_eq!(serde_json::from_str::<ServerMsg>(&text).unwrap(), msg, "{text}");
+        }
+    }
+
+    #[test]
+    fn game_server_messages_round_trip() {
+        let msgs = [
             ServerMsg::Game(GameServerMsg::GamePhase(PhaseView {
                 mode: Mode::DontLaugh,
                 game: 2,
@@ -741,16 +761,6 @@ mod tests {
                 code: GameRefusal::NotHost,
                 message: "only the host".into(),
             }),
-            ServerMsg::RoomState(RoomState {
-                host: Some(PeerId(1)),
-                locked: true,
-                password: false,
-                knock: true,
-            }),
-            ServerMsg::RoomState(RoomState::default()),
-            ServerMsg::Knocks { knocks: vec![KnockInfo { id: 2, name: "Cy".into() }] },
-            ServerMsg::Knocking,
-            ServerMsg::error(ErrorCode::Removed, "removed"),
         ];
         for msg in msgs {
             let text = serde_json::to_string(&msg).unwrap();

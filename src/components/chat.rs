@@ -4,6 +4,7 @@
 use crate::call::chat::{check_outgoing, ChatError, MAX_CHAT_CHARS};
 use crate::hooks::use_call::UseCallReturn;
 use crate::i18n::*;
+use crate::model::transfer_ui::Transfer;
 use leptos::prelude::*;
 
 /// The button that opens and closes the chat, with the unread count.
@@ -88,8 +89,6 @@ pub fn ChatPanel(call: UseCallReturn) -> impl IntoView {
 #[component]
 fn Files(call: UseCallReturn) -> impl IntoView {
     use crate::call::transfer::MAX_FILE_MB;
-    use crate::model::transfer_ui::human_size;
-    use crate::model::transfer_ui::TransferState;
     let i18n = use_i18n();
     let to = RwSignal::new(String::from("all"));
     let on_pick = move |ev: leptos::ev::Event| {
@@ -135,39 +134,49 @@ fn Files(call: UseCallReturn) -> impl IntoView {
             })}
             <ul class="transfers">
                 <For each=move || call.ui.files.get() key=|t| (t.key, t.state.clone(), t.url.is_some(), (t.progress * 100.0) as u32) let:t>
-                    <li data-testid="transfer" data-state=match &t.state {
-                        TransferState::Active => "active",
-                        TransferState::Done => "done",
-                        TransferState::Cancelled => "cancelled",
-                        TransferState::Failed(_) => "failed",
-                    }>
-                        <span class="file-name">{if t.outgoing { "↑ " } else { "↓ " }}{t.name.clone()}</span>
-                        <span class="hint">{human_size(t.size)}" · "{
-                            let t = t.clone();
-                            move || t.direction(i18n.get_locale())
-                        }</span>
-                        <progress data-testid="file-progress" max="1" value=t.progress></progress>
-                        {match t.state.clone() {
-                            TransferState::Active => {
-                                let key = t.key;
-                                view! {
-                                    <button class="small" on:click=move |_| call.cancel_file.run(key)>{t!(i18n, chat.cancel)}</button>
-                                }.into_any()
-                            }
-                            TransferState::Failed(e) => view! {
-                                <span class="hint warn">{move || e.message(i18n.get_locale())}</span>
-                            }.into_any(),
-                            TransferState::Cancelled => view! { <span class="hint">{t!(i18n, chat.cancelled)}</span> }.into_any(),
-                            TransferState::Done => match t.url.clone() {
-                                Some(url) => view! {
-                                    <a data-testid="file-download" href=url download=t.name.clone()>{t!(i18n, chat.download)}</a>
-                                }.into_any(),
-                                None => view! { <span class="hint">{t!(i18n, chat.sent)}</span> }.into_any(),
-                            },
-                        }}
-                    </li>
+                    <TransferRow t cancel=call.cancel_file/>
                 </For>
             </ul>
         </section>
+    }
+}
+
+/// One file on its way in or out: name, size, progress, and cancel, download or why it failed.
+#[component]
+fn TransferRow(t: Transfer, cancel: Callback<u64>) -> impl IntoView {
+    use crate::model::transfer_ui::{human_size, TransferState};
+    let i18n = use_i18n();
+    view! {
+        <li data-testid="transfer" data-state=match &t.state {
+            TransferState::Active => "active",
+            TransferState::Done => "done",
+            TransferState::Cancelled => "cancelled",
+            TransferState::Failed(_) => "failed",
+        }>
+            <span class="file-name">{if t.outgoing { "↑ " } else { "↓ " }}{t.name.clone()}</span>
+            <span class="hint">{human_size(t.size)}" · "{
+                let t = t.clone();
+                move || t.direction(i18n.get_locale())
+            }</span>
+            <progress data-testid="file-progress" max="1" value=t.progress></progress>
+            {match t.state.clone() {
+                TransferState::Active => {
+                    let key = t.key;
+                    view! {
+                        <button class="small" on:click=move |_| cancel.run(key)>{t!(i18n, chat.cancel)}</button>
+                    }.into_any()
+                }
+                TransferState::Failed(e) => view! {
+                    <span class="hint warn">{move || e.message(i18n.get_locale())}</span>
+                }.into_any(),
+                TransferState::Cancelled => view! { <span class="hint">{t!(i18n, chat.cancelled)}</span> }.into_any(),
+                TransferState::Done => match t.url.clone() {
+                    Some(url) => view! {
+                        <a data-testid="file-download" href=url download=t.name.clone()>{t!(i18n, chat.download)}</a>
+                    }.into_any(),
+                    None => view! { <span class="hint">{t!(i18n, chat.sent)}</span> }.into_any(),
+                },
+            }}
+        </li>
     }
 }

@@ -1,11 +1,12 @@
 //! The game beside the call: phase and timer, Ready/Start, the mode, the scoreboard, what just
 //! scored, and the results with a link to the shareable page. Tiles get the expression bars.
 
-use crate::game::{Expression, GameEvent, Mode, Phase, PlayerStatus, Reading, Scoreboard};
+use crate::game::{Expression, GameEvent, Mode, Phase, PlayerStatus, Reading, Results, Scoreboard};
 use crate::hooks::use_call::UseCallReturn;
 use crate::i18n::*;
 use crate::model::game_ui::{
     expression_name, line_of, mode_name, phase_text, phase_word, running, seconds_left, GameAction,
+    GameUi,
 };
 use crate::protocol::PeerId;
 use leptos::prelude::*;
@@ -89,7 +90,25 @@ pub fn TileScore(board: RwSignal<Scoreboard>, peer: Signal<Option<PeerId>>) -> i
 pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
     let game = call.ui.game;
-    let me = call.ui.me;
+    let between_games = move || !game.phase.with(|p| running(p.as_ref().map(|v| &v.phase)));
+    view! {
+        <aside class="game-panel" aria-label=move || t_string!(i18n, game.panel_label)>
+            <PhaseHeader game/>
+            <Show when=between_games>
+                <GameActions call/>
+            </Show>
+            <Scoreboard board=game.board me=call.ui.me playing=Signal::derive(move || !between_games())/>
+            {move || game.event.get().map(|e| view! {
+                <p class="game-event" role="status">{move || describe_event(&e, game.board, i18n.get_locale())}</p>
+            })}
+            {move || game.refused.get().map(|r| view! { <p class="hint warn">{move || r.message(i18n.get_locale())}</p> })}
+            {move || game.over.get().map(|(results, id)| view! { <GameResults results id/> })}
+        </aside>
+    }
+}
+
+/// The page clock (ms), refreshed four times a second while the panel is shown.
+fn use_clock() -> RwSignal<f64> {
     let clock = RwSignal::new(0.0_f64);
     #[cfg(feature = "hydrate")]
     {
@@ -104,6 +123,14 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
             }
         });
     }
+    clock
+}
+
+/// The phase, its countdown, the mode and the round.
+#[component]
+fn PhaseHeader(game: GameUi) -> impl IntoView {
+    let i18n = use_i18n();
+    let clock = use_clock();
     let phase = move || game.phase.with(|p| p.as_ref().map(|v| v.phase.clone()));
     let word = move || phase_word(phase().as_ref());
     let word_text = move || phase_text(phase().as_ref(), i18n.get_locale());
@@ -113,104 +140,114 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
             .map(|seconds| t_string!(i18n, game.seconds, seconds).to_string())
     };
     let mode = move || game.phase.with(|p| p.as_ref().map(|v| v.mode).unwrap_or_default());
+    view! {
+        <header>
+            <h2>{t!(i18n, game.panel_title)}</h2>
+            <p class="phase-line">
+                <span class="phase" data-testid="game-phase" data-phase=word>{word_text}</span>
+                <span class="timer" aria-live="off">{timer}</span>
+            </p>
+            <p class="mode">{move || mode_name(mode(), i18n.get_locale())}</p>
+            {move || match phase() {
+                Some(Phase::Round { round, rounds, target, .. }) => Some(view! {
+                    <p class="round" data-testid="game-round">
+                        {t!(i18n, game.round_of, round, rounds)}
+                        {target.map(|t| view! {
+                            <strong class="target" data-testid="game-target" data-target=t.label()>
+                                " · "
+                                {t!(i18n, game.copy_target, emoji = emoji(t),
+                                    expression = move || expression_name(t, i18n.get_locale()))}
+                            </strong>
+                        })}
+                    </p>
+                }.into_any()),
+                Some(Phase::RoundResults { round, rounds, .. }) => Some(view! {
+                    <p class="round">{t!(i18n, game.round_done, round, rounds)}</p>
+                }.into_any()),
+                _ => None,
+            }}
+        </header>
+    }
+}
+
+/// Between games: the mode (the host chooses), Ready, and Start (host only).
+#[component]
+fn GameActions(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
+    let (game, me, act) = (call.ui.game, call.ui.me, call.game_action);
+    let mode = move || game.phase.with(|p| p.as_ref().map(|v| v.mode).unwrap_or_default());
     let mode_text = move || mode_name(mode(), i18n.get_locale());
     let is_host = move || me.get().is_some() && game.board.with(|b| b.host) == me.get();
     let my_line = move || me.get().and_then(|id| game.board.with(|b| line_of(b, id).cloned()));
     let ready = move || my_line().is_some_and(|l| l.ready);
-    let between_games = move || !running(phase().as_ref());
     let players = move || game.board.with(|b| b.players.len());
-    let act = call.game_action;
     view! {
-        <aside class="game-panel" aria-label=move || t_string!(i18n, game.panel_label)>
-            <header>
-                <h2>{t!(i18n, game.panel_title)}</h2>
-                <p class="phase-line">
-                    <span class="phase" data-testid="game-phase" data-phase=word>{word_text}</span>
-                    <span class="timer" aria-live="off">{timer}</span>
-                </p>
-                <p class="mode">{mode_text}</p>
-                {move || match phase() {
-                    Some(Phase::Round { round, rounds, target, .. }) => Some(view! {
-                        <p class="round" data-testid="game-round">
-                            {t!(i18n, game.round_of, round, rounds)}
-                            {target.map(|t| view! {
-                                <strong class="target" data-testid="game-target" data-target=t.label()>
-                                    " · "
-                                    {t!(i18n, game.copy_target, emoji = emoji(t),
-                                        expression = move || expression_name(t, i18n.get_locale()))}
-                                </strong>
-                            })}
-                        </p>
-                    }.into_any()),
-                    Some(Phase::RoundResults { round, rounds, .. }) => Some(view! {
-                        <p class="round">{t!(i18n, game.round_done, round, rounds)}</p>
-                    }.into_any()),
-                    _ => None,
-                }}
-            </header>
-            <Show when=between_games>
-                <div class="game-actions">
-                    <Show when=is_host fallback=move || view! {
-                        <p class="hint">{t!(i18n, game.mode_line, mode = mode_text)}</p>
+        <div class="game-actions">
+            <Show when=is_host fallback=move || view! {
+                <p class="hint">{t!(i18n, game.mode_line, mode = mode_text)}</p>
+            }>
+                <label>
+                    <span class="sr-only">{t!(i18n, game.game_mode)}</span>
+                    <select data-testid="game-mode" aria-label=move || t_string!(i18n, game.game_mode)
+                        on:change=move |ev| {
+                        let mode = match event_target_value(&ev).as_str() {
+                            "copy_face" => Mode::CopyFace,
+                            _ => Mode::DontLaugh,
+                        };
+                        act.run(GameAction::ChooseMode(mode));
                     }>
-                        <label>
-                            <span class="sr-only">{t!(i18n, game.game_mode)}</span>
-                            <select data-testid="game-mode" aria-label=move || t_string!(i18n, game.game_mode)
-                                on:change=move |ev| {
-                                let mode = match event_target_value(&ev).as_str() {
-                                    "copy_face" => Mode::CopyFace,
-                                    _ => Mode::DontLaugh,
-                                };
-                                act.run(GameAction::ChooseMode(mode));
-                            }>
-                                {[Mode::DontLaugh, Mode::CopyFace].into_iter().map(|m| view! {
-                                    <option value=mode_key(m) selected=move || mode() == m>
-                                        {move || mode_name(m, i18n.get_locale())}
-                                    </option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    </Show>
-                    <button data-testid="ready" class:primary=move || !ready()
-                        aria-pressed=move || ready().to_string()
-                        on:click=move |_| act.run(GameAction::Ready(!ready()))>
-                        {move || if ready() { t_string!(i18n, game.not_ready) } else { t_string!(i18n, game.ready) }}
-                    </button>
-                    <Show when=is_host>
-                        <button data-testid="start" disabled=move || players() < 2
-                            on:click=move |_| act.run(GameAction::Start)>{t!(i18n, game.start)}</button>
-                    </Show>
-                    <p class="hint">{move || if players() < 2 {
-                        t_string!(i18n, game.need_two)
-                    } else {
-                        t_string!(i18n, game.starts_when)
-                    }}</p>
-                </div>
-            </Show>
-            <Scoreboard board=game.board me playing=Signal::derive(move || !between_games())/>
-            {move || game.event.get().map(|e| view! {
-                <p class="game-event" role="status">{move || describe_event(&e, game.board, i18n.get_locale())}</p>
-            })}
-            {move || game.refused.get().map(|r| view! { <p class="hint warn">{move || r.message(i18n.get_locale())}</p> })}
-            {move || game.over.get().map(|(results, id)| view! {
-                <section class="game-results" data-testid="game-results">
-                    <h3>{if results.ended_early { t!(i18n, game.game_over_early).into_any() } else { t!(i18n, game.game_over).into_any() }}</h3>
-                    <ol>
-                        {results.ranking.into_iter().map(|s| {
-                            let (rank, name, score) = (s.rank, s.name, s.score);
-                            let line = move || if s.left {
-                                t_string!(i18n, game.ranking_line_left, rank, name = name.clone(), score).to_string()
-                            } else {
-                                t_string!(i18n, game.ranking_line, rank, name = name.clone(), score).to_string()
-                            };
-                            view! { <li>{line}</li> }
+                        {[Mode::DontLaugh, Mode::CopyFace].into_iter().map(|m| view! {
+                            <option value=mode_key(m) selected=move || mode() == m>
+                                {move || mode_name(m, i18n.get_locale())}
+                            </option>
                         }).collect_view()}
-                    </ol>
-                    <RoomReel game_id=id.clone()/>
-                    <a data-testid="game-link" href=format!("/games/{id}")>{t!(i18n, game.results_link)}</a>
-                </section>
-            })}
-        </aside>
+                    </select>
+                </label>
+            </Show>
+            <button data-testid="ready" class:primary=move || !ready()
+                aria-pressed=move || ready().to_string()
+                on:click=move |_| act.run(GameAction::Ready(!ready()))>
+                {move || if ready() { t_string!(i18n, game.not_ready) } else { t_string!(i18n, game.ready) }}
+            </button>
+            <Show when=is_host>
+                <button data-testid="start" disabled=move || players() < 2
+                    on:click=move |_| act.run(GameAction::Start)>{t!(i18n, game.start)}</button>
+            </Show>
+            <p class="hint">{move || if players() < 2 {
+                t_string!(i18n, game.need_two)
+            } else {
+                t_string!(i18n, game.starts_when)
+            }}</p>
+        </div>
+    }
+}
+
+/// The final standings in the room, its highlight reel and the results link.
+#[component]
+fn GameResults(results: Results, id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = if results.ended_early {
+        t!(i18n, game.game_over_early).into_any()
+    } else {
+        t!(i18n, game.game_over).into_any()
+    };
+    view! {
+        <section class="game-results" data-testid="game-results">
+            <h3>{title}</h3>
+            <ol>
+                {results.ranking.into_iter().map(|s| {
+                    let (rank, name, score) = (s.rank, s.name, s.score);
+                    let line = move || if s.left {
+                        t_string!(i18n, game.ranking_line_left, rank, name = name.clone(), score).to_string()
+                    } else {
+                        t_string!(i18n, game.ranking_line, rank, name = name.clone(), score).to_string()
+                    };
+                    view! { <li>{line}</li> }
+                }).collect_view()}
+            </ol>
+            <RoomReel game_id=id.clone()/>
+            <a data-testid="game-link" href=format!("/games/{id}")>{t!(i18n, game.results_link)}</a>
+        </section>
     }
 }
 

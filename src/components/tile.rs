@@ -26,19 +26,6 @@ pub fn RemoteTile(
     let peer = tile.id.to_string();
     let peer_attr = peer.clone();
     let show_stats = RwSignal::new(false);
-    // `data-quality` is the same in every language; the badge's text is not.
-    let quality = move || match tile.quality.get() {
-        Some(Quality::Good) => "good",
-        Some(Quality::Fair) => "fair",
-        Some(Quality::Poor) => "poor",
-        None => "measuring",
-    };
-    let quality_text = move || match tile.quality.get() {
-        Some(Quality::Good) => t_string!(i18n, room.quality_good),
-        Some(Quality::Fair) => t_string!(i18n, room.quality_fair),
-        Some(Quality::Poor) => t_string!(i18n, room.quality_poor),
-        None => t_string!(i18n, room.quality_measuring),
-    };
     view! {
         <figure class="tile" data-testid="remote-tile" data-peer=peer_attr
             data-state=move || state.get().key()
@@ -52,10 +39,7 @@ pub fn RemoteTile(
             })}
             <ExpressionBars reading=tile.reading/>
             <TileScore board peer=Signal::stored(Some(id))/>
-            <span class="quality" data-testid="quality" data-quality=quality
-                title=move || t_string!(i18n, room.call_quality)>
-                {quality_text}
-            </span>
+            <QualityBadge quality=tile.quality/>
             {move || tile.reconnecting.get().then(|| view! {
                 <span class="badge warn" data-testid="tile-reconnecting">{t!(i18n, room.tile_reconnecting)}</span>
             })}
@@ -68,18 +52,53 @@ pub fn RemoteTile(
                 aria-pressed=move || show_stats.get().to_string()
                 on:click=move |_| show_stats.update(|s| *s = !*s)>"i"</button>
             {move || show_stats.get().then(|| view! { <StatsPanel stats=tile.stats/> })}
-            <figcaption>
-                {move || (!tile.audio_on.get()).then(|| view! {
-                    <span class="muted" data-testid="tile-muted" role="img"
-                        aria-label=move || t_string!(i18n, room.tile_mic_off)>"🔇"</span>
-                })}
-                {move || tile.screen.get().then(|| view! {
-                    <span class="badge-share" data-testid="tile-screen">{t!(i18n, room.tile_presenting)}</span>
-                })}
-                <span class="name">{tile.name.clone()}</span>
-                <span class="state" data-testid="peer-state">{move || state.get().text(i18n.get_locale())}</span>
-            </figcaption>
+            <TileCaption tile=tile.clone()/>
         </figure>
+    }
+}
+
+/// Call quality (from loss and round-trip time): `data-quality` is the same in every
+/// language, the badge's text is not.
+#[component]
+fn QualityBadge(quality: RwSignal<Option<Quality>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = move || match quality.get() {
+        Some(Quality::Good) => "good",
+        Some(Quality::Fair) => "fair",
+        Some(Quality::Poor) => "poor",
+        None => "measuring",
+    };
+    let text = move || match quality.get() {
+        Some(Quality::Good) => t_string!(i18n, room.quality_good),
+        Some(Quality::Fair) => t_string!(i18n, room.quality_fair),
+        Some(Quality::Poor) => t_string!(i18n, room.quality_poor),
+        None => t_string!(i18n, room.quality_measuring),
+    };
+    view! {
+        <span class="quality" data-testid="quality" data-quality=key
+            title=move || t_string!(i18n, room.call_quality)>
+            {text}
+        </span>
+    }
+}
+
+/// Name, microphone and presenting badges, and the connection state.
+#[component]
+fn TileCaption(tile: Tile) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = tile.state;
+    view! {
+        <figcaption>
+            {move || (!tile.audio_on.get()).then(|| view! {
+                <span class="muted" data-testid="tile-muted" role="img"
+                    aria-label=move || t_string!(i18n, room.tile_mic_off)>"🔇"</span>
+            })}
+            {move || tile.screen.get().then(|| view! {
+                <span class="badge-share" data-testid="tile-screen">{t!(i18n, room.tile_presenting)}</span>
+            })}
+            <span class="name">{tile.name.clone()}</span>
+            <span class="state" data-testid="peer-state">{move || state.get().text(i18n.get_locale())}</span>
+        </figcaption>
     }
 }
 

@@ -136,12 +136,17 @@ pub struct Tile {
     pub video_on: RwSignal<bool>,
     /// Their video is a shared screen.
     pub screen: RwSignal<bool>,
+    /// Owns the signals above, so they go when the tile goes (see [`Tile::dispose`]), not
+    /// when the call ends.
+    owner: Owner,
 }
 
 impl Tile {
     /// A fresh tile for a participant.
     pub fn new(id: PeerId, name: String) -> Self {
-        Self {
+        let owner = Owner::new();
+        owner.clone().with(|| Self {
+            owner,
             id,
             name,
             state: RwSignal::new(PeerState::New),
@@ -154,7 +159,13 @@ impl Tile {
             audio_on: RwSignal::new(true),
             video_on: RwSignal::new(true),
             screen: RwSignal::new(false),
-        }
+        })
+    }
+
+    /// Frees the tile's signals. Call it once the tile's view is gone (after the update that
+    /// removed it from the list has rendered): a view still reading them would panic.
+    pub fn dispose(self) {
+        self.owner.cleanup();
     }
 }
 

@@ -35,37 +35,11 @@ pub fn LabPage() -> impl IntoView {
     let report = reader.report;
     let best = move || report.get().and_then(|r| r.best);
 
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let (Some(v), Some(Ok(s))) = (video.get(), camera.get()) {
-            v.set_src_object(Some(&s));
-        }
-    });
+    show_camera(video, camera);
     let face_box = move || {
         best().map(|f| {
             let [x, y, w, h] = f.bbox.map(|v| v * 100.0);
             view! { <div class="face-box" style=format!("left:{x}%;top:{y}%;width:{w}%;height:{h}%")></div> }
-        })
-    };
-    let status = move || match reader.status.get() {
-        None | Some(WorkerStatus::Loading) => t_string!(i18n, game.lab_loading_model).to_string(),
-        Some(WorkerStatus::Ready) => t_string!(i18n, game.lab_reading_faces).to_string(),
-        Some(WorkerStatus::Failed(detail)) => {
-            t_string!(i18n, game.lab_reader_error, detail).to_string()
-        }
-    };
-    let stages = move || {
-        report.get().map(|r| {
-            let t = r.timings;
-            let ms = |v: f32| format!("{v:.1}");
-            t_string!(
-                i18n,
-                game.lab_stages,
-                readback = ms(t.readback_ms),
-                detect = ms(t.detect_ms),
-                expressions = ms(t.expressions_ms)
-            )
-            .to_string()
         })
     };
     let on_size = move |ev: leptos::ev::Event| {
@@ -90,19 +64,7 @@ pub fn LabPage() -> impl IntoView {
                     {use_fixture.then(|| view! { <img node_ref=fixture data-testid="lab-fixture" class="fixture" alt=""/> })}
                 </div>
                 <section class="lab-panel" aria-live="polite">
-                    <p class="hint" data-testid="lab-status">{status}</p>
-                    <dl class="stats">
-                        <dt>{t!(i18n, game.lab_faces)}</dt>
-                        <dd data-testid="face-count">{move || report.get().map(|r| r.face_count).unwrap_or(0)}</dd>
-                        <dt>{t!(i18n, game.lab_top_expression)}</dt>
-                        <dd data-testid="top-expression">{move || {
-                            best().map(|f| expression_name(f.top().0, i18n.get_locale())).unwrap_or("-")
-                        }}</dd>
-                        <dt>{t!(i18n, game.lab_fps)}</dt>
-                        <dd data-testid="fps">{move || format!("{:.1}", reader.fps.get())}</dd>
-                        <dt>{t!(i18n, game.lab_stage_ms)}</dt>
-                        <dd data-testid="stage-ms">{stages}</dd>
-                    </dl>
+                    <LabStats status=reader.status report fps=reader.fps/>
                     <ExpressionList report/>
                     <label for="input-size">{t!(i18n, game.lab_input_size)}</label>
                     <select id="input-size" data-testid="input-size" on:change=on_size>
@@ -113,6 +75,65 @@ pub fn LabPage() -> impl IntoView {
                 </section>
             </div>
         </main>
+    }
+}
+
+/// Shows the camera in `video` once both are there.
+fn show_camera(video: NodeRef<Video>, camera: RwSignal<Option<Result<StreamRef, MediaError>>>) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let (Some(v), Some(Ok(s))) = (video.get(), camera.get()) {
+            v.set_src_object(Some(&s));
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (video, camera);
+}
+
+/// What the reader is doing, and the numbers of the last frame.
+#[component]
+fn LabStats(
+    status: RwSignal<Option<WorkerStatus>>,
+    report: RwSignal<Option<FrameReport>>,
+    fps: RwSignal<f64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let best = move || report.get().and_then(|r| r.best);
+    let status = move || match status.get() {
+        None | Some(WorkerStatus::Loading) => t_string!(i18n, game.lab_loading_model).to_string(),
+        Some(WorkerStatus::Ready) => t_string!(i18n, game.lab_reading_faces).to_string(),
+        Some(WorkerStatus::Failed(detail)) => {
+            t_string!(i18n, game.lab_reader_error, detail).to_string()
+        }
+    };
+    let stages = move || {
+        report.get().map(|r| {
+            let t = r.timings;
+            let ms = |v: f32| format!("{v:.1}");
+            t_string!(
+                i18n,
+                game.lab_stages,
+                readback = ms(t.readback_ms),
+                detect = ms(t.detect_ms),
+                expressions = ms(t.expressions_ms)
+            )
+            .to_string()
+        })
+    };
+    view! {
+        <p class="hint" data-testid="lab-status">{status}</p>
+        <dl class="stats">
+            <dt>{t!(i18n, game.lab_faces)}</dt>
+            <dd data-testid="face-count">{move || report.get().map(|r| r.face_count).unwrap_or(0)}</dd>
+            <dt>{t!(i18n, game.lab_top_expression)}</dt>
+            <dd data-testid="top-expression">{move || {
+                best().map(|f| expression_name(f.top().0, i18n.get_locale())).unwrap_or("-")
+            }}</dd>
+            <dt>{t!(i18n, game.lab_fps)}</dt>
+            <dd data-testid="fps">{move || format!("{:.1}", fps.get())}</dd>
+            <dt>{t!(i18n, game.lab_stage_ms)}</dt>
+            <dd data-testid="stage-ms">{stages}</dd>
+        </dl>
     }
 }
 

@@ -98,17 +98,83 @@ fn Room(room: RoomId) -> impl IntoView {
 #[component]
 fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
-    let (name, set_name) = signal(String::new());
-    let password = RwSignal::new(String::new());
-    let prompt = call.ui.host.password_prompt;
-    let joining = move || matches!(call.ui.phase.get(), Phase::Joining | Phase::Knocking);
     let knocking = move || call.ui.phase.get() == Phase::Knocking;
     let local = call.ui.local;
     let preview = Signal::derive(move || match local.get() {
         LocalMedia::Ready { stream, .. } => Some(stream),
         _ => None,
     });
-    let status = move || {
+    view! {
+        <section class="prejoin">
+            <div class="preview">
+                <VideoView stream=preview muted=true mirrored=true testid="local-video"/>
+            </div>
+            <div class="prejoin-side">
+                <h1>{t!(i18n, room.ready_to_join)}</h1>
+                <p class="room-id">{t!(i18n, room.room_label)}<code>{room.to_string()}</code></p>
+                <LocalStatus call/>
+                <DevicePicker call/>
+                <JoinForm call/>
+                <Show when=knocking>
+                    <div class="knocking" data-testid="knocking" role="status">
+                        <p><strong>{t!(i18n, host.knocking)}</strong>" "{t!(i18n, host.knocking_hint)}</p>
+                        <button type="button" data-testid="cancel-knock" on:click=move |_| call.leave.run(())>
+                            {t!(i18n, host.cancel)}
+                        </button>
+                    </div>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+/// The name (a guest name if left empty), the password when the room asks for one, and Join.
+#[component]
+fn JoinForm(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
+    let (name, set_name) = signal(String::new());
+    let password = RwSignal::new(String::new());
+    let prompt = call.ui.host.password_prompt;
+    let joining = move || matches!(call.ui.phase.get(), Phase::Joining | Phase::Knocking);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = name.get_untracked();
+        let typed = typed.trim();
+        let name = if typed.is_empty() {
+            td_string!(i18n.get_locale_untracked(), room.guest).to_string()
+        } else {
+            typed.to_string()
+        };
+        let password = prompt.get_untracked().map(|_| password.get_untracked());
+        call.join.run(JoinRequest { name, password });
+    };
+    view! {
+        <form on:submit=on_submit>
+            <label for="name-input">{t!(i18n, room.your_name)}</label>
+            <input
+                id="name-input"
+                data-testid="name-input"
+                type="text"
+                maxlength=MAX_NAME_CHARS
+                autocomplete="nickname"
+                placeholder=move || t_string!(i18n, room.guest)
+                prop:value=name
+                on:input=move |ev| set_name.set(event_target_value(&ev))
+            />
+            <PasswordField prompt password/>
+            <button class="primary big" type="submit" data-testid="join" disabled=joining>
+                {move || if joining() { t_string!(i18n, room.joining) } else { t_string!(i18n, room.join) }}
+            </button>
+        </form>
+    }
+}
+
+/// Whether the camera and microphone work, and what to do if they do not.
+#[component]
+fn LocalStatus(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
+    let local = call.ui.local;
+    move || {
         match local.get() {
         LocalMedia::Pending => Some(view! { <p class="hint">{t!(i18n, room.starting_camera)}</p> }.into_any()),
         LocalMedia::Ready { camera_error: Some(e), .. } => Some(
@@ -124,56 +190,6 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
         ),
         LocalMedia::Ready { camera_error: None, .. } => None,
     }
-    };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let typed = name.get_untracked();
-        let typed = typed.trim();
-        let name = if typed.is_empty() {
-            td_string!(i18n.get_locale_untracked(), room.guest).to_string()
-        } else {
-            typed.to_string()
-        };
-        let password = prompt.get_untracked().map(|_| password.get_untracked());
-        call.join.run(JoinRequest { name, password });
-    };
-    view! {
-        <section class="prejoin">
-            <div class="preview">
-                <VideoView stream=preview muted=true mirrored=true testid="local-video"/>
-            </div>
-            <div class="prejoin-side">
-                <h1>{t!(i18n, room.ready_to_join)}</h1>
-                <p class="room-id">{t!(i18n, room.room_label)}<code>{room.to_string()}</code></p>
-                {status}
-                <DevicePicker call/>
-                <form on:submit=on_submit>
-                    <label for="name-input">{t!(i18n, room.your_name)}</label>
-                    <input
-                        id="name-input"
-                        data-testid="name-input"
-                        type="text"
-                        maxlength=MAX_NAME_CHARS
-                        autocomplete="nickname"
-                        placeholder=move || t_string!(i18n, room.guest)
-                        prop:value=name
-                        on:input=move |ev| set_name.set(event_target_value(&ev))
-                    />
-                    <PasswordField prompt password/>
-                    <button class="primary big" type="submit" data-testid="join" disabled=joining>
-                        {move || if joining() { t_string!(i18n, room.joining) } else { t_string!(i18n, room.join) }}
-                    </button>
-                </form>
-                {move || knocking().then(|| view! {
-                    <div class="knocking" data-testid="knocking" role="status">
-                        <p><strong>{t!(i18n, host.knocking)}</strong>" "{t!(i18n, host.knocking_hint)}</p>
-                        <button type="button" data-testid="cancel-knock" on:click=move |_| call.leave.run(())>
-                            {t!(i18n, host.cancel)}
-                        </button>
-                    </div>
-                })}
-            </div>
-        </section>
     }
 }
 
@@ -196,20 +212,9 @@ fn InviteLink(room: RoomId) -> impl IntoView {
 #[component]
 fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
-    let local = call.ui.local;
-    let own = Signal::derive(move || match local.get() {
-        LocalMedia::Ready { stream, .. } => Some(stream),
-        _ => None,
-    });
     let tiles = call.ui.tiles;
-    let can_share = can_share_screen();
     let count = Memo::new(move |_| tiles.with(Vec::len) + 1);
-    let own_video = NodeRef::<Video>::new();
-    use_own_face(call, own_video);
     let board = call.ui.game.board;
-    // Muted, we are not heard: the ring says so too.
-    let own_audio = Signal::derive(move || if call.ui.mic_on.get() { own.get() } else { None });
-    let own_speaking = crate::hooks::use_speaking::use_speaking(own_audio);
     view! {
         <section class="call">
             {move || call.ui.reconnecting.get().then(|| view! {
@@ -219,14 +224,7 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
             })}
             <div class="stage">
             <div class="grid" data-count=move || count.get()>
-                <figure class="tile own" data-testid="own-tile"
-                    data-speaking=move || own_speaking.get().to_string()
-                    class:speaking=move || own_speaking.get()>
-                    <VideoView stream=own muted=true mirrored=true testid="local-video" node=own_video/>
-                    <ExpressionBars reading=call.ui.game.own_reading/>
-                    <TileScore board peer=Signal::from(call.ui.me)/>
-                    <figcaption><span class="name">{t!(i18n, room.you)}</span></figcaption>
-                </figure>
+                <OwnTile call/>
                 <For each=move || call.ui.tiles.get() key=|t| t.id let:tile>
                     <RemoteTile tile board speaker=call.ui.speaker/>
                 </For>
@@ -239,44 +237,82 @@ fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 {t!(i18n, room.waiting_alone)}
                 <InviteLink room=room.clone()/>
             </p>
-            <nav class="controls">
-                <label class="cap">
-                    <span class="sr-only">{t!(i18n, room.video_cap_label)}</span>
-                    <select data-testid="video-cap" aria-label=move || t_string!(i18n, room.video_cap_label)
-                        on:change=move |ev| {
-                            if let Some(cap) = VideoCap::from_key(&event_target_value(&ev)) {
-                                call.ui.video_cap.set(cap);
-                            }
-                        }>
-                        {VideoCap::ALL.into_iter().map(|c| view! {
-                            <option value=c.key() selected=move || call.ui.video_cap.get() == c>
-                                {move || c.label(i18n.get_locale())}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <DevicePicker call/>
-                <MediaToggles call/>
-                <button data-testid="share-screen" aria-pressed=move || call.ui.sharing.get().to_string()
-                    disabled=move || !can_share.get()
-                    title=move || (!can_share.get()).then(|| t_string!(i18n, room.present_unsupported))
-                    aria-label=move || if call.ui.sharing.get() {
-                        t_string!(i18n, room.stop_presenting_label)
-                    } else {
-                        t_string!(i18n, room.present_label)
-                    }
-                    class:on=move || call.ui.sharing.get() on:click=move |_| call.toggle_share.run(())>
-                    {move || if call.ui.sharing.get() {
-                        t_string!(i18n, room.stop_presenting)
-                    } else {
-                        t_string!(i18n, room.present)
-                    }}
-                </button>
-                <ChatToggle call/>
-                <button class="danger" data-testid="leave" aria-label=move || t_string!(i18n, room.leave_label)
-                    on:click=move |_| call.leave.run(())>{t!(i18n, room.leave)}</button>
-            </nav>
+            <Controls call/>
         </section>
+    }
+}
+
+/// Our own tile: the camera (whose frames our face reader reads), our gauges and score, and
+/// the ring while we speak.
+#[component]
+fn OwnTile(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
+    let local = call.ui.local;
+    let own = Signal::derive(move || match local.get() {
+        LocalMedia::Ready { stream, .. } => Some(stream),
+        _ => None,
+    });
+    let own_video = NodeRef::<Video>::new();
+    use_own_face(call, own_video);
+    let board = call.ui.game.board;
+    // Muted, we are not heard: the ring says so too.
+    let own_audio = Signal::derive(move || if call.ui.mic_on.get() { own.get() } else { None });
+    let own_speaking = crate::hooks::use_speaking::use_speaking(own_audio);
+    view! {
+        <figure class="tile own" data-testid="own-tile"
+            data-speaking=move || own_speaking.get().to_string()
+            class:speaking=move || own_speaking.get()>
+            <VideoView stream=own muted=true mirrored=true testid="local-video" node=own_video/>
+            <ExpressionBars reading=call.ui.game.own_reading/>
+            <TileScore board peer=Signal::from(call.ui.me)/>
+            <figcaption><span class="name">{t!(i18n, room.you)}</span></figcaption>
+        </figure>
+    }
+}
+
+/// The control bar: quality, devices, mute and camera, present, chat, leave.
+#[component]
+fn Controls(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
+    let can_share = can_share_screen();
+    view! {
+        <nav class="controls">
+            <label class="cap">
+                <span class="sr-only">{t!(i18n, room.video_cap_label)}</span>
+                <select data-testid="video-cap" aria-label=move || t_string!(i18n, room.video_cap_label)
+                    on:change=move |ev| {
+                        if let Some(cap) = VideoCap::from_key(&event_target_value(&ev)) {
+                            call.ui.video_cap.set(cap);
+                        }
+                    }>
+                    {VideoCap::ALL.into_iter().map(|c| view! {
+                        <option value=c.key() selected=move || call.ui.video_cap.get() == c>
+                            {move || c.label(i18n.get_locale())}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <DevicePicker call/>
+            <MediaToggles call/>
+            <button data-testid="share-screen" aria-pressed=move || call.ui.sharing.get().to_string()
+                disabled=move || !can_share.get()
+                title=move || (!can_share.get()).then(|| t_string!(i18n, room.present_unsupported))
+                aria-label=move || if call.ui.sharing.get() {
+                    t_string!(i18n, room.stop_presenting_label)
+                } else {
+                    t_string!(i18n, room.present_label)
+                }
+                class:on=move || call.ui.sharing.get() on:click=move |_| call.toggle_share.run(())>
+                {move || if call.ui.sharing.get() {
+                    t_string!(i18n, room.stop_presenting)
+                } else {
+                    t_string!(i18n, room.present)
+                }}
+            </button>
+            <ChatToggle call/>
+            <button class="danger" data-testid="leave" aria-label=move || t_string!(i18n, room.leave_label)
+                on:click=move |_| call.leave.run(())>{t!(i18n, room.leave)}</button>
+        </nav>
     }
 }
 

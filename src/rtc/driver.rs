@@ -547,10 +547,8 @@ impl Inner {
                     peer.set_cap(cap);
                 }
                 self.state.borrow_mut().peers.insert(id, peer);
-                self.ui.tiles.update(|tiles| {
-                    tiles.retain(|t| t.id != id);
-                    tiles.push(tile);
-                });
+                self.drop_tiles(|t| t.id == id);
+                self.ui.tiles.update(|tiles| tiles.push(tile));
             }
             Err(e) => leptos::logging::warn!("could not create a connection: {e:?}"),
         }
@@ -567,7 +565,24 @@ impl Inner {
         // Dropping the Peer closes its RTCPeerConnection.
         let removed = self.state.borrow_mut().peers.remove(&id);
         drop(removed);
-        self.ui.tiles.update(|tiles| tiles.retain(|t| t.id != id));
+        self.drop_tiles(|t| t.id == id);
+    }
+
+    /// Takes the tiles that match out of the grid, and frees their signals once their views
+    /// are gone (the grid re-renders in a microtask; the timer runs after it).
+    fn drop_tiles(&self, gone: impl Fn(&Tile) -> bool) {
+        let mut dropped = Vec::new();
+        self.ui.tiles.update(|tiles| {
+            let (out, keep) = std::mem::take(tiles).into_iter().partition(|t| gone(t));
+            *tiles = keep;
+            dropped = out;
+        });
+        if !dropped.is_empty() {
+            gloo_timers::callback::Timeout::new(0, move || {
+                dropped.into_iter().for_each(Tile::dispose)
+            })
+            .forget();
+        }
     }
 
     fn on_socket_closed(&self, code: u16, reason: String) {
@@ -584,7 +599,7 @@ impl Inner {
         }
         let peers = std::mem::take(&mut self.state.borrow_mut().peers);
         drop(peers);
-        self.ui.tiles.set(Vec::new());
+        self.drop_tiles(|_| true);
     }
 
     /// Says goodbye, closes every peer connection and stops every local track.

@@ -273,6 +273,38 @@ impl Shared {
         self.apply_recovery(outputs);
     }
 
+    /// A local candidate goes to the remote. The null candidate only marks the end of
+    /// gathering: nothing to send, but recovery learns whether this gathering found anything.
+    fn on_local_candidate(&self, event: RtcPeerConnectionIceEvent) {
+        match event.candidate() {
+            Some(c) => {
+                self.gathered.set(self.gathered.get().saturating_add(1));
+                self.signal(Signal::Candidate {
+                    candidate: c.candidate(),
+                    sdp_mid: c.sdp_mid(),
+                    sdp_m_line_index: c.sdp_m_line_index(),
+                });
+            }
+            None => {
+                let candidates = self.gathered.replace(0);
+                let input = IceInput::GatheringDone { candidates };
+                let outputs = self.recovery.borrow_mut().handle(super::js::monotonic(), input);
+                self.apply_recovery(outputs);
+            }
+        }
+    }
+
+    /// TURN answers 401 (or 403) when it refuses the credentials (RFC 8656 §6, RFC 8489 §9.2).
+    fn on_candidate_error(&self, event: &JsValue) {
+        let code = js_sys::Reflect::get(event, &JsValue::from_str("errorCode"))
+            .ok()
+            .and_then(|c| c.as_f64())
+            .unwrap_or(0.0) as u32;
+        if code == 401 || code == 403 {
+            self.tile.problem.set(Some(TileProblem::RelayRefused));
+        }
+    }
+
     fn apply_recovery(&self, outputs: Vec<IceOutput>) {
         for output in outputs {
             match output {
@@ -558,98 +590,71 @@ fn attach_handlers(shared: &Rc<Shared>, tile: Tile) -> (Vec<Handler>, Handler) {
         })
     };
     pc.set_onnegotiationneeded(Some(on_negotiation.as_ref().unchecked_ref()));
-
     let on_candidate = {
         let shared = shared.clone();
         Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let event: RtcPeerConnectionIceEvent = event.unchecked_into();
-            // A null candidate only marks the end of gathering: nothing to send, but recovery
-            // learns whether this gathering found anything.
-            match event.candidate() {
-                Some(c) => {
-                    shared.gathered.set(shared.gathered.get().saturating_add(1));
-                    shared.signal(Signal::Candidate {
-                        candidate: c.candidate(),
-                        sdp_mid: c.sdp_mid(),
-                        sdp_m_line_index: c.sdp_m_line_index(),
-                    });
-                }
-                None => {
-                    let candidates = shared.gathered.replace(0);
-                    let input = IceInput::GatheringDone { candidates };
-                    let outputs =
-                        shared.recovery.borrow_mut().handle(super::js::monotonic(), input);
-                    shared.apply_recovery(outputs);
-                }
-            }
+            shared.on_local_candidate(event.unchecked_into())
         })
     };
     pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
-
-    let on_track = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-        let event: RtcTrackEvent = event.unchecked_into();
-        let stream = match event.streams().get(0).dyn_into::<MediaStream>() {
-            Ok(stream) => stream,
-            Err(_) => {
-                // A sender without a stream: keep all such tracks in one stream per tile.
-                let existing = tile.stream.get_untracked();
-                let stream = match existing {
-                    Some(s) => (*s).clone(),
-                    None => match MediaStream::new() {
-                        Ok(s) => s,
-                        Err(_) => return,
-                    },
-                };
-                stream.add_track(&event.track());
-                stream
-            }
-        };
-        let same =
-            tile.stream.with_untracked(|s| s.as_ref().is_some_and(|s| s.id() == stream.id()));
-        if !same {
-            tile.stream.set(Some(SendWrapper::new(stream)));
-        }
-    });
-    pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-
-    let on_state = {
-        let shared = shared.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            let state = match shared.pc.connection_state() {
-                RtcPeerConnectionState::New => PeerState::New,
-                RtcPeerConnectionState::Connecting => PeerState::Connecting,
-                RtcPeerConnectionState::Connected => PeerState::Connected,
-                RtcPeerConnectionState::Disconnected => PeerState::Disconnected,
-                RtcPeerConnectionState::Failed => PeerState::Failed,
-                _ => PeerState::Closed,
-            };
-            tile.state.set(state);
+    let on_track = {
+        let tile = tile.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            show_track(&tile, event.unchecked_into())
         })
     };
+    pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+    let on_state = {
+        let shared = shared.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |_| tile.state.set(peer_state(&shared.pc)))
+    };
     pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
-
     let on_ice_state = {
         let shared = shared.clone();
         Closure::<dyn FnMut(JsValue)>::new(move |_| shared.on_ice_state(super::js::monotonic()))
     };
     pc.set_oniceconnectionstatechange(Some(on_ice_state.as_ref().unchecked_ref()));
-
-    // TURN answers 401 (or 403) when it refuses the credentials (RFC 8656 §6, RFC 8489 §9.2).
     let on_candidate_error = {
         let shared = shared.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let code = js_sys::Reflect::get(&event, &JsValue::from_str("errorCode"))
-                .ok()
-                .and_then(|c| c.as_f64())
-                .unwrap_or(0.0) as u32;
-            if code == 401 || code == 403 {
-                shared.tile.problem.set(Some(TileProblem::RelayRefused));
-            }
-        })
+        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| shared.on_candidate_error(&event))
     };
     let _ = pc.add_event_listener_with_callback(
         "icecandidateerror",
         on_candidate_error.as_ref().unchecked_ref(),
     );
     (vec![on_negotiation, on_candidate, on_track, on_state, on_ice_state], on_candidate_error)
+}
+
+/// Puts a remote track in the tile's stream (one stream per tile, even for senders without one).
+fn show_track(tile: &Tile, event: RtcTrackEvent) {
+    let stream = match event.streams().get(0).dyn_into::<MediaStream>() {
+        Ok(stream) => stream,
+        Err(_) => {
+            let existing = tile.stream.get_untracked();
+            let stream = match existing {
+                Some(s) => (*s).clone(),
+                None => match MediaStream::new() {
+                    Ok(s) => s,
+                    Err(_) => return,
+                },
+            };
+            stream.add_track(&event.track());
+            stream
+        }
+    };
+    let same = tile.stream.with_untracked(|s| s.as_ref().is_some_and(|s| s.id() == stream.id()));
+    if !same {
+        tile.stream.set(Some(SendWrapper::new(stream)));
+    }
+}
+
+fn peer_state(pc: &RtcPeerConnection) -> PeerState {
+    match pc.connection_state() {
+        RtcPeerConnectionState::New => PeerState::New,
+        RtcPeerConnectionState::Connecting => PeerState::Connecting,
+        RtcPeerConnectionState::Connected => PeerState::Connected,
+        RtcPeerConnectionState::Disconnected => PeerState::Disconnected,
+        RtcPeerConnectionState::Failed => PeerState::Failed,
+        _ => PeerState::Closed,
+    }
 }

@@ -56,6 +56,28 @@ struct Receiving {
     parts: js_sys::Array,
 }
 
+impl FileState {
+    /// The next transfer's key (ours, for the UI) and id (on the wire).
+    fn next_ids(&mut self) -> (u64, u32) {
+        self.next_key += 1;
+        self.next_id += 1;
+        (self.next_key, self.next_id)
+    }
+}
+
+impl Inner {
+    /// The file channel of everyone connected (`to = None`) or of one person.
+    fn file_channels(&self, to: Option<PeerId>) -> Vec<(PeerId, RtcDataChannel)> {
+        self.state
+            .borrow()
+            .peers
+            .iter()
+            .filter(|(id, _)| to.is_none_or(|t| t == **id))
+            .filter_map(|(id, peer)| peer.file_channel().map(|c| (*id, c)))
+            .collect()
+    }
+}
+
 impl Call {
     /// Sends `file` to everyone connected (`to = None`) or to one person.
     pub fn send_file(&self, file: web_sys::File, to: Option<PeerId>) {
@@ -65,25 +87,13 @@ impl Call {
             inner.ui.file_error.set(Some(e));
             return;
         }
-        let targets: Vec<(PeerId, RtcDataChannel)> = inner
-            .state
-            .borrow()
-            .peers
-            .iter()
-            .filter(|(id, _)| to.is_none_or(|t| t == **id))
-            .filter_map(|(id, peer)| peer.file_channel().map(|c| (*id, c)))
-            .collect();
+        let targets = inner.file_channels(to);
         if targets.is_empty() {
             inner.ui.file_error.set(Some(FileError::NoRecipients));
             return;
         }
         inner.ui.file_error.set(None);
-        let (key, id) = {
-            let mut state = inner.state.borrow_mut();
-            state.files.next_key += 1;
-            state.files.next_id += 1;
-            (state.files.next_key, state.files.next_id)
-        };
+        let (key, id) = inner.state.borrow_mut().files.next_ids();
         let out = Rc::new(Outgoing {
             id,
             cancelled: Cell::new(false),
@@ -154,7 +164,6 @@ async fn send(
     out: &Outgoing,
     progress: impl Fn(f64),
 ) -> Result<(), FileError> {
-    let browser = |e: JsValue| FileError::Browser(crate::rtc::js::describe(&e));
     let size = file.size() as u64;
     let offer = FileControl::Offer { id, name: file.name(), size };
     let text = serde_json::to_string(&offer).map_err(|e| FileError::Browser(e.to_string()))?;
@@ -163,6 +172,32 @@ async fn send(
             out.drop_out(*peer);
         }
     }
+    let sent = send_chunks(file, targets, out, &progress).await?;
+    if out.to.borrow().all_gone() && !out.cancelled.get() {
+        return Err(FileError::RecipientsLeft);
+    }
+    let end =
+        if out.cancelled.get() { FileControl::Cancel { id } } else { FileControl::Done { id } };
+    let text = serde_json::to_string(&end).map_err(|e| FileError::Browser(e.to_string()))?;
+    for (peer, channel) in targets {
+        if out.to.borrow().gets(*peer) {
+            let _ = channel.send_with_str(&text);
+        }
+    }
+    progress(sent as f64 / size.max(1) as f64);
+    Ok(())
+}
+
+/// The file's bytes, chunk by chunk to every recipient still getting it, with backpressure;
+/// returns how many were sent.
+async fn send_chunks(
+    file: &web_sys::File,
+    targets: &[(PeerId, RtcDataChannel)],
+    out: &Outgoing,
+    progress: &impl Fn(f64),
+) -> Result<u64, FileError> {
+    let browser = |e: JsValue| FileError::Browser(crate::rtc::js::describe(&e));
+    let size = file.size() as u64;
     let mut sent = 0_u64;
     let mut last_shown = 0.0;
     while sent < size && !out.cancelled.get() {
@@ -195,19 +230,7 @@ async fn send(
             progress(p);
         }
     }
-    if out.to.borrow().all_gone() && !out.cancelled.get() {
-        return Err(FileError::RecipientsLeft);
-    }
-    let end =
-        if out.cancelled.get() { FileControl::Cancel { id } } else { FileControl::Done { id } };
-    let text = serde_json::to_string(&end).map_err(|e| FileError::Browser(e.to_string()))?;
-    for (peer, channel) in targets {
-        if out.to.borrow().gets(*peer) {
-            let _ = channel.send_with_str(&text);
-        }
-    }
-    progress(sent as f64 / size.max(1) as f64);
-    Ok(())
+    Ok(sent)
 }
 
 /// Resolves when the channel's queue drops below `bufferedAmountLowThreshold`, or early when
