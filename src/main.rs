@@ -7,6 +7,11 @@ use straightface::edge::Site;
 use straightface::server::{router, AppState};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc gives the memory of closed sockets back to the system; glibc's malloc kept it
+/// (README, "Capacity").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()

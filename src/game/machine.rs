@@ -385,6 +385,17 @@ impl Game {
         }
     }
 
+    /// Whether time alone changes something at `now`: a phase deadline passed, or a present
+    /// player's face has been missing long enough to count as away. The hub ticks only such
+    /// games, so thousands of idle rooms cost nothing between inputs.
+    pub fn due(&self, now: Duration) -> bool {
+        if self.stage.ends_at().is_some_and(|t| t <= now) {
+            return true;
+        }
+        let away_at = |m: &Member| m.last_face.saturating_add(self.config.away_after);
+        self.members.values().any(|m| m.present && self.now <= away_at(m) && now > away_at(m))
+    }
+
     /// Whether `m` counts as away now.
     pub(super) fn is_away(&self, m: &Member) -> bool {
         self.now.saturating_sub(m.last_face) > self.config.away_after

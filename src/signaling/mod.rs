@@ -9,6 +9,8 @@ pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod ice;
 #[cfg(feature = "ssr")]
+pub mod outbox;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod ticket;

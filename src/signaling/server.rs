@@ -8,6 +8,7 @@
 use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError, UploadRequest};
 use super::ice::IceConfig;
 use super::limits::HubConfig;
+use super::outbox::{self, NotQueued, Weigh};
 use super::ticket::TicketKey;
 use crate::browser::BrowserId;
 use crate::game::{ConfigError, Results};
@@ -24,7 +25,7 @@ use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
@@ -34,6 +35,9 @@ pub const PING_EVERY: Duration = Duration::from_secs(5);
 /// Frames above this are cut off by the WebSocket layer itself; between 64 KiB and this the
 /// hub answers with a proper close frame.
 const TRANSPORT_LIMIT: usize = 1 << 20;
+/// What a socket reads at a time: enough for most signaling messages in one read. Every socket
+/// holds this much while idle.
+const READ_BUFFER: usize = 1024;
 /// Messages queued for one socket before it is considered stuck and dropped.
 const OUTBOX: usize = 512;
 /// Bytes queued for one socket before it is considered stuck and dropped: sixteen of the
@@ -73,42 +77,17 @@ struct Upload {
 /// The other end of a [`Done`]; a dropped sender (no writer) also means "not saved".
 type Committed = oneshot::Receiver<Result<(), StoreError>>;
 
-/// The actor's end of one socket's queue, with the bytes waiting in it.
-#[derive(Debug)]
-struct Outbox {
-    tx: mpsc::Sender<Outbound>,
-    queued: Arc<AtomicUsize>,
-}
-
-impl Outbox {
-    /// Queues `outbound`, unless the socket already has [`MAX_QUEUED_BYTES`] or [`OUTBOX`]
-    /// messages waiting (or is gone): then the caller drops it.
-    fn push(&self, outbound: Outbound) -> Result<(), NotQueued> {
-        let len = match &outbound {
+impl Weigh for Outbound {
+    fn weight(&self) -> usize {
+        match self {
             Outbound::Text(text) => text.len(),
             Outbound::Close(..) => 0,
-        };
-        if self.queued.load(Ordering::Acquire) + len > MAX_QUEUED_BYTES {
-            return Err(NotQueued::TooManyBytes);
         }
-        self.queued.fetch_add(len, Ordering::AcqRel);
-        self.tx.try_send(outbound).map_err(|e| {
-            self.queued.fetch_sub(len, Ordering::AcqRel);
-            match e {
-                mpsc::error::TrySendError::Full(_) => NotQueued::TooManyMessages,
-                mpsc::error::TrySendError::Closed(_) => NotQueued::Gone,
-            }
-        })
     }
 }
 
-/// Why a message could not be queued for a socket.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum NotQueued {
-    TooManyBytes,
-    TooManyMessages,
-    Gone,
-}
+/// The actor's end of one socket's queue.
+type Outbox = outbox::Sender<Outbound>;
 
 /// A cheap handle to the hub actor, shared by every socket.
 #[derive(Clone)]
@@ -395,15 +374,21 @@ pub async fn ws_route(
             .into_response();
     }
     let hub = hub.for_browser(browser.map(|axum::Extension(b)| b));
-    ws.max_message_size(TRANSPORT_LIMIT).max_frame_size(TRANSPORT_LIMIT).on_upgrade(
-        move |socket: WebSocket| {
+    ws.max_message_size(TRANSPORT_LIMIT)
+        .max_frame_size(TRANSPORT_LIMIT)
+        // Sized for signaling, not for tungstenite's 128 KiB default: an idle socket holds a
+        // small read buffer (a larger message grows it to its own length, once), and frames are
+        // written as they come (we flush each one anyway).
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_QUEUED_BYTES)
+        .on_upgrade(move |socket: WebSocket| {
             let (sink, stream) = socket.split();
             async move {
                 let _permit = permit;
                 serve_socket(sink, stream, hub, PING_EVERY).await
             }
-        },
-    )
+        })
 }
 
 /// The per-socket loop, generic over the socket halves so a test can drive it with channels.
@@ -413,9 +398,8 @@ where
     R: Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
     let conn = ConnId(hub.next_conn.fetch_add(1, Ordering::Relaxed));
-    let (tx, mut outbox) = mpsc::channel(OUTBOX);
-    let queued = Arc::new(AtomicUsize::new(0));
-    hub.open(conn, Outbox { tx, queued: queued.clone() });
+    let (tx, outbox) = outbox::outbox(OUTBOX, MAX_QUEUED_BYTES);
+    hub.open(conn, tx);
     let mut ping = tokio::time::interval(ping_every);
     ping.tick().await;
     let mut how = CloseKind::Abrupt;
@@ -435,21 +419,17 @@ where
                 }
                 Some(Err(_)) | None => break,
             },
-            out = outbox.recv() => match out {
-                Some(Outbound::Text(text)) => {
-                    let len = text.len();
-                    let sent = send_or_stall(&mut sink, Message::Text(text)).await;
-                    queued.fetch_sub(len, Ordering::AcqRel);
-                    if !sent {
+            out = outbox.next() => match out {
+                Outbound::Text(text) => {
+                    if !send_or_stall(&mut sink, Message::Text(text)).await {
                         break;
                     }
                 }
-                Some(Outbound::Close(code, reason)) => {
+                Outbound::Close(code, reason) => {
                     let frame = CloseFrame { code, reason: reason.into() };
                     send_or_stall(&mut sink, Message::Close(Some(frame))).await;
                     break;
                 }
-                None => break,
             },
             _ = ping.tick() => {
                 if !send_or_stall(&mut sink, Message::Ping(Default::default())).await {
@@ -501,23 +481,5 @@ mod tests {
         let serve = serve_socket(StoppedReader, silent, hub, PING_EVERY);
         let ended = tokio::time::timeout(PING_EVERY + WRITE_STALL * 2, serve).await;
         assert!(ended.is_ok(), "the socket loop waited forever on a stalled write");
-    }
-
-    #[test]
-    fn an_outbox_refuses_past_its_byte_limit_and_counts_back_down() {
-        let (tx, mut rx) = mpsc::channel(OUTBOX);
-        let outbox = Outbox { tx, queued: Arc::new(AtomicUsize::new(0)) };
-        let chunk: Utf8Bytes = "x".repeat(crate::protocol::MAX_MESSAGE_BYTES).into();
-        for _ in 0..MAX_QUEUED_BYTES / crate::protocol::MAX_MESSAGE_BYTES {
-            assert_eq!(outbox.push(Outbound::Text(chunk.clone())), Ok(()));
-        }
-        assert_eq!(outbox.push(Outbound::Text("y".into())), Err(NotQueued::TooManyBytes));
-        assert_eq!(outbox.queued.load(Ordering::Acquire), MAX_QUEUED_BYTES);
-        // The socket side writes one out and gives its bytes back.
-        assert!(rx.try_recv().is_ok());
-        outbox.queued.fetch_sub(chunk.len(), Ordering::AcqRel);
-        assert_eq!(outbox.push(Outbound::Text("y".into())), Ok(()));
-        drop(rx);
-        assert_eq!(outbox.push(Outbound::Text("z".into())), Err(NotQueued::Gone));
     }
 }

@@ -112,7 +112,13 @@ impl Hub {
 
     /// Lets every game's clock run (phase deadlines).
     pub(super) fn tick_games(&mut self, out: &mut Vec<Output>) {
-        let mut rooms: Vec<RoomId> = self.rooms.keys().cloned().collect();
+        let clock = self.clock();
+        let mut rooms: Vec<RoomId> = self
+            .rooms
+            .iter()
+            .filter(|(_, r)| r.game.due(clock))
+            .map(|(id, _)| id.clone())
+            .collect();
         rooms.sort();
         for room in rooms {
             let _ = self.game_input(&room, GameInput::Tick, out);
