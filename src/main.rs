@@ -7,10 +7,15 @@ use straightface::edge::Site;
 use straightface::server::{router, AppState};
 use tracing_subscriber::EnvFilter;
 
-/// mimalloc gives the memory of closed sockets back to the system; glibc's malloc kept it
-/// (README, "Capacity").
+/// jemalloc, with a background thread that hands freed pages back within a second or two:
+/// glibc's malloc (and mimalloc) kept the memory of closed sockets (README, "Capacity").
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's settings, read at its start (the `_rjem_` prefix is tikv-jemallocator's).
+#[allow(non_upper_case_globals)]
+#[export_name = "_rjem_malloc_conf"]
+pub static malloc_conf: &[u8] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -10,6 +10,7 @@ use super::record::{GameRecord, HighlightRecord, RoundRecord};
 use super::rng::{pick_target, SplitMix64};
 use super::wire::{millis, GameEvent, Phase, PhaseView, Results, Scoreboard};
 use crate::ids::PeerId;
+use crate::ids::PeerMap;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -179,7 +180,7 @@ pub struct Game {
     pub(super) stage: Stage,
     /// Games started so far; the current one's number while it runs.
     pub(super) game_no: u32,
-    pub(super) members: BTreeMap<PeerId, Member>,
+    pub(super) members: PeerMap<Member>,
     pub(super) next_join: u64,
     pub(super) last_target: Option<Expression>,
     pub(super) captures: Captures,
@@ -199,7 +200,7 @@ impl Game {
             now: Duration::ZERO,
             stage: Stage::Lobby,
             game_no: 0,
-            members: BTreeMap::new(),
+            members: PeerMap::new(),
             next_join: 0,
             last_target: None,
             captures: Captures::default(),

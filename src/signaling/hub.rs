@@ -24,11 +24,12 @@ use super::limits::{HubConfig, TokenBucket};
 use super::ticket::TicketKey;
 use crate::browser::{BrowserId, Owners};
 use crate::game::{ConfigError, Game, GameRecord, Highlight, Results};
+use crate::ids::PeerMap;
 use crate::protocol::{
     ClientMsg, CloseReason, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, ServerMsg,
     MAX_MESSAGE_BYTES, MAX_NAME_CHARS,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 mod admission;
@@ -137,11 +138,11 @@ struct Conn {
 
 #[derive(Debug)]
 struct Room {
-    members: BTreeMap<PeerId, Member>,
+    members: PeerMap<Member>,
     game: Game,
     /// Which browser took each seat; kept after a seat is freed, so a player who left mid-game
     /// still finds the game in their history.
-    browsers: BTreeMap<PeerId, BrowserId>,
+    browsers: PeerMap<BrowserId>,
     admission: admission::Admission,
 }
 
@@ -246,6 +247,9 @@ impl Hub {
                 self.expire_unjoined(now, &mut out);
                 self.tick_games(&mut out);
                 self.renew_ice(now, &mut out);
+                // A crowd that left gives its table space back.
+                shrink_sparse(&mut self.conns);
+                shrink_sparse(&mut self.rooms);
             }
             Input::WallClock(unix) => self.ice.set_wall(now, unix),
             Input::Upload(request) => self.upload(request, &mut out),
@@ -417,14 +421,14 @@ impl Hub {
     ) {
         let room = self.rooms.entry(room_id.clone()).or_insert_with(|| Room {
             admission: Default::default(),
-            members: BTreeMap::new(),
+            members: PeerMap::new(),
             game: Game::new(
                 self.config.game.clone(),
                 Default::default(),
                 game_seed(&room_id, self.config.instance),
             )
             .expect("the game config was validated in Hub::new"),
-            browsers: BTreeMap::new(),
+            browsers: PeerMap::new(),
         });
         if let Some(browser) = self.conns.get(&conn).and_then(|c| c.browser) {
             room.browsers.insert(id, browser);
@@ -604,4 +608,11 @@ fn game_seed(room: &RoomId, instance: u64) -> u64 {
 
 fn not_joined() -> ServerMsg {
     ServerMsg::error(ErrorCode::NotJoined, "join a room first")
+}
+
+/// Gives a map's spare room back once it is mostly empty (a `HashMap` never shrinks by itself).
+pub(crate) fn shrink_sparse<K: Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>) {
+    if map.capacity() > 64 && map.len() * 4 < map.capacity() {
+        map.shrink_to(map.len() * 2);
+    }
 }
