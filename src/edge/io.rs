@@ -25,17 +25,29 @@ pub struct DeadlineBody<B> {
     inner: B,
     deadline: Pin<Box<Sleep>>,
     finished: Arc<AtomicBool>,
+    expired: Arc<AtomicBool>,
+}
+
+/// What the connection learns about a request's body: read to the end, or cut off by the
+/// deadline (then the answer is `408`, whatever the handler made of the error).
+#[derive(Clone, Default)]
+pub struct BodyFate {
+    /// The whole body was read.
+    pub finished: Arc<AtomicBool>,
+    /// The deadline cut it off.
+    pub expired: Arc<AtomicBool>,
 }
 
 impl<B: Body> DeadlineBody<B> {
     /// `inner`, cut off `limit` from now. `finished` is set once the whole body has been read
     /// (at once for a request without one): a response to a request whose body was not read to
     /// the end must close the connection, or hyper keeps reading the rest to reuse it.
-    pub fn new(inner: B, limit: Duration, finished: Arc<AtomicBool>) -> Self {
+    pub fn new(inner: B, limit: Duration, fate: &BodyFate) -> Self {
         if inner.is_end_stream() {
-            finished.store(true, Ordering::Release);
+            fate.finished.store(true, Ordering::Release);
         }
-        Self { inner, deadline: Box::pin(tokio::time::sleep(limit)), finished }
+        let deadline = Box::pin(tokio::time::sleep(limit));
+        Self { inner, deadline, finished: fate.finished.clone(), expired: fate.expired.clone() }
     }
 }
 
@@ -52,6 +64,7 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         if self.deadline.as_mut().poll(cx).is_ready() {
+            self.expired.store(true, Ordering::Release);
             return Poll::Ready(Some(Err("the request body took too long".into())));
         }
         let frame = Pin::new(&mut self.inner).poll_frame(cx);

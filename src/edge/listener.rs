@@ -9,7 +9,7 @@
 //! `http/1.1` in ALPN, so HTTP/2 would buy nothing here.
 
 use super::gate::{ClientInfo, RETRY_AFTER_SECS};
-use super::io::{Counted, DeadlineBody};
+use super::io::{BodyFate, Counted, DeadlineBody};
 use super::limits::{Limits, Refusal};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -21,7 +21,7 @@ use hyper::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -166,19 +166,26 @@ impl Conn {
     async fn serve<I: AsyncRead + AsyncWrite + Unpin + Send + 'static>(self, io: I) {
         let Self { info, app, timeouts, mut closing } = self;
         let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-            let finished = Arc::new(AtomicBool::new(false));
-            let body =
-                |body| Body::new(DeadlineBody::new(body, timeouts.request, finished.clone()));
+            let fate = BodyFate::default();
+            let body = |body| Body::new(DeadlineBody::new(body, timeouts.request, &fate));
             let mut req = req.map(body);
             req.extensions_mut().insert(ConnectInfo(info.addr));
             req.extensions_mut().insert(info.clone());
             let call = app.clone().oneshot(req);
             async move {
                 let mut response = call.await?;
+                // A body cut off by its deadline is the client's timeout, however the handler
+                // reported the read error (a server function says 500).
+                if fate.expired.load(Ordering::Acquire) {
+                    response = axum::response::IntoResponse::into_response((
+                        StatusCode::REQUEST_TIMEOUT,
+                        "the request body took too long",
+                    ));
+                }
                 // Answered before its body was read (refused, or timed out): close, rather
                 // than read the rest of a body nobody wants.
                 let upgrade = response.status() == StatusCode::SWITCHING_PROTOCOLS;
-                if !upgrade && !finished.load(Ordering::Acquire) {
+                if !upgrade && !fate.finished.load(Ordering::Acquire) {
                     let close = axum::http::HeaderValue::from_static("close");
                     response.headers_mut().insert(axum::http::header::CONNECTION, close);
                 }
