@@ -316,10 +316,68 @@ pub enum ClientMsg {
         /// Who.
         peer: PeerId,
     },
+    /// An emoji reaction, shown over my tile to everyone (rate-limited by the server).
+    React {
+        /// Which one.
+        reaction: Reaction,
+    },
+    /// Raise or lower my hand.
+    Hand {
+        /// Raised.
+        up: bool,
+    },
     /// A game message. The wire keeps them flat (`{"type":"ready"}`); in Rust they are one
     /// list of their own, [`GameClientMsg`], so adding one touches one place.
     #[serde(skip)]
     Game(GameClientMsg),
+}
+
+/// The reactions a participant can send: a fixed set, so a reaction is never free text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reaction {
+    /// 👍
+    ThumbsUp,
+    /// 😂
+    Joy,
+    /// ❤️
+    Heart,
+    /// 👏
+    Clap,
+    /// 😮
+    Wow,
+    /// 🎉
+    Party,
+}
+
+impl Reaction {
+    /// Every reaction, in the order of the menu.
+    pub const ALL: [Reaction; 6] =
+        [Self::ThumbsUp, Self::Joy, Self::Heart, Self::Clap, Self::Wow, Self::Party];
+
+    /// The emoji shown.
+    pub fn emoji(self) -> &'static str {
+        match self {
+            Self::ThumbsUp => "👍",
+            Self::Joy => "😂",
+            Self::Heart => "❤️",
+            Self::Clap => "👏",
+            Self::Wow => "😮",
+            Self::Party => "🎉",
+        }
+    }
+
+    /// Its wire name (also the test id of its button).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::ThumbsUp => "thumbs_up",
+            Self::Joy => "joy",
+            Self::Heart => "heart",
+            Self::Clap => "clap",
+            Self::Wow => "wow",
+            Self::Party => "party",
+        }
+    }
 }
 
 /// A player's game messages. The room's game alone decides what they count for.
@@ -440,6 +498,21 @@ pub enum ServerMsg {
     /// To a joiner: the room uses knock-to-enter; wait until the host answers (a `welcome`
     /// or an error `knock_declined`).
     Knocking,
+    /// A member's reaction (to everyone else in the room).
+    Reaction {
+        /// Who reacted (stamped by the server).
+        from: PeerId,
+        /// Which one.
+        reaction: Reaction,
+    },
+    /// A member raised or lowered their hand (to the others when it changes, and to a
+    /// newcomer for every raised hand).
+    PeerHand {
+        /// Whose (stamped by the server).
+        peer: PeerId,
+        /// Raised.
+        up: bool,
+    },
     /// A game message (flat on the wire, like [`ClientMsg::Game`]).
     #[serde(skip)]
     Game(GameServerMsg),

@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 mod admission;
 mod games;
 mod ice;
+mod social;
 pub use games::{UploadError, UploadRequest};
 
 /// One WebSocket connection, numbered by the socket layer.
@@ -154,6 +155,10 @@ struct Member {
     held_until: Option<Instant>,
     /// Microphone and camera on (as the member last said).
     media: MediaState,
+    /// Hand raised.
+    hand: bool,
+    /// Reactions this seat may still send now.
+    reactions: TokenBucket,
 }
 
 /// Every room and connection of one server.
@@ -355,6 +360,14 @@ impl Hub {
                 Some((room, peer)) => self.game_message(&room, peer, msg, out),
                 None => out.push(Output::Send(conn, not_joined())),
             },
+            ClientMsg::React { reaction } => match self.seat_of(conn) {
+                Some((room, peer)) => self.react(&room, peer, reaction, out),
+                None => out.push(Output::Send(conn, not_joined())),
+            },
+            ClientMsg::Hand { up } => match self.seat_of(conn) {
+                Some((room, peer)) => self.raise_hand(&room, peer, up, out),
+                None => out.push(Output::Send(conn, not_joined())),
+            },
         }
     }
 
@@ -365,12 +378,7 @@ impl Hub {
         if std::mem::replace(&mut member.media, media) == media {
             return;
         }
-        let msg = ServerMsg::PeerMedia { peer, media };
-        for (&other, m) in &room.members {
-            if let (Some(c), true) = (m.conn, other != peer) {
-                out.push(Output::Send(c, msg.clone()));
-            }
-        }
+        social::to_others(room, peer, &ServerMsg::PeerMedia { peer, media }, out);
     }
 
     fn seat_of(&self, conn: ConnId) -> Option<(RoomId, PeerId)> {
@@ -444,6 +452,8 @@ impl Hub {
             name: name.clone(),
             held_until: None,
             media: MediaState::default(),
+            hand: false,
+            reactions: TokenBucket::full(self.config.reaction_burst, self.now),
         };
         room.members.insert(id, member);
         self.welcome(conn, room_id.clone(), id, out);
@@ -471,10 +481,11 @@ impl Hub {
                 .map(|(&peer, m)| ServerMsg::PeerMedia { peer, media: m.media })
                 .collect()
         });
+        let hands = self.raised_hands(&room_id, id);
         let ice_servers = self.ice.for_welcome(self.now, conn, id);
         let welcome = ServerMsg::Welcome { you: id, room: room_id, peers, ticket, ice_servers };
         out.push(Output::Send(conn, welcome));
-        out.extend(muted.into_iter().map(|msg| Output::Send(conn, msg)));
+        out.extend(muted.into_iter().chain(hands).map(|msg| Output::Send(conn, msg)));
     }
 
     fn resume(

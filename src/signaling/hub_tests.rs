@@ -74,7 +74,7 @@ impl Sim {
         ConnId(n)
     }
 
-    fn send(&mut self, conn: ConnId, msg: &ClientMsg) -> Vec<Output> {
+    pub(super) fn send(&mut self, conn: ConnId, msg: &ClientMsg) -> Vec<Output> {
         self.input(Input::Text(conn, serde_json::to_string(msg).unwrap()))
     }
 
@@ -119,7 +119,7 @@ fn offer() -> Signal {
     Signal::Description { sdp_type: SdpType::Offer, sdp: "v=0\r\n".into() }
 }
 
-fn error_code(out: &[Output], conn: ConnId) -> Option<ErrorCode> {
+pub(super) fn error_code(out: &[Output], conn: ConnId) -> Option<ErrorCode> {
     out.iter().find_map(|o| match o {
         Output::Send(c, ServerMsg::Error { code, .. }) if *c == conn => Some(*code),
         _ => None,

@@ -30,6 +30,10 @@ pub struct HubConfig {
     pub max_knocks: usize,
     /// Wrong room passwords one socket may send before it is closed.
     pub max_password_guesses: u32,
+    /// Reactions one seat may send at once.
+    pub reaction_burst: f64,
+    /// Reactions per second one seat may send after its burst.
+    pub reactions_per_sec: f64,
 }
 
 impl Default for HubConfig {
@@ -46,6 +50,8 @@ impl Default for HubConfig {
             join_timeout: Duration::from_secs(10),
             max_knocks: 10,
             max_password_guesses: 5,
+            reaction_burst: 5.0,
+            reactions_per_sec: 1.0,
         }
     }
 }

@@ -24,6 +24,8 @@ mod hub_admission_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod hub_game_tests;
 #[cfg(all(test, feature = "ssr"))]
+mod hub_social_tests;
+#[cfg(all(test, feature = "ssr"))]
 mod hub_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod persist_tests;
