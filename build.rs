@@ -16,7 +16,7 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let config = Config::new("en")
         .and_then(|c| c.add_locale("ko"))
-        .and_then(|c| c.add_namespaces(["common", "home", "room", "chat", "game", "host"]))
+        .and_then(|c| c.add_namespaces(["common", "home", "room", "chat", "game", "host", "call"]))
         .expect("valid locale and namespace ids")
         .locales_path("src/locales")
         // `t_string!` with arguments, for attributes and plain-type messages.

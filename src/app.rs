@@ -25,6 +25,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet id="leptos" options=options.clone()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                // The remembered theme, before the first paint (no flash of the other one).
+                <script nonce=leptos::nonce::use_nonce() inner_html=THEME_SCRIPT></script>
                 <MetaTags/>
             </head>
             <body>
@@ -69,7 +71,10 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider cookie_options=cookie>
         <Title text="Straightface"/>
-        <LangSwitch/>
+        <div class="corner">
+            <ThemeSwitch/>
+            <LangSwitch/>
+        </div>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("") view=HomePage/>
@@ -81,6 +86,36 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
         </I18nContextProvider>
+    }
+}
+
+/// Applies the theme stored by [`ThemeSwitch`] to `<html data-theme>`.
+const THEME_SCRIPT: &str = r#"try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}"#;
+
+/// Light or dark: follows the system until the user picks one here, then remembers the pick.
+#[component]
+fn ThemeSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let light = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| light.set(crate::rtc::js::theme_is_light()));
+    let flip = move |_| {
+        let next = !light.get_untracked();
+        light.set(next);
+        #[cfg(feature = "hydrate")]
+        crate::rtc::js::set_theme(next);
+    };
+    view! {
+        <button class="theme-switch" data-testid="theme" data-theme=move || if light.get() { "light" } else { "dark" }
+            aria-label=move || if light.get() { t_string!(i18n, call.theme_dark) } else { t_string!(i18n, call.theme_light) }
+            title=move || if light.get() { t_string!(i18n, call.theme_dark) } else { t_string!(i18n, call.theme_light) }
+            on:click=flip>
+            {move || if light.get() {
+                view! { <crate::components::icons::Svg icon=crate::components::icons::Icon::Moon/> }
+            } else {
+                view! { <crate::components::icons::Svg icon=crate::components::icons::Icon::Sun/> }
+            }}
+        </button>
     }
 }
 

@@ -52,7 +52,7 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   await join(a, url, "Ann");
   await join(b, url, "Bo");
   for (const page of [a, b]) {
-    await expect(page.getByTestId("game-phase")).toHaveText("lobby");
+    await expect(page.getByTestId("game-phase")).toHaveAttribute("data-phase", "lobby");
     await expect(page.getByTestId("score")).toHaveCount(2);
   }
   expect(engineFetches, "a call without a game fetches nothing of the engine").toEqual([]);
@@ -60,16 +60,25 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   await a.getByTestId("ready").click();
   await expect(a.getByTestId("ready")).toHaveAttribute("aria-pressed", "true");
   await b.getByTestId("ready").click();
-  for (const page of [a, b]) await expect(page.getByTestId("game-phase")).toHaveText(/countdown|round/);
-  // The readings reach the other side: Bo's page draws Ann's gauges from the server's relay.
-  await expect(b.locator('[data-testid="remote-tile"] .expr-overlay')).toHaveAttribute("data-face", "yes");
+  for (const page of [a, b]) await expect(page.getByTestId("game-phase")).toHaveAttribute("data-phase", /countdown|round/);
+  // The readings reach the other side: Bo's page draws Ann's gauge from the server's relay, and
+  // Ann's laughing face reads as happy.
+  const annGauge = b.locator('[data-testid="remote-tile"]').getByTestId("gauge");
+  await expect(annGauge).toHaveAttribute("data-face", "yes");
+  await expect(annGauge.locator("[data-expression]")).toHaveAttribute("data-expression", "happy");
+  // A laugh: Ann's tile flashes on Bo's screen, and "+10" rises on Bo's own tile.
+  await Promise.all([
+    expect(b.locator('[data-testid="remote-tile"]').getByTestId("tile-laughed")).toBeAttached({ timeout: 20_000 }),
+    expect(b.getByTestId("own-tile").getByTestId("tile-points")).toHaveText(/^\+\d+$/, { timeout: 20_000 }),
+  ]);
   expect(engineFetches.filter((u) => /straightface-engine\.[0-9a-f]+\.wasm/.test(u))).toHaveLength(2);
   for (const page of [a, b]) {
-    await expect(page.getByTestId("game-phase")).toHaveText("results", { timeout: 30_000 });
+    await expect(page.getByTestId("game-phase")).toHaveAttribute("data-phase", "results", { timeout: 30_000 });
   }
 
-  // Every laugh was Ann's, so every point is Bo's.
+  // Every laugh was Ann's, so every point is Bo's. The gauges are gone with the game.
   for (const page of [a, b]) {
+    await expect(page.getByTestId("gauge")).toHaveCount(0);
     expect(Number(await scoreOf(page, "Bo").textContent())).toBeGreaterThanOrEqual(10);
     expect(Number(await scoreOf(page, "Ann").textContent())).toBe(0);
     await expect(page.getByTestId("game-results").locator("li").first()).toContainText("Bo");

@@ -46,3 +46,30 @@ export async function remotePeers(page: Page): Promise<string[]> {
   const ids = await page.getByTestId("remote-video").evaluateAll((vs) => vs.map((v) => v.getAttribute("data-peer") ?? ""));
   return ids.sort();
 }
+
+/** axe-core finds no serious or critical WCAG 2.2 A/AA violation on the page as it is now. */
+export async function expectAccessible(page: Page, what: string) {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+  expect(bad, `accessibility of ${what}`).toEqual([]);
+}
+
+/** Share of the viewport covered by the visible video tiles (their boxes clipped to it). */
+export async function tileCoverage(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const vw = window.innerWidth, vh = window.innerHeight;
+    let covered = 0;
+    for (const el of document.querySelectorAll<HTMLElement>('[data-testid="own-tile"], [data-testid="remote-tile"]')) {
+      const r = el.getBoundingClientRect();
+      const w = Math.max(0, Math.min(r.right, vw) - Math.max(r.left, 0));
+      const h = Math.max(0, Math.min(r.bottom, vh) - Math.max(r.top, 0));
+      covered += w * h;
+    }
+    return covered / (vw * vh);
+  });
+}

@@ -13,8 +13,15 @@ async function pressJoin(page: Page, room: string, name: string) {
   await page.getByTestId("join").click();
 }
 
-/** Opens the host controls (a disclosure in the call). */
+/** Opens the people panel, where the host line and the host's controls are. */
+async function openPeople(page: Page) {
+  const toggle = page.getByTestId("people-toggle");
+  if ((await toggle.getAttribute("aria-pressed")) !== "true") await toggle.click();
+}
+
+/** Opens the host controls (a disclosure in the people panel). */
 async function hostControls(page: Page) {
+  await openPeople(page);
   const details = page.getByTestId("host-controls");
   if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) {
     await details.locator("summary").click();
@@ -27,6 +34,7 @@ test("the host locks the room: a third person gets a clear page, the others stay
   const room = await newRoom(a);
   await join(a, room, "Ann");
   await join(b, room, "Bo");
+  for (const page of [a, b]) await openPeople(page);
   await expect(a.getByTestId("host-name")).toHaveText("You are the host");
   await expect(b.getByTestId("host-name")).toHaveText("Host: Ann");
   await expect(b.getByTestId("host-controls")).toHaveCount(0);

@@ -13,10 +13,13 @@ for (const [label, viewport] of [["phone", { width: 390, height: 844 }], ["deskt
     await join(c, room, "Cy");
     await expect(a.getByTestId("remote-video")).toHaveCount(2);
     for (const video of await a.getByTestId("remote-video").all()) await expectPlaying(video);
+    // The game panel (open by default on a wide screen) holds Ready.
+    if ((await a.getByTestId("game-toggle").getAttribute("aria-pressed")) !== "true") await a.getByTestId("game-toggle").click();
+    await expect(a.getByTestId("ready")).toBeInViewport();
     await a.getByTestId("chat-toggle").click();
     const overflow = await a.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    for (const id of ["mute", "camera", "share-screen", "chat-toggle", "leave", "ready", "chat-input"]) {
+    for (const id of ["mute", "camera", "share-screen", "chat-toggle", "people-toggle", "settings-toggle", "leave", "chat-input"]) {
       const control = a.getByTestId(id);
       await control.scrollIntoViewIfNeeded();
       await expect(control).toBeInViewport();

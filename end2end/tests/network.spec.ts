@@ -140,7 +140,9 @@ test("a low video cap keeps the outgoing bitrate under it without renegotiation"
   await join(b, url, "Bo");
   await expectPlaying(a.getByTestId("remote-video"));
   await a.getByTestId("stats-toggle").click();
+  await a.getByTestId("settings-toggle").click();
   await a.getByTestId("video-cap").selectOption("low");
+  await a.getByTestId("settings-close").click();
   // Out = video (capped at 150 kbps) + Opus audio (≤ ~50 kbps); three readings in a row.
   const out = async () => Number((await a.getByTestId("bitrate").textContent())?.split("/")[1]?.replace(/[^\d.]/g, ""));
   let under = 0;
@@ -149,9 +151,9 @@ test("a low video cap keeps the outgoing bitrate under it without renegotiation"
     return under;
   }, { timeout: 30_000, intervals: [1000] }).toBeGreaterThanOrEqual(3);
   await expectPlaying(b.getByTestId("remote-video"));
-  // ¼ resolution arrives at the receiver: the parameters really changed on the live sender.
+  // ¼ resolution (of the fake camera's 640×480) arrives at the receiver: the parameters really changed on the live sender.
   await b.getByTestId("stats-toggle").click();
-  await expect(b.getByTestId("video-size")).toHaveText(/^160×90 /, { timeout: 20_000 });
+  await expect(b.getByTestId("video-size")).toHaveText(/^160×120 /, { timeout: 20_000 });
   await Promise.all(contexts.map((x) => x.close()));
 });
 
@@ -160,7 +162,9 @@ test("a video cap chosen before someone joins also limits the connection to them
   const url = `http://127.0.0.1:3116/r/${room()}`;
   const { contexts, pages: [a, b] } = await pages(browser, 2);
   await join(a, url, "Ann");
+  await a.getByTestId("settings-toggle").click();
   await a.getByTestId("video-cap").selectOption("low");
+  await a.getByTestId("settings-close").click();
   // Ann answers Bo's offer, so her video sender only exists after the cap was chosen.
   await join(b, url, "Bo");
   await expectPlaying(b.getByTestId("remote-video"));
@@ -173,6 +177,6 @@ test("a video cap chosen before someone joins also limits the connection to them
   }, { timeout: 30_000, intervals: [1000] }).toBeGreaterThanOrEqual(3);
   // The receiver sees the ¼ resolution: the limit reached the sender made after it was chosen.
   await b.getByTestId("stats-toggle").click();
-  await expect(b.getByTestId("video-size")).toHaveText(/^160×90 /, { timeout: 20_000 });
+  await expect(b.getByTestId("video-size")).toHaveText(/^160×120 /, { timeout: 20_000 });
   await Promise.all(contexts.map((x) => x.close()));
 });

@@ -208,6 +208,9 @@ test("switching the microphone mid-call replaces the track in place; the speaker
   await expectPlaying(b.getByTestId("remote-video"));
   const micLabel = () => a.getByTestId("local-video").evaluate((v: HTMLVideoElement) =>
     (v.srcObject as MediaStream).getAudioTracks().map((t) => `${t.label}:${t.readyState}`).join(","));
+  // Devices are chosen in the settings dialog, which has a level meter that the beeps move.
+  await a.getByTestId("settings-toggle").click();
+  await expect.poll(() => a.getByTestId("mic-level").evaluate((m: HTMLMeterElement) => m.value)).toBeGreaterThan(0);
   await expect(a.getByTestId("mic-select").locator("option")).toHaveCount(3);
   await a.getByTestId("mic-select").selectOption({ label: "Fake Audio Input 2" });
   await expect.poll(micLabel).toBe("Fake Audio Input 2:live");
@@ -215,6 +218,7 @@ test("switching the microphone mid-call replaces the track in place; the speaker
   await expect(b.getByTestId("remote-tile")).toHaveAttribute("data-speaking", "true");
   await expectPlaying(b.getByTestId("remote-video"));
   // Speaker choice on Bo's side goes to the remote videos.
+  await b.getByTestId("settings-toggle").click();
   await b.getByTestId("speaker-select").selectOption({ label: "Fake Audio Output 1" });
   const chosen = await b.getByTestId("speaker-select").inputValue();
   await expect.poll(() => b.getByTestId("remote-video").evaluate((v: HTMLVideoElement & { sinkId: string }) => v.sinkId)).toBe(chosen);

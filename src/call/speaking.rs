@@ -67,9 +67,29 @@ pub fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt()
 }
 
+/// A meter's reading of an RMS level: 0 at -60 dBFS or below, 1 at full scale, linear in dB
+/// between (as a level meter reads).
+pub fn level(rms: f32) -> f64 {
+    if rms <= 0.0 {
+        return 0.0;
+    }
+    let db = 20.0 * f64::from(rms).log10();
+    ((db + 60.0) / 60.0).clamp(0.0, 1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_meter_reads_decibels() {
+        assert_eq!(level(0.0), 0.0);
+        assert_eq!(level(1e-4), 0.0);
+        assert!((level(1.0) - 1.0).abs() < 1e-9);
+        assert!(level(0.001) < 1e-6, "-60 dBFS reads as silence");
+        assert!((level(0.0316) - 0.5).abs() < 0.01, "-30 dBFS is half way");
+        assert!(level(0.1) > level(0.05));
+    }
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)

@@ -1,5 +1,5 @@
 //! The chat panel: messages of this visit (rendered as text), a field with the length limit,
-//! and the unread badge on its toggle.
+//! and files.
 
 use crate::call::chat::{check_outgoing, ChatError, MAX_CHAT_CHARS};
 use crate::hooks::use_call::UseCallReturn;
@@ -7,33 +7,7 @@ use crate::i18n::*;
 use crate::model::transfer_ui::Transfer;
 use leptos::prelude::*;
 
-/// The button that opens and closes the chat, with the unread count.
-#[component]
-pub fn ChatToggle(call: UseCallReturn) -> impl IntoView {
-    let i18n = use_i18n();
-    let unread = move || call.ui.chat.with(|c| c.unread);
-    view! {
-        <button data-testid="chat-toggle" aria-pressed=move || call.ui.chat_open.get().to_string()
-            aria-label=move || t_string!(i18n, chat.toggle_label, count = unread()).to_string()
-            on:click=move |_| toggle_chat(call)>
-            {t!(i18n, chat.toggle)}
-            {move || (unread() > 0).then(|| view! {
-                <span class="unread" data-testid="chat-unread">{unread()}</span>
-            })}
-        </button>
-    }
-}
-
-/// Opens or closes the chat; opening marks everything read.
-pub fn toggle_chat(call: UseCallReturn) {
-    let open = !call.ui.chat_open.get_untracked();
-    call.ui.chat_open.set(open);
-    if open {
-        call.ui.chat.update(|c| c.mark_read());
-    }
-}
-
-/// The chat panel (shown while open).
+/// The chat panel (the side panel's content while the chat is open).
 #[component]
 pub fn ChatPanel(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
@@ -51,8 +25,7 @@ pub fn ChatPanel(call: UseCallReturn) -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || call.ui.chat_open.get()>
-            <aside class="chat-panel" aria-label=move || t_string!(i18n, chat.panel_label)>
+            <div class="chat-panel">
                 <p class="hint">{t!(i18n, chat.hint)}</p>
                 <ol class="chat-log" aria-live="polite">
                     <For each=move || call.ui.chat.get().lines key=|l| l.n let:line>
@@ -80,8 +53,7 @@ pub fn ChatPanel(call: UseCallReturn) -> impl IntoView {
                     <p class="hint warn" data-testid="chat-error" role="alert">{move || e.message(i18n.get_locale())}</p>
                 })}
                 <Files call/>
-            </aside>
-        </Show>
+            </div>
     }
 }
 

@@ -37,20 +37,20 @@ pub fn DevicePicker(call: UseCallReturn) -> impl IntoView {
         };
         view! {
             <label class="device">
-                <span class="sr-only">{label}</span>
-                <select data-testid=testid aria-label=label on:change=move |ev| {
+                <span class="device-label">{label}</span>
+                <select data-testid=testid on:change=move |ev| {
                     call.pick_device.run((kind, event_target_value(&ev)));
                 }>{options}</select>
             </label>
         }
     };
-    let has_speakers =
-        move || devices.with(|d| d.iter().any(|(k, _, _)| *k == DeviceKind::Speaker));
+    // A menu appears once the browser listed a device of its kind: never an empty box.
+    let has = move |kind: DeviceKind| devices.with(|d| d.iter().any(|(k, _, _)| *k == kind));
     view! {
         <div class="devices">
-            {menu(DeviceKind::Camera, "camera-select")}
-            {menu(DeviceKind::Microphone, "mic-select")}
-            <Show when=has_speakers>{menu(DeviceKind::Speaker, "speaker-select")}</Show>
+            <Show when=move || has(DeviceKind::Camera)>{menu(DeviceKind::Camera, "camera-select")}</Show>
+            <Show when=move || has(DeviceKind::Microphone)>{menu(DeviceKind::Microphone, "mic-select")}</Show>
+            <Show when=move || has(DeviceKind::Speaker)>{menu(DeviceKind::Speaker, "speaker-select")}</Show>
         </div>
     }
 }

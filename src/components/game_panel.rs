@@ -31,43 +31,53 @@ fn mode_key(mode: Mode) -> &'static str {
     }
 }
 
-/// The seven expressions of a reading as small bars (a tile overlay).
+/// A tile's gauge while a game runs: the expression read now, large, and how sure the reader
+/// is; gone between games.
 #[component]
 pub fn ExpressionBars(
     /// The reading to draw.
     #[prop(into)]
     reading: Signal<Option<Reading>>,
+    /// The game (the gauge shows only while one runs).
+    game: GameUi,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let value = move |i: usize| {
-        reading.with(|r| r.as_ref().and_then(|r| r.probs.get(i).copied()).unwrap_or(0.0))
+    let playing = move || game.phase.with(|p| running(p.as_ref().map(|v| &v.phase)));
+    let top = move || {
+        let r = reading.get().filter(|r| r.face)?;
+        Expression::ALL
+            .into_iter()
+            .map(|e| (e, r.probs.get(e.index()).copied().unwrap_or(0.0)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     };
-    let face = move || reading.with(|r| r.as_ref().map(|r| r.face));
-    view! {
-        <div class="expr-overlay" data-face=move || match face() {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "unknown",
-        }>
-            {Expression::ALL.into_iter().map(|e| {
-                let i = e.index();
-                view! {
-                    <span class="gauge" title=move || expression_name(e, i18n.get_locale())>
-                        <span class="emoji" aria-hidden="true">{emoji(e)}</span>
-                        <span class="meter"><span style=move || format!("height:{:.0}%", value(i) * 100.0)></span></span>
-                    </span>
-                }
-            }).collect_view()}
-        </div>
+    move || {
+        playing().then(|| {
+            let face = reading.with(|r| r.as_ref().map(|r| r.face));
+            view! {
+                <div class="gauge" data-testid="gauge" data-face=match face {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "unknown",
+                }>
+                    {move || top().map(|(e, p)| view! {
+                        <span class="gauge-emoji" role="img" data-expression=e.label()
+                            aria-label=move || expression_name(e, i18n.get_locale())>{emoji(e)}</span>
+                        <span class="gauge-bar"><span style=format!("width:{:.0}%", p * 100.0)></span></span>
+                    })}
+                </div>
+            }
+        })
     }
 }
 
-/// A player's score on their tile.
+/// A player's score on their tile, from the countdown to the results (not in the lobby).
 #[component]
-pub fn TileScore(board: RwSignal<Scoreboard>, peer: Signal<Option<PeerId>>) -> impl IntoView {
+pub fn TileScore(game: GameUi, peer: Signal<Option<PeerId>>) -> impl IntoView {
     let i18n = use_i18n();
+    let board = game.board;
+    let on = move || game.phase.with(|p| phase_word(p.as_ref().map(|v| &v.phase)) != "lobby");
     let line = move || {
-        let peer = peer.get()?;
+        let peer = peer.get().filter(|_| on())?;
         board.with(|b| line_of(b, peer).map(|l| (l.score, l.status)))
     };
     move || {
@@ -92,7 +102,7 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
     let game = call.ui.game;
     let between_games = move || !game.phase.with(|p| running(p.as_ref().map(|v| &v.phase)));
     view! {
-        <aside class="game-panel" aria-label=move || t_string!(i18n, game.panel_label)>
+        <div class="game-panel">
             <PhaseHeader game/>
             <Show when=between_games>
                 <GameActions call/>
@@ -103,7 +113,37 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
             })}
             {move || game.refused.get().map(|r| view! { <p class="hint warn">{move || r.message(i18n.get_locale())}</p> })}
             {move || game.over.get().map(|(results, id)| view! { <GameResults results id/> })}
-        </aside>
+        </div>
+    }
+}
+
+/// Over the stage while a game runs: the countdown, large, and in "copy the face" the
+/// expression to copy.
+#[component]
+pub fn StageOverlay(game: GameUi) -> impl IntoView {
+    let i18n = use_i18n();
+    let clock = use_clock();
+    let phase = move || game.phase.with(|p| p.as_ref().map(|v| v.phase.clone()));
+    let left = move || {
+        let remaining = game.phase.with(|p| p.as_ref().and_then(|v| v.remaining_ms));
+        seconds_left(remaining, clock.get() - game.phase_at.get())
+    };
+    move || {
+        match phase() {
+        Some(Phase::Countdown { .. }) => Some(view! {
+            <div class="stage-overlay countdown" data-testid="big-countdown" role="timer" aria-live="off">
+                <span class="caption">{t!(i18n, game.get_ready)}</span>
+                <span class="big">{move || left().unwrap_or(0).max(1)}</span>
+            </div>
+        }.into_any()),
+        Some(Phase::Round { target: Some(t), .. }) => Some(view! {
+            <div class="stage-overlay target" data-testid="big-target" data-target=t.label()>
+                <span class="big" aria-hidden="true">{emoji(t)}</span>
+                <span class="caption">{t!(i18n, game.copy_this, expression = move || expression_name(t, i18n.get_locale()))}</span>
+            </div>
+        }.into_any()),
+        _ => None,
+    }
     }
 }
 
@@ -234,7 +274,7 @@ fn GameResults(results: Results, id: String) -> impl IntoView {
     view! {
         <section class="game-results" data-testid="game-results">
             <h3>{title}</h3>
-            <ol>
+            <ol class="ranking">
                 {results.ranking.into_iter().map(|s| {
                     let (rank, name, score) = (s.rank, s.name, s.score);
                     let line = move || if s.left {
@@ -242,7 +282,7 @@ fn GameResults(results: Results, id: String) -> impl IntoView {
                     } else {
                         t_string!(i18n, game.ranking_line, rank, name = name.clone(), score).to_string()
                     };
-                    view! { <li>{line}</li> }
+                    view! { <li data-rank=rank>{line}</li> }
                 }).collect_view()}
             </ol>
             <RoomReel game_id=id.clone()/>

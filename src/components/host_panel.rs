@@ -30,21 +30,21 @@ pub fn HostPanel(call: UseCallReturn) -> impl IntoView {
                 {host_line}
             </p>
             <Show when=move || am_host.get()>
-                <Knocks call/>
                 <HostControls call/>
             </Show>
         </aside>
     }
 }
 
-/// The people waiting at the door.
+/// To the host, over the stage: the people waiting at the door.
 #[component]
-fn Knocks(call: UseCallReturn) -> impl IntoView {
+pub fn Knocks(call: UseCallReturn) -> impl IntoView {
     let i18n = use_i18n();
     let knocks = call.ui.host.knocks;
+    let am_host = move || call.ui.host.state.with(|s| is_host(s, call.ui.me.get()));
     view! {
         <section class="knocks" data-testid="knocks" role="status" aria-live="polite"
-            class:hidden=move || knocks.with(Vec::is_empty)>
+            class:hidden=move || !am_host() || knocks.with(Vec::is_empty)>
             <h2>{t!(i18n, host.knocks_heading)}</h2>
             <ul>
                 <For each=move || knocks.get() key=|k| k.id let:knock>

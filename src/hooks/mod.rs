@@ -3,4 +3,5 @@
 pub mod use_call;
 pub mod use_face_reader;
 pub mod use_own_face;
+pub mod use_size;
 pub mod use_speaking;

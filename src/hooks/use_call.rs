@@ -7,7 +7,7 @@ use crate::model::call_ui::*;
 use crate::model::game_ui::GameAction;
 use crate::model::host_ui::{HostAction, JoinRequest};
 use crate::model::transfer_ui::FileRef;
-use crate::protocol::{PeerId, RoomId};
+use crate::protocol::{PeerId, Reaction, RoomId};
 use leptos::prelude::*;
 
 /// Signals and actions of a call.
@@ -43,6 +43,10 @@ pub struct UseCallReturn {
     pub retry_media: Callback<()>,
     /// Go on without camera and microphone (receive-only).
     pub media_off: Callback<()>,
+    /// Sends a reaction to the room (shown over our tile, here at once).
+    pub react: Callback<Reaction>,
+    /// Raises or lowers our hand.
+    pub raise_hand: Callback<bool>,
 }
 
 /// Starts (in the browser) the call machinery for `room`.
@@ -90,5 +94,7 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         leave: act!(|c, _| c.leave()),
         retry_media: act!(|c, _| c.open_media()),
         media_off: act!(|c, _| c.media_off()),
+        react: act!(|c, reaction| c.react(Clone::clone(&reaction))),
+        raise_hand: act!(|c, up| c.raise_hand(Clone::clone(&up))),
     }
 }

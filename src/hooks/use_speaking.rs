@@ -7,6 +7,23 @@ use leptos::prelude::*;
 /// True while the stream's audio sounds like speech.
 pub fn use_speaking(stream: Signal<Option<StreamRef>>) -> Signal<bool> {
     let speaking = RwSignal::new(false);
+    use_meter(stream, speaking, None);
+    speaking.into()
+}
+
+/// The stream's audio level, 0 (silence, -60 dBFS or less) to 1 (full scale), twenty times a
+/// second: the microphone meter of the pre-join view and the settings.
+pub fn use_level(stream: Signal<Option<StreamRef>>) -> Signal<f64> {
+    let level = RwSignal::new(0.0);
+    use_meter(stream, RwSignal::new(false), Some(level));
+    level.into()
+}
+
+fn use_meter(
+    stream: Signal<Option<StreamRef>>,
+    speaking: RwSignal<bool>,
+    level: Option<RwSignal<f64>>,
+) {
     #[cfg(feature = "hydrate")]
     {
         let meter = StoredValue::new_local(None::<meter::Meter>);
@@ -14,7 +31,7 @@ pub fn use_speaking(stream: Signal<Option<StreamRef>>) -> Signal<bool> {
             meter.set_value(None);
             speaking.set(false);
             if let Some(stream) = stream.get() {
-                match meter::Meter::start(&stream, speaking) {
+                match meter::Meter::start(&stream, speaking, level) {
                     Ok(m) => meter.set_value(Some(m)),
                     Err(e) => leptos::logging::warn!("no audio level: {e:?}"),
                 }
@@ -23,8 +40,7 @@ pub fn use_speaking(stream: Signal<Option<StreamRef>>) -> Signal<bool> {
         on_cleanup(move || meter.set_value(None));
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = stream;
-    speaking.into()
+    let _ = (stream, speaking, level);
 }
 
 #[cfg(feature = "hydrate")]
@@ -69,7 +85,11 @@ mod meter {
     }
 
     impl Meter {
-        pub fn start(stream: &MediaStream, out: RwSignal<bool>) -> Result<Self, JsValue> {
+        pub fn start(
+            stream: &MediaStream,
+            out: RwSignal<bool>,
+            level: Option<RwSignal<f64>>,
+        ) -> Result<Self, JsValue> {
             let nodes = std::rc::Rc::new(std::cell::RefCell::new(connect(stream)?));
             // `Clone::clone`: `stream.clone()` would be JS `MediaStream.clone()` (new tracks).
             let (stream, shared) = (Clone::clone(stream), nodes.clone());
@@ -82,7 +102,11 @@ mod meter {
                 }
                 let Some((_, analyser)) = nodes.as_ref() else { return };
                 analyser.get_float_time_domain_data(&mut buf);
-                let speaking = detector.sample(crate::rtc::js::monotonic(), rms(&buf));
+                let rms = rms(&buf);
+                if let Some(level) = level {
+                    level.set(crate::call::speaking::level(rms));
+                }
+                let speaking = detector.sample(crate::rtc::js::monotonic(), rms);
                 if out.get_untracked() != speaking {
                     out.set(speaking);
                 }

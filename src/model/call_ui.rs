@@ -9,7 +9,7 @@ use crate::call::chat::ChatLog;
 use crate::game::Reading;
 use crate::i18n::*;
 use crate::media::MediaError;
-use crate::protocol::PeerId;
+use crate::protocol::{PeerId, Reaction};
 use leptos::prelude::*;
 
 /// A `MediaStream` that can sit in a signal. Only ever constructed in the browser.
@@ -323,8 +323,22 @@ pub struct CallUi {
     pub host: HostUi,
     /// This visit's chat.
     pub chat: RwSignal<ChatLog>,
-    /// The chat panel is open.
-    pub chat_open: RwSignal<bool>,
+    /// The side panel open beside the stage (a bottom sheet on a phone).
+    pub panel: RwSignal<Panel>,
+    /// The settings dialog is open.
+    pub settings_open: RwSignal<bool>,
+    /// The tile pinned large by this user, if any.
+    pub pinned: RwSignal<Option<Who>>,
+    /// Speaker view: the active speaker large (else every tile the same size).
+    pub speaker_view: RwSignal<bool>,
+    /// Who spoke last.
+    pub active: RwSignal<Option<Who>>,
+    /// Our hand is raised.
+    pub hand_up: RwSignal<bool>,
+    /// The others whose hand is raised.
+    pub hands: RwSignal<Vec<PeerId>>,
+    /// Reactions floating over tiles now.
+    pub reactions: RwSignal<Vec<Floating>>,
     /// File transfers of this visit.
     pub files: RwSignal<Vec<Transfer>>,
     /// Why the last file could not be sent.
@@ -356,11 +370,117 @@ impl CallUi {
             sharing: RwSignal::new(false),
             speaker: RwSignal::new(None),
             chat: RwSignal::new(ChatLog::default()),
-            chat_open: RwSignal::new(false),
+            panel: RwSignal::new(Panel::Closed),
+            settings_open: RwSignal::new(false),
+            pinned: RwSignal::new(None),
+            speaker_view: RwSignal::new(false),
+            active: RwSignal::new(None),
+            hand_up: RwSignal::new(false),
+            hands: RwSignal::new(Vec::new()),
+            reactions: RwSignal::new(Vec::new()),
             files: RwSignal::new(Vec::new()),
             file_error: RwSignal::new(None),
         }
     }
+}
+
+impl CallUi {
+    /// The chat is what the side panel shows.
+    pub fn chat_open(&self) -> bool {
+        self.panel.get_untracked() == Panel::Chat
+    }
+
+    /// Shows a reaction over `who`'s tile; returns its number, for taking it down later.
+    pub fn show_reaction(&self, who: Who, reaction: Reaction) -> u64 {
+        let mut n = 0;
+        self.reactions.update(|list| {
+            n = list.last().map_or(1, |f| f.n + 1);
+            list.push(Floating { n, who, reaction });
+            let excess = list.len().saturating_sub(MAX_FLOATING);
+            list.drain(..excess);
+        });
+        n
+    }
+
+    /// Takes reaction `n` down (nothing if the call's page is gone).
+    pub fn drop_reaction(&self, n: u64) {
+        self.reactions.try_update(|list| list.retain(|f| f.n != n));
+    }
+
+    /// `peer` raised or lowered their hand.
+    pub fn set_hand(&self, peer: PeerId, up: bool) {
+        self.hands.update(|hands| {
+            hands.retain(|&p| p != peer);
+            if up {
+                hands.push(peer);
+            }
+        });
+    }
+}
+
+/// Reactions on screen at once; older ones are taken down early.
+const MAX_FLOATING: usize = 24;
+
+/// The side panel beside the stage: one at a time, as in Meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// None: the stage has the whole width.
+    Closed,
+    /// The game: mode, Ready, scoreboard, results.
+    Game,
+    /// Chat and files.
+    Chat,
+    /// Everyone in the call, the invite link and the host's controls.
+    People,
+}
+
+impl Panel {
+    /// Its name in `data-panel`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Closed => "closed",
+            Self::Game => "game",
+            Self::Chat => "chat",
+            Self::People => "people",
+        }
+    }
+}
+
+/// A tile's owner: us, or a remote participant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Who {
+    /// Our own tile.
+    Me,
+    /// A remote participant.
+    Peer(PeerId),
+}
+
+/// A reaction floating over a tile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Floating {
+    /// Its number in this visit.
+    pub n: u64,
+    /// Over whose tile.
+    pub who: Who,
+    /// Which.
+    pub reaction: Reaction,
+}
+
+/// One or two letters standing for a name on a tile whose camera is off: the first letters of
+/// its first two words ("Ann Lee" → "AL"), or one syllable for a Korean, Chinese or Japanese
+/// name ("김 보라" → "김"), or the first character of anything else.
+pub fn initials(name: &str) -> String {
+    let mut words = name.split_whitespace().filter_map(|w| w.chars().next());
+    let first = words.next();
+    let letters = |c: &char| c.is_alphabetic() && !is_cjk(*c);
+    let second = words.next().filter(|_| first.as_ref().is_some_and(letters)).filter(letters);
+    first.into_iter().chain(second).flat_map(char::to_uppercase).collect()
+}
+
+/// Hangul, kana and CJK ideographs: scripts whose names take one character as initials.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3040}'..='\u{30FF}' | '\u{3130}'..='\u{318F}'
+        | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
 }
 
 impl Default for CallUi {
@@ -389,6 +509,41 @@ mod tests {
         // The end-to-end tests read the English text of a connected tile.
         assert_eq!(PeerState::Connected.text(Locale::en), "connected");
         assert_eq!(PeerState::Connected.text(Locale::ko), "연결됨");
+    }
+
+    #[test]
+    fn initials_of_latin_korean_and_odd_names() {
+        assert_eq!(initials("Ann Lee"), "AL");
+        assert_eq!(initials("bo"), "B");
+        assert_eq!(initials("보라"), "보");
+        assert_eq!(initials("김 보라"), "김");
+        assert_eq!(initials("  "), "");
+        assert_eq!(initials("Émile zola jr"), "ÉZ");
+        assert_eq!(initials("😀 fan"), "😀");
+    }
+
+    #[test]
+    fn reactions_float_in_order_and_old_ones_go_first() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let ui = CallUi::new();
+            let first = ui.show_reaction(Who::Me, Reaction::Joy);
+            let second = ui.show_reaction(Who::Peer(PeerId(3)), Reaction::Clap);
+            assert!(second > first);
+            ui.drop_reaction(first);
+            assert_eq!(
+                ui.reactions.with_untracked(|r| r.iter().map(|f| f.n).collect::<Vec<_>>()),
+                [second]
+            );
+            for _ in 0..40 {
+                ui.show_reaction(Who::Me, Reaction::Heart);
+            }
+            assert_eq!(ui.reactions.with_untracked(Vec::len), MAX_FLOATING);
+            ui.set_hand(PeerId(3), true);
+            ui.set_hand(PeerId(4), true);
+            ui.set_hand(PeerId(3), false);
+            assert_eq!(ui.hands.get_untracked(), [PeerId(4)]);
+        });
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn phase_word(phase: Option<&Phase>) -> &'static str {
     }
 }
 
-/// The phase as the panel shows it, in `locale` (in English, the same word as [`phase_word`]).
+/// The phase as the panel shows it, in `locale`.
 pub fn phase_text(phase: Option<&Phase>, locale: Locale) -> &'static str {
     match phase {
         None | Some(Phase::Lobby) => td_string!(locale, game.phase_lobby),
@@ -190,6 +190,29 @@ pub fn seconds_left(remaining_ms: Option<u64>, elapsed_ms: f64) -> Option<u64> {
     Some((left.max(0.0) / 1000.0).ceil() as u64)
 }
 
+/// What a game event shows on one player's tile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Burst {
+    /// They laughed (don't laugh): the tile flashes.
+    Laughed,
+    /// They scored this many points.
+    Points(u32),
+}
+
+/// What `event` shows on `peer`'s tile, if anything.
+pub fn burst_for(event: &GameEvent, peer: PeerId) -> Option<Burst> {
+    match event {
+        GameEvent::Laugh { peer: laugher, .. } if *laugher == peer => Some(Burst::Laughed),
+        GameEvent::Laugh { rewarded, points, .. } if rewarded.contains(&peer) => {
+            Some(Burst::Points(*points))
+        }
+        GameEvent::Copied { peer: winner, points, .. } if *winner == peer => {
+            Some(Burst::Points(*points))
+        }
+        _ => None,
+    }
+}
+
 /// A member's line of the scoreboard.
 pub fn line_of(board: &Scoreboard, peer: PeerId) -> Option<&PlayerView> {
     board.players.iter().find(|p| p.peer == peer)
@@ -226,6 +249,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_laugh_flashes_the_laugher_and_lifts_the_others_scores() {
+        let (a, b, c) = (PeerId(1), PeerId(2), PeerId(3));
+        let laugh = GameEvent::Laugh {
+            peer: a,
+            round: 1,
+            at_ms: 10,
+            peak: 0.9,
+            rewarded: vec![b],
+            points: 10,
+        };
+        assert_eq!(burst_for(&laugh, a), Some(Burst::Laughed));
+        assert_eq!(burst_for(&laugh, b), Some(Burst::Points(10)));
+        assert_eq!(burst_for(&laugh, c), None, "away players get nothing");
+        let copied =
+            GameEvent::Copied { peer: c, round: 2, at_ms: 5, target: Expression::Sad, points: 20 };
+        assert_eq!(burst_for(&copied, c), Some(Burst::Points(20)));
+        assert_eq!(burst_for(&copied, a), None);
+    }
+
+    #[test]
     fn phase_words_are_the_four_hook_values() {
         assert_eq!(phase_word(None), "lobby");
         assert_eq!(phase_word(Some(&Phase::Countdown { ends_at_ms: 1 })), "countdown");
@@ -236,9 +279,9 @@ mod tests {
             "round"
         );
         assert_eq!(phase_word(Some(&Phase::Results)), "results");
-        for phase in [None, Some(&round), Some(&Phase::Results)] {
-            assert_eq!(phase_text(phase, Locale::en), phase_word(phase));
-        }
+        // The words people read are not the hook's values.
+        assert_eq!(phase_text(None, Locale::en), "Waiting to start");
+        assert_eq!(phase_text(Some(&Phase::Results), Locale::en), "Game over");
         assert_eq!(phase_text(Some(&round), Locale::ko), "라운드 진행 중");
         assert!(running(Some(&round)));
         assert!(!running(Some(&Phase::Results)));
@@ -261,7 +304,7 @@ mod tests {
         let korean: Vec<_> =
             Expression::ALL.iter().map(|e| expression_name(*e, Locale::ko)).collect();
         assert_eq!(korean, ["무표정", "행복", "슬픔", "화남", "두려움", "혐오", "놀람"]);
-        assert_eq!(mode_name(Mode::DontLaugh, Locale::en), "Don't laugh (웃참)");
+        assert_eq!(mode_name(Mode::DontLaugh, Locale::en), "Don't laugh");
         assert_eq!(mode_name(Mode::DontLaugh, Locale::ko), "웃음 참기(웃참)");
         assert_eq!(mode_name(Mode::CopyFace, Locale::ko), "표정 따라하기");
     }

@@ -5,4 +5,5 @@
 pub mod call_ui;
 pub mod game_ui;
 pub mod host_ui;
+pub mod layout;
 pub mod transfer_ui;

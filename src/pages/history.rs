@@ -4,8 +4,9 @@
 
 use super::results::{mode_label, players_text};
 use crate::api::history;
+use crate::components::local_time::LocalTime;
 use crate::i18n::*;
-use crate::store::types::{utc_date_time, GameListItem, LeaderboardRow};
+use crate::store::types::{GameListItem, LeaderboardRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -88,7 +89,7 @@ fn RecentGames(
                 view! {
                     <li data-testid="history-game">
                         <a href=format!("/games/{}", g.id)>{move || mode_label(mode, i18n.get_locale())}</a>
-                        " · "<time>{utc_date_time(g.finished_at)}</time>
+                        " · "<LocalTime unix=g.finished_at/>
                         " · "{winners}" · "{move || players_text(i18n.get_locale(), players)}
                     </li>
                 }

@@ -4,9 +4,10 @@
 //! here, and each player may delete a picture of themselves (both checked on the server).
 
 use crate::api::{game_summary, ApiError, DeleteHighlight, PublishGame};
+use crate::components::local_time::LocalTime;
 use crate::game::{Mode, Standing};
 use crate::i18n::*;
-use crate::store::types::{utc_date_time, GameSummary, HighlightItem};
+use crate::store::types::{GameSummary, HighlightItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -100,7 +101,7 @@ fn GameResults(game: GameSummary, actions: Actions) -> impl IntoView {
         <Title text=move || t_string!(i18n, game.results_title, mode = mode()).to_string()/>
         <h1>{t!(i18n, game.results_heading, mode)}</h1>
         <p class="hint" data-testid="game-meta">
-            <time>{utc_date_time(game.finished_at)}</time>" · "{rounds}
+            <LocalTime unix=game.finished_at/>" · "{rounds}
         </p>
         {game.ended_early.then(|| view! {
             <p class="banner" data-testid="ended-early">{t!(i18n, game.ended_early)}</p>

@@ -1,20 +1,21 @@
 //! `/r/{room}`: pre-join preview, then the call grid.
 
-use crate::api::public_url;
-use crate::components::chat::{toggle_chat, ChatPanel, ChatToggle};
+use crate::components::chat::ChatPanel;
+use crate::components::controls::Controls;
 use crate::components::devices::DevicePicker;
-use crate::components::game_panel::{ExpressionBars, GamePanel, TileScore};
-use crate::components::host_panel::{HostPanel, PasswordField};
+use crate::components::game_panel::GamePanel;
+use crate::components::host_panel::PasswordField;
+use crate::components::icons::{Icon, Svg};
 use crate::components::media_error::MediaErrorView;
-use crate::components::tile::RemoteTile;
+use crate::components::people::PeoplePanel;
+use crate::components::settings::{MicMeter, SettingsDialog};
+use crate::components::stage::Stage;
 use crate::components::video::VideoView;
 use crate::hooks::use_call::{use_call, UseCallReturn};
-use crate::hooks::use_own_face::use_own_face;
 use crate::i18n::*;
-use crate::model::call_ui::{LocalMedia, Phase, VideoCap};
+use crate::model::call_ui::{LocalMedia, Panel, Phase};
 use crate::model::host_ui::JoinRequest;
 use crate::protocol::{RoomId, RoomIdError, MAX_NAME_CHARS, ROOM_CAPACITY};
-use leptos::html::Video;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -108,12 +109,14 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
         <section class="prejoin">
             <div class="preview">
                 <VideoView stream=preview muted=true mirrored=true testid="local-video"/>
+                <PreviewToggles call/>
             </div>
             <div class="prejoin-side">
                 <h1>{t!(i18n, room.ready_to_join)}</h1>
                 <p class="room-id">{t!(i18n, room.room_label)}<code>{room.to_string()}</code></p>
                 <LocalStatus call/>
                 <DevicePicker call/>
+                <MicMeter call/>
                 <JoinForm call/>
                 <Show when=knocking>
                     <div class="knocking" data-testid="knocking" role="status">
@@ -125,6 +128,31 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 </Show>
             </div>
         </section>
+    }
+}
+
+/// Microphone and camera on or off before joining, over the preview (as in Meet).
+#[component]
+fn PreviewToggles(call: UseCallReturn) -> impl IntoView {
+    let i18n = use_i18n();
+    let (mic, cam, local) = (call.ui.mic_on, call.ui.cam_on, call.ui.local);
+    let has_mic = move || matches!(local.get(), LocalMedia::Ready { .. });
+    let has_cam = move || matches!(local.get(), LocalMedia::Ready { camera_error: None, .. });
+    view! {
+        <div class="preview-toggles">
+            <button class="ctl round" data-testid="prejoin-mic" class:off=move || !mic.get()
+                aria-pressed=move || (!mic.get()).to_string() disabled=move || !has_mic()
+                on:click=move |_| call.set_media.run((!mic.get_untracked(), cam.get_untracked()))>
+                {move || if mic.get() { view! { <Svg icon=Icon::Mic/> } } else { view! { <Svg icon=Icon::MicOff/> } }}
+                <span class="sr-only">{move || if mic.get() { t_string!(i18n, call.mute) } else { t_string!(i18n, call.unmute) }}</span>
+            </button>
+            <button class="ctl round" data-testid="prejoin-camera" class:off=move || !cam.get()
+                aria-pressed=move || (!cam.get()).to_string() disabled=move || !has_cam()
+                on:click=move |_| call.set_media.run((mic.get_untracked(), !cam.get_untracked()))>
+                {move || if cam.get() { view! { <Svg icon=Icon::Cam/> } } else { view! { <Svg icon=Icon::CamOff/> } }}
+                <span class="sr-only">{move || if cam.get() { t_string!(i18n, call.cam_stop) } else { t_string!(i18n, call.cam_start) }}</span>
+            </button>
+        </div>
     }
 }
 
@@ -193,185 +221,70 @@ fn LocalStatus(call: UseCallReturn) -> impl IntoView {
     }
 }
 
-/// The room's invite link, built on the server from `--public-url`.
-#[component]
-fn InviteLink(room: RoomId) -> impl IntoView {
-    let base = Resource::new(|| (), |_| public_url());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || base.get().and_then(Result::ok).map(|origin| {
-                let link = format!("{origin}/r/{room}");
-                let href = link.clone();
-                view! { <a data-testid="invite-link" href=href>{link}</a> }
-            })}
-        </Suspense>
-    }
-}
-
-/// The call grid and controls.
+/// The call: the stage, the side panel, the control bar and the settings.
 #[component]
 fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
-    let tiles = call.ui.tiles;
-    let count = Memo::new(move |_| tiles.with(Vec::len) + 1);
-    let board = call.ui.game.board;
+    // A wide screen opens with the game beside the stage; a phone with the stage alone.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let wide = window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w > 720.0);
+        if wide && call.ui.panel.get_untracked() == Panel::Closed {
+            call.ui.panel.set(Panel::Game);
+        }
+    });
     view! {
-        <section class="call">
+        <section class="call" data-panel=move || call.ui.panel.get().key()>
             {move || call.ui.reconnecting.get().then(|| view! {
                 <div class="banner" data-testid="reconnecting" role="status">
                     {t!(i18n, room.reconnecting_banner)}
                 </div>
             })}
-            <div class="stage">
-            <div class="grid" data-count=move || count.get()>
-                <OwnTile call/>
-                <For each=move || call.ui.tiles.get() key=|t| t.id let:tile>
-                    <RemoteTile tile board speaker=call.ui.speaker/>
-                </For>
+            <div class="main">
+                <Stage call room=room.clone()/>
+                <SidePanel call room/>
             </div>
-            <GamePanel call/>
-            <ChatPanel call/>
-            </div>
-            <HostPanel call/>
-            <p class="hint alone" class:hidden=move || { count.get() > 1 }>
-                {t!(i18n, room.waiting_alone)}
-                <InviteLink room=room.clone()/>
-            </p>
             <Controls call/>
+            <SettingsDialog call/>
         </section>
     }
 }
 
-/// Our own tile: the camera (whose frames our face reader reads), our gauges and score, and
-/// the ring while we speak.
+/// The open panel: beside the stage on a wide screen, a bottom sheet on a phone.
 #[component]
-fn OwnTile(call: UseCallReturn) -> impl IntoView {
+fn SidePanel(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
-    let local = call.ui.local;
-    let own = Signal::derive(move || match local.get() {
-        LocalMedia::Ready { stream, .. } => Some(stream),
-        _ => None,
-    });
-    let own_video = NodeRef::<Video>::new();
-    use_own_face(call, own_video);
-    let board = call.ui.game.board;
-    // Muted, we are not heard: the ring says so too.
-    let own_audio = Signal::derive(move || if call.ui.mic_on.get() { own.get() } else { None });
-    let own_speaking = crate::hooks::use_speaking::use_speaking(own_audio);
-    view! {
-        <figure class="tile own" data-testid="own-tile"
-            data-speaking=move || own_speaking.get().to_string()
-            class:speaking=move || own_speaking.get()>
-            <VideoView stream=own muted=true mirrored=true testid="local-video" node=own_video/>
-            <ExpressionBars reading=call.ui.game.own_reading/>
-            <TileScore board peer=Signal::from(call.ui.me)/>
-            <figcaption><span class="name">{t!(i18n, room.you)}</span></figcaption>
-        </figure>
-    }
-}
-
-/// The control bar: quality, devices, mute and camera, present, chat, leave.
-#[component]
-fn Controls(call: UseCallReturn) -> impl IntoView {
-    let i18n = use_i18n();
-    let can_share = can_share_screen();
-    view! {
-        <nav class="controls">
-            <label class="cap">
-                <span class="sr-only">{t!(i18n, room.video_cap_label)}</span>
-                <select data-testid="video-cap" aria-label=move || t_string!(i18n, room.video_cap_label)
-                    on:change=move |ev| {
-                        if let Some(cap) = VideoCap::from_key(&event_target_value(&ev)) {
-                            call.ui.video_cap.set(cap);
-                        }
-                    }>
-                    {VideoCap::ALL.into_iter().map(|c| view! {
-                        <option value=c.key() selected=move || call.ui.video_cap.get() == c>
-                            {move || c.label(i18n.get_locale())}
-                        </option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <DevicePicker call/>
-            <MediaToggles call/>
-            <button data-testid="share-screen" aria-pressed=move || call.ui.sharing.get().to_string()
-                disabled=move || !can_share.get()
-                title=move || (!can_share.get()).then(|| t_string!(i18n, room.present_unsupported))
-                aria-label=move || if call.ui.sharing.get() {
-                    t_string!(i18n, room.stop_presenting_label)
-                } else {
-                    t_string!(i18n, room.present_label)
-                }
-                class:on=move || call.ui.sharing.get() on:click=move |_| call.toggle_share.run(())>
-                {move || if call.ui.sharing.get() {
-                    t_string!(i18n, room.stop_presenting)
-                } else {
-                    t_string!(i18n, room.present)
+    let panel = call.ui.panel;
+    let title = move || {
+        match panel.get() {
+            Panel::Game => t_string!(i18n, call.game),
+            Panel::Chat => t_string!(i18n, call.chat),
+            Panel::People => {
+                let count = call.ui.tiles.with(Vec::len) + 1;
+                return t_string!(i18n, call.people_count, count).to_string();
+            }
+            Panel::Closed => "",
+        }
+        .to_string()
+    };
+    move || {
+        let open = panel.get();
+        let room = room.clone();
+        (open != Panel::Closed).then(|| view! {
+            <aside class="side-panel" data-testid="side-panel" data-panel=open.key() aria-label=title>
+                <header>
+                    <h2>{title}</h2>
+                    <button class="icon-button" data-testid="close-panel" aria-label=move || t_string!(i18n, call.close_panel)
+                        on:click=move |_| panel.set(Panel::Closed)>
+                        <Svg icon=Icon::Close/>
+                    </button>
+                </header>
+                {match open {
+                    Panel::Game => view! { <GamePanel call/> }.into_any(),
+                    Panel::Chat => view! { <ChatPanel call/> }.into_any(),
+                    _ => view! { <PeoplePanel call room/> }.into_any(),
                 }}
-            </button>
-            <ChatToggle call/>
-            <button class="danger" data-testid="leave" aria-label=move || t_string!(i18n, room.leave_label)
-                on:click=move |_| call.leave.run(())>{t!(i18n, room.leave)}</button>
-        </nav>
+            </aside>
+        })
     }
-}
-
-/// Whether this browser can share a screen (`getDisplayMedia`: phones have none); true until
-/// hydrated, as the server renders it.
-fn can_share_screen() -> Signal<bool> {
-    let can = RwSignal::new(true);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| can.set(crate::rtc::media::can_share_screen()));
-    can.into()
-}
-
-/// Microphone and camera buttons, with the keyboard shortcuts m, v, s (share) and c (chat), as in
-/// Meet/Jitsi; not while typing in a field.
-#[component]
-fn MediaToggles(call: UseCallReturn) -> impl IntoView {
-    let i18n = use_i18n();
-    let (mic, cam) = (call.ui.mic_on, call.ui.cam_on);
-    let toggle_mic = move || call.set_media.run((!mic.get_untracked(), cam.get_untracked()));
-    let toggle_cam = move || call.set_media.run((mic.get_untracked(), !cam.get_untracked()));
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing(&ev) {
-            return;
-        }
-        match ev.key().as_str() {
-            "m" | "M" => toggle_mic(),
-            "v" | "V" => toggle_cam(),
-            "c" | "C" => toggle_chat(call),
-            "s" | "S" => call.toggle_share.run(()),
-            _ => {}
-        }
-    });
-    on_cleanup(move || keys.remove());
-    view! {
-        <button data-testid="mute" aria-pressed=move || (!mic.get()).to_string()
-            aria-label=move || if mic.get() {
-                t_string!(i18n, room.mic_off_label)
-            } else {
-                t_string!(i18n, room.mic_on_label)
-            }
-            class:off=move || !mic.get() on:click=move |_| toggle_mic()>
-            {move || if mic.get() { t_string!(i18n, room.mute) } else { t_string!(i18n, room.unmute) }}
-        </button>
-        <button data-testid="camera" aria-pressed=move || (!cam.get()).to_string()
-            aria-label=move || if cam.get() {
-                t_string!(i18n, room.cam_off_label)
-            } else {
-                t_string!(i18n, room.cam_on_label)
-            }
-            class:off=move || !cam.get() on:click=move |_| toggle_cam()>
-            {move || if cam.get() { t_string!(i18n, room.cam_off) } else { t_string!(i18n, room.cam_on) }}
-        </button>
-    }
-}
-
-/// Whether a key event comes from a text field (shortcuts must not eat typed letters).
-fn typing(ev: &leptos::ev::KeyboardEvent) -> bool {
-    use leptos::wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }

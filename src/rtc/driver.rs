@@ -20,7 +20,7 @@ use crate::call::reconnect::{jitter_from_unit, Backoff};
 use crate::call::session::{self, JoinRequest, PeerPlan, Session, Status};
 use crate::media::{DeviceKind, MediaKind};
 use crate::model::call_ui::{
-    CallError, CallUi, DoorClosed, LocalMedia, Phase, StreamRef, Tile, VideoCap,
+    CallError, CallUi, DoorClosed, LocalMedia, Phase, StreamRef, Tile, VideoCap, Who,
 };
 use crate::protocol::{ClientMsg, CloseReason, PeerId, RoomId, ServerMsg};
 use gloo_timers::callback::{Interval, Timeout};
@@ -226,6 +226,18 @@ impl Call {
         self.inner.ui.chat.update(|log| log.push(None, String::new(), wire.text, time, true));
     }
 
+    /// Shows our reaction at once and sends it to the room.
+    pub fn react(&self, reaction: crate::protocol::Reaction) {
+        float_reaction(self.inner.ui, Who::Me, reaction);
+        self.inner.send_seated(ClientMsg::React { reaction });
+    }
+
+    /// Raises or lowers our hand.
+    pub fn raise_hand(&self, up: bool) {
+        self.inner.ui.hand_up.set(up);
+        self.inner.send_seated(ClientMsg::Hand { up });
+    }
+
     /// Sends a game message if seated (a message without a seat would only be refused).
     pub fn send(&self, msg: ClientMsg) {
         self.inner.send_seated(msg);
@@ -394,6 +406,10 @@ impl Inner {
                     tile.screen.set(media.screen);
                 }
             }),
+            ServerMsg::Reaction { from, reaction } => {
+                float_reaction(self.ui, Who::Peer(from), reaction)
+            }
+            ServerMsg::PeerHand { peer, up } => self.ui.set_hand(peer, up),
             ServerMsg::Signal { from, signal } => match self.state.borrow().peers.get(&from) {
                 Some(peer) => peer.on_signal(signal),
                 None => leptos::logging::warn!("signal from unknown peer {from}"),
@@ -423,6 +439,9 @@ impl Inner {
         let media = self.media_state();
         if media != crate::protocol::MediaState::default() {
             self.send_now(ClientMsg::Media(media));
+        }
+        if self.ui.hand_up.get_untracked() {
+            self.send_now(ClientMsg::Hand { up: true });
         }
     }
 
@@ -528,13 +547,13 @@ impl Inner {
             (state.ice.clone(), state.local.clone())
         };
         let chat = self.ui.chat;
-        let chat_open = self.ui.chat_open;
+        let ui = self.ui;
         let tiles = self.ui.tiles;
         let on_chat: super::peer::ChatSink = Rc::new(move |from, wire| {
             let name = tiles.with_untracked(|t| {
                 t.iter().find(|t| t.id == from).map(|t| t.name.clone()).unwrap_or_default()
             });
-            let (time, open) = (clock_time(wire.sent_at_ms), chat_open.get_untracked());
+            let (time, open) = (clock_time(wire.sent_at_ms), ui.chat_open());
             chat.update(|log| log.push(Some(from), name, wire.text, time, open));
         });
         let weak = self.me.clone();
@@ -627,6 +646,12 @@ impl Inner {
 }
 
 /// A uniformly random `u32` for the backoff's jitter.
+/// Floats `reaction` over `who`'s tile for four seconds.
+fn float_reaction(ui: CallUi, who: Who, reaction: crate::protocol::Reaction) {
+    let n = ui.show_reaction(who, reaction);
+    Timeout::new(4_000, move || ui.drop_reaction(n)).forget();
+}
+
 fn random() -> u32 {
     jitter_from_unit(js_sys::Math::random())
 }

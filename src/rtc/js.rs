@@ -50,3 +50,66 @@ pub fn now() -> f64 {
 pub fn monotonic() -> std::time::Duration {
     std::time::Duration::from_secs_f64(now().max(0.0) / 1000.0)
 }
+
+/// Whether the browser offers the Web Share API (phones do; most desktops do not).
+pub fn can_share() -> bool {
+    web_sys::window()
+        .is_some_and(|w| Reflect::has(&w.navigator(), &"share".into()).unwrap_or(false))
+}
+
+/// Opens the system's share sheet for `url`.
+pub fn share_url(url: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let data = web_sys::ShareData::new();
+    data.set_url(url);
+    // A dismissed sheet rejects: nothing to tell the user.
+    let _ = window.navigator().share_with_data(&data);
+}
+
+/// Copies `text` to the clipboard; false if the browser refused.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let promise = window.navigator().clipboard().write_text(text);
+    JsFuture::from(promise).await.is_ok()
+}
+
+/// Whether the page shows the light theme: the one picked here before, else the system's.
+pub fn theme_is_light() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let picked = window
+        .document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("data-theme"));
+    match picked.as_deref() {
+        Some("light") => true,
+        Some("dark") => false,
+        _ => window
+            .match_media("(prefers-color-scheme: light)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches()),
+    }
+}
+
+/// Shows the light or dark theme and remembers the pick (`THEME_SCRIPT` in `app.rs` applies
+/// it before the next page's first paint).
+pub fn set_theme(light: bool) {
+    let Some(window) = web_sys::window() else { return };
+    let theme = if light { "light" } else { "dark" };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.set_item("theme", theme);
+    }
+}
+
+/// `unix` seconds as a medium date and short time in the browser's time zone, worded for
+/// `locale` ("Dec 5, 2026, 3:04 PM", "2026. 12. 5. 오후 3:04").
+pub fn local_date_time(unix: i64, locale: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(unix as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    let _ = set_prop(&options, "dateStyle", &"medium".into());
+    let _ = set_prop(&options, "timeStyle", &"short".into());
+    date.to_locale_string(locale, &options).into()
+}

@@ -16,10 +16,8 @@ pub async fn get_user_media(audio: bool, video: bool) -> Result<MediaStream, Med
     let constraints = MediaStreamConstraints::new();
     constraints.set_audio(&JsValue::from_bool(audio));
     if video {
-        // 640x360 keeps a six-way mesh (five uplinks) within an ordinary uplink.
         let v = js_sys::Object::new();
-        let _ = set_prop(&v, "width", &JsValue::from_f64(640.0));
-        let _ = set_prop(&v, "height", &JsValue::from_f64(360.0));
+        video_size(&v);
         constraints.set_video(&v);
     } else {
         constraints.set_video(&JsValue::FALSE);
@@ -31,6 +29,15 @@ pub async fn get_user_media(audio: bool, video: bool) -> Result<MediaStream, Med
         Ok(stream) => stream.dyn_into().map_err(|_| MediaError::Other("not a stream".into())),
         Err(e) => Err(MediaError::from_dom_name(&error_name(&e))),
     }
+}
+
+/// About 640 pixels wide, which keeps a six-way mesh (five uplinks) within an ordinary uplink,
+/// in the camera's own shape: no height is asked for, so a 4:3 camera is not cropped to 16:9
+/// before the face reader sees it (tiles crop for display only).
+fn video_size(constraints: &js_sys::Object) {
+    let width = js_sys::Object::new();
+    let _ = set_prop(&width, "ideal", &JsValue::from_f64(640.0));
+    let _ = set_prop(constraints, "width", &width);
 }
 
 /// One track of `kind` from the device `device_id`.
@@ -45,8 +52,7 @@ pub async fn open_device(
     let wanted = js_sys::Object::new();
     let _ = set_prop(&wanted, "deviceId", &exact);
     if kind == MediaKind::Video {
-        let _ = set_prop(&wanted, "width", &JsValue::from_f64(640.0));
-        let _ = set_prop(&wanted, "height", &JsValue::from_f64(360.0));
+        video_size(&wanted);
     }
     let constraints = MediaStreamConstraints::new();
     if kind == MediaKind::Video {
@@ -134,4 +140,46 @@ pub fn stop_stream(stream: &MediaStream) {
         let track: web_sys::MediaStreamTrack = track.unchecked_into();
         track.stop();
     }
+}
+
+/// Plays a short two-note chime on `speaker` (the default output if `None`), then calls
+/// `done`: the settings dialog's speaker test.
+pub fn test_tone(speaker: Option<String>, done: impl FnOnce() + 'static) {
+    let played = (|| -> Result<(), JsValue> {
+        let ctx = web_sys::AudioContext::new()?;
+        let osc = ctx.create_oscillator()?;
+        let gain = ctx.create_gain()?;
+        let sink = ctx.create_media_stream_destination()?;
+        let t = ctx.current_time();
+        osc.frequency().set_value_at_time(660.0, t)?;
+        osc.frequency().set_value_at_time(880.0, t + 0.25)?;
+        gain.gain().set_value_at_time(0.2, t)?;
+        gain.gain().linear_ramp_to_value_at_time(0.0, t + 0.7)?;
+        osc.connect_with_audio_node(&gain)?;
+        gain.connect_with_audio_node(&sink)?;
+        let audio = web_sys::HtmlAudioElement::new()?;
+        audio.set_src_object(Some(&sink.stream()));
+        if let Some(id) = speaker.filter(|id| !id.is_empty()) {
+            if let Ok(f) = js_sys::Reflect::get(&audio, &"setSinkId".into()) {
+                if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+                    let _ = f.call1(&audio, &JsValue::from_str(&id));
+                }
+            }
+        }
+        let _ = audio.play();
+        osc.start()?;
+        osc.stop_with_when(t + 0.75)?;
+        let keep = (ctx, audio);
+        gloo_timers::callback::Timeout::new(900, move || {
+            let (ctx, audio) = keep;
+            audio.set_src_object(None);
+            let _ = ctx.close();
+        })
+        .forget();
+        Ok(())
+    })();
+    if let Err(e) = played {
+        leptos::logging::warn!("speaker test failed: {e:?}");
+    }
+    gloo_timers::callback::Timeout::new(900, done).forget();
 }
