@@ -50,6 +50,12 @@ test("on a phone in a three-person call, mute, camera and leave are on screen wi
   }));
   expect(height, "one line").toBeLessThan(2 * fontSize);
   expect(clipped, "cut, not wrapped").toBe(true);
+  // The same screen in Korean: the bar still fits.
+  await a.getByTestId("lang").selectOption("ko");
+  await expect(a.getByTestId("leave")).toHaveAccessibleName("나가기");
+  for (const id of ["mute", "camera", "leave"]) await expect(a.getByTestId(id)).toBeInViewport({ ratio: 1 });
+  await expectNoScroll(a);
+  await a.screenshot({ path: "screenshots/call-phone-chat-ko.png" });
   await Promise.all(contexts.map((ctx) => ctx.close()));
 });
 
@@ -128,6 +134,14 @@ test("a reaction floats over the sender's tile for both others; a raised hand sh
   await a.getByTestId("raise-hand").click();
   await expect(annInList).toHaveAttribute("data-hand", "false");
   await expect(annOn(d).getByTestId("tile-hand")).toHaveCount(0);
+  // Speaker view: someone else large (whoever spoke last), and back to the grid.
+  await a.getByTestId("settings-toggle").click();
+  await a.getByTestId("layout-speaker").check();
+  await a.getByTestId("settings-close").click();
+  await expect(a.getByTestId("stage")).toHaveAttribute("data-view", "spotlight");
+  const widest = await a.getByTestId("remote-tile").evaluateAll((ts) => Math.max(...ts.map((t) => t.getBoundingClientRect().width)));
+  const own = await a.getByTestId("own-tile").evaluate((t) => t.getBoundingClientRect().width);
+  expect(widest).toBeGreaterThan(2 * own);
   await Promise.all([...contexts, dc].map((ctx) => ctx.close()));
 });
 
@@ -162,6 +176,7 @@ for (const lang of ["en", "ko"] as const) {
     const room = await newRoom(a);
     await expectPlaying(a.getByTestId("local-video"));
     await expectAccessible(a, `pre-join (${lang})`);
+    await a.screenshot({ path: `screenshots/prejoin-${lang}.png` });
     await join(a, room, "Ann");
     await join(b, room, "Bo");
     await expectPlaying(a.getByTestId("remote-video"));
@@ -171,6 +186,7 @@ for (const lang of ["en", "ko"] as const) {
     await expectAccessible(a, `call with chat open (${lang})`);
     await a.getByTestId("settings-toggle").click();
     await expectAccessible(a, `settings (${lang})`);
+    await a.screenshot({ path: `screenshots/settings-${lang}.png` });
     await a.getByTestId("settings-close").click();
     await a.getByTestId("people-toggle").click();
     await expectAccessible(a, `people (${lang})`);

@@ -6,7 +6,7 @@
 import { chromium, expect, test, type Browser, type Page } from "@playwright/test";
 import { chromiumArgs, fakeMediaArgs } from "../playwright.config";
 import { facePath, type faces } from "../global-setup";
-import { join, open } from "./helpers";
+import { expectAccessible, join, open } from "./helpers";
 import { dataDir, startServer, type Proc } from "./procs";
 
 // Beside the suite's own server: E2E_PORT + 10.
@@ -100,6 +100,15 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   const board = await results.locator("table").first().innerText();
   expect(board).toContain("Bo");
   await expect(results.getByTestId("game-meta")).toContainText(/\b1 round$/);
+  await results.screenshot({ path: "screenshots/results-en.png", fullPage: true });
+  // The results page in both languages: nothing serious for axe-core, times in the viewer's zone.
+  await expect(results.getByTestId("local-time")).not.toContainText("UTC");
+  await expectAccessible(results, "results (en)");
+  await ca.addCookies([{ name: "i18n_pref_locale", value: "ko", url: `http://127.0.0.1:${PORT}/` }]);
+  await results.reload();
+  await expect(results.locator("html")).toHaveAttribute("lang", "ko");
+  await expectAccessible(results, "results (ko)");
+  await ca.addCookies([{ name: "i18n_pref_locale", value: "en", url: `http://127.0.0.1:${PORT}/` }]);
 
   // A crash (SIGKILL) and a restart on the same data: the same results and images.
   await procs[0].stop("SIGKILL");

@@ -142,6 +142,16 @@ test.describe("(d) camera permission denied", () => {
     await d.getByTestId("join").click();
     await expectPlaying(d.getByTestId("remote-video"));
     await expect(a.getByTestId("remote-tile")).toContainText("Watcher");
+    // Controls that cannot work say why; the others see initials, not a black box.
+    await expect(d.getByTestId("mute")).toBeDisabled();
+    await expect(d.getByTestId("mute")).toHaveAttribute("title", /No microphone/);
+    await expect(d.getByTestId("camera")).toBeDisabled();
+    await expect(d.getByTestId("ready")).toBeDisabled();
+    await expect(d.getByTestId("ready-needs-camera")).toBeVisible();
+    const watcher = a.locator('[data-testid="remote-tile"]', { hasText: "Watcher" });
+    await expect(watcher).toHaveAttribute("data-video", "off");
+    await expect(watcher.getByTestId("tile-camera-off")).toContainText("W");
+    await expect(watcher.getByTestId("tile-muted")).toBeVisible();
     await expect(a.getByTestId("peer-state")).toHaveText("connected");
     await Promise.all([...contexts.map((c) => c.close()), dctx.close()]);
     await denied.close();

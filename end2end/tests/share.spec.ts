@@ -1,5 +1,6 @@
 // Screen sharing with Chromium's fake capture (the fake-media flags make getDisplayMedia return a
-// 1280x720 test screen, unlike the 640x360 camera): swapped onto the sender with replaceTrack.
+// 1280x720 test screen, unlike the 640x480 camera): swapped onto the sender with replaceTrack.
+// The screen is spotlighted on the others' stage, and full screen is one click away.
 import { expect, test } from "@playwright/test";
 import { expectPlaying, join, newRoom, pages } from "./helpers";
 
@@ -25,9 +26,22 @@ test("presenting swaps the screen in for the camera without renegotiation, and s
   await expect.poll(width, { message: "the screen's frames arrive" }).toBe(1280);
   await expectPlaying(video);
   expect(await videoCount()).toBe(before);
+  // Spotlighted for Bo: Ann's tile large, Bo's own in the strip.
+  await expect(b.getByTestId("stage")).toHaveAttribute("data-view", "spotlight");
+  const areas = async () => {
+    const [shared, own] = await Promise.all([annOnB, b.getByTestId("own-tile")].map((t) =>
+      t.evaluate((el) => el.getBoundingClientRect().width * el.getBoundingClientRect().height)));
+    return shared / own;
+  };
+  await expect.poll(areas, { message: "the shared screen is the large tile" }).toBeGreaterThan(4);
+  await annOnB.hover();
+  await annOnB.getByTestId("full-screen").click();
+  await expect.poll(() => b.evaluate(() => document.fullscreenElement?.getAttribute("data-testid"))).toBe("remote-tile");
+  await b.evaluate(() => document.exitFullscreen());
 
   await a.keyboard.press("s");
   await expect(annOnB).toHaveAttribute("data-screen", "off");
+  await expect(b.getByTestId("stage")).toHaveAttribute("data-view", "grid");
   await expect.poll(width, { message: "the camera is back" }).toBe(cameraWidth);
   await expectPlaying(video);
   await Promise.all(contexts.map((ctx) => ctx.close()));

@@ -4,6 +4,7 @@
 use crate::game::{Expression, GameEvent, Mode, Phase, PlayerStatus, Reading, Results, Scoreboard};
 use crate::hooks::use_call::UseCallReturn;
 use crate::i18n::*;
+use crate::model::call_ui::LocalMedia;
 use crate::model::game_ui::{
     expression_name, line_of, mode_name, phase_text, phase_word, running, seconds_left, GameAction,
     GameUi,
@@ -221,8 +222,14 @@ fn GameActions(call: UseCallReturn) -> impl IntoView {
     let my_line = move || me.get().and_then(|id| game.board.with(|b| line_of(b, id).cloned()));
     let ready = move || my_line().is_some_and(|l| l.ready);
     let players = move || game.board.with(|b| b.players.len());
+    // The game reads faces: without a camera one can watch, not play.
+    let has_camera =
+        move || call.ui.local.with(|l| matches!(l, LocalMedia::Ready { camera_error: None, .. }));
     view! {
         <div class="game-actions">
+            {move || (!has_camera()).then(|| view! {
+                <p class="hint" data-testid="ready-needs-camera">{t!(i18n, game.ready_needs_camera)}</p>
+            })}
             <Show when=is_host fallback=move || view! {
                 <p class="hint">{t!(i18n, game.mode_line, mode = mode_text)}</p>
             }>
@@ -245,7 +252,8 @@ fn GameActions(call: UseCallReturn) -> impl IntoView {
                 </label>
             </Show>
             <button data-testid="ready" class:primary=move || !ready()
-                aria-pressed=move || ready().to_string()
+                aria-pressed=move || ready().to_string() disabled=move || !has_camera()
+                title=move || (!has_camera()).then(|| t_string!(i18n, game.ready_needs_camera))
                 on:click=move |_| act.run(GameAction::Ready(!ready()))>
                 {move || if ready() { t_string!(i18n, game.not_ready) } else { t_string!(i18n, game.ready) }}
             </button>

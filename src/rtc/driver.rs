@@ -445,11 +445,18 @@ impl Inner {
         }
     }
 
+    /// What the others should show of us: a microphone or camera we do not have (receive-only,
+    /// or the camera failed) is off, whatever the buttons say.
     fn media_state(&self) -> crate::protocol::MediaState {
+        let (has_mic, has_cam) = self.ui.local.with_untracked(|local| match local {
+            LocalMedia::Ready { camera_error, .. } => (true, camera_error.is_none()),
+            LocalMedia::Pending | LocalMedia::Failed(_) | LocalMedia::Off => (false, false),
+        });
+        let screen = self.ui.sharing.get_untracked();
         crate::protocol::MediaState {
-            audio: self.ui.mic_on.get_untracked(),
-            video: self.ui.cam_on.get_untracked(),
-            screen: self.ui.sharing.get_untracked(),
+            audio: has_mic && self.ui.mic_on.get_untracked(),
+            video: screen || (has_cam && self.ui.cam_on.get_untracked()),
+            screen,
         }
     }
 
