@@ -400,6 +400,18 @@ pub enum GameClientMsg {
     Reading(Reading),
 }
 
+impl ClientMsg {
+    /// The room a join, a join with password or a resume asks for.
+    pub fn room(&self) -> Option<&RoomId> {
+        match self {
+            Self::Join { room, .. }
+            | Self::JoinWithPassword { room, .. }
+            | Self::Resume { room, .. } => Some(room),
+            _ => None,
+        }
+    }
+}
+
 impl From<GameClientMsg> for ClientMsg {
     fn from(msg: GameClientMsg) -> Self {
         Self::Game(msg)
@@ -615,6 +627,8 @@ pub enum ErrorCode {
     NotHost,
     /// The host removed you from this room; your seat ticket no longer works here.
     Removed,
+    /// The socket was opened for another room (`/ws/{room}`): it joins that room only.
+    WrongRoom,
 }
 
 /// `ClientMsg` and `ServerMsg` with their game messages: flat on the wire (`{"type":"ready"}`),

@@ -51,8 +51,15 @@ impl Client {
         Self { ws }
     }
 
+    /// A socket for `room`, as the app opens it (`/ws/{room}`).
+    async fn connect_to(addr: SocketAddr, room: &RoomId) -> Self {
+        let url = format!("ws://{addr}/ws/{room}");
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        Self { ws }
+    }
+
     async fn join(addr: SocketAddr, room: &RoomId, name: &str) -> (Self, PeerId, Vec<PeerInfo>) {
-        let mut c = Self::connect(addr).await;
+        let mut c = Self::connect_to(addr, room).await;
         c.send(&ClientMsg::Join { room: room.clone(), name: name.into() }).await;
         match c.recv().await {
             ServerMsg::Welcome { you, peers, .. } => (c, you, peers),
@@ -224,6 +231,38 @@ async fn the_seventh_participant_is_refused_with_room_full() {
     late.send(&ClientMsg::Join { room: r.clone(), name: "late".into() }).await;
     assert!(matches!(late.recv().await, ServerMsg::Error { code: ErrorCode::RoomFull, .. }));
     late.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn a_socket_opened_for_a_room_joins_that_room_only() {
+    let addr = start().await;
+    let (r, other) = (room('a'), room('b'));
+    let mut c = Client::connect_to(addr, &r).await;
+    c.send(&ClientMsg::Join { room: other.clone(), name: "Ann".into() }).await;
+    assert!(matches!(c.recv().await, ServerMsg::Error { code: ErrorCode::WrongRoom, .. }));
+    let resume =
+        ClientMsg::Resume { room: other, name: "Ann".into(), peer: PeerId(1), ticket: "x".into() };
+    c.send(&resume).await;
+    assert!(matches!(c.recv().await, ServerMsg::Error { code: ErrorCode::WrongRoom, .. }));
+    c.send(&ClientMsg::Join { room: r.clone(), name: "Ann".into() }).await;
+    assert!(matches!(c.recv().await, ServerMsg::Welcome { .. }));
+    // The old address still serves a socket that names its room in the first message.
+    let (_bo, _, peers) = {
+        let mut bo = Client::connect(addr).await;
+        bo.send(&ClientMsg::Join { room: r.clone(), name: "Bo".into() }).await;
+        match bo.recv().await {
+            ServerMsg::Welcome { you, peers, .. } => (bo, you, peers),
+            other => panic!("expected welcome, got {other:?}"),
+        }
+    };
+    assert_eq!(peers.len(), 1);
+    // An ill-formed room in the address is refused before the upgrade.
+    match tokio_tungstenite::connect_async(format!("ws://{addr}/ws/short")).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 400)
+        }
+        other => panic!("expected a 400, got {:?}", other.map(|_| ())),
+    }
 }
 
 #[tokio::test]

@@ -330,7 +330,7 @@ impl Inner {
 
     fn connect(&self) {
         self.state.borrow_mut().reconnect = None;
-        let Ok(url) = signaling_url() else { return };
+        let Ok(url) = signaling_url(&self.room) else { return };
         let (open, message, close) = (self.me.clone(), self.me.clone(), self.me.clone());
         let socket = Socket::connect(
             &url,

@@ -13,11 +13,11 @@ pub struct Socket {
     _handlers: Vec<Handler>,
 }
 
-/// `ws://` or `wss://` URL of `/ws` on the page's own origin.
-pub fn signaling_url() -> Result<String, JsValue> {
+/// `ws://` or `wss://` URL of `room`'s signaling socket (`/ws/{room}`) on the page's own origin.
+pub fn signaling_url(room: &crate::protocol::RoomId) -> Result<String, JsValue> {
     let location = web_sys::window().ok_or("no window")?.location();
     let scheme = if location.protocol()? == "https:" { "wss" } else { "ws" };
-    Ok(format!("{scheme}://{}/ws", location.host()?))
+    Ok(format!("{scheme}://{}/ws/{room}", location.host()?))
 }
 
 impl Socket {

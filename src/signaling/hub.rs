@@ -69,6 +69,9 @@ pub enum Input {
     /// The socket's request came from this browser (its `sf_browser` cookie): the seat it takes
     /// is recorded as that browser's, so the game lists for it later.
     Browser(ConnId, BrowserId),
+    /// The socket was opened for this room (`/ws/{room}`): it may join, knock and resume there
+    /// only, so whatever routes by the address (a proxy, a shard) routes it right.
+    Bound(ConnId, RoomId),
     /// The wall clock at `now`, in Unix seconds (fed at start and with every tick): TURN
     /// credentials carry their expiry in it.
     WallClock(u64),
@@ -135,6 +138,8 @@ struct Conn {
     browser: Option<BrowserId>,
     /// Since when the connection has had neither a seat nor a knock (see `admission`).
     idle_since: Instant,
+    /// The room in the socket's address, if it had one.
+    room: Option<RoomId>,
 }
 
 #[derive(Debug)]
@@ -226,7 +231,14 @@ impl Hub {
         match input {
             Input::Opened(conn) => {
                 let bucket = TokenBucket::full(self.config.rate_burst, now);
-                let c = Conn { seat: None, last_seen: now, bucket, idle_since: now, browser: None };
+                let c = Conn {
+                    seat: None,
+                    last_seen: now,
+                    bucket,
+                    idle_since: now,
+                    browser: None,
+                    room: None,
+                };
                 self.conns.insert(conn, c);
             }
             Input::Alive(conn) => self.touch(conn, now),
@@ -261,6 +273,11 @@ impl Hub {
             Input::Browser(conn, browser) => {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.browser = Some(browser);
+                }
+            }
+            Input::Bound(conn, room) => {
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.room = Some(room);
                 }
             }
         }
@@ -308,6 +325,14 @@ impl Hub {
     }
 
     fn on_message(&mut self, conn: ConnId, msg: ClientMsg, out: &mut Vec<Output>) {
+        let bound = self.conns.get(&conn).and_then(|c| c.room.as_ref());
+        if let (Some(bound), Some(asked)) = (bound, msg.room()) {
+            if bound != asked {
+                let detail = format!("this socket was opened for room {bound}, not {asked}");
+                return out
+                    .push(Output::Send(conn, ServerMsg::error(ErrorCode::WrongRoom, detail)));
+            }
+        }
         match msg {
             ClientMsg::Join { room, name } => self.request_join(conn, room, name, None, out),
             ClientMsg::JoinWithPassword { room, name, password } => {

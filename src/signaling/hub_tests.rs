@@ -617,3 +617,32 @@ fn turn_logins_are_renewed_at_half_life_on_a_tick_and_only_for_seats_still_held(
     let out = sim.input(Input::Tick);
     assert_eq!(renewed(&out), vec![(a, 1_700_000_000 + 1800 + 3600)]);
 }
+
+#[test]
+fn a_socket_bound_to_a_room_may_join_knock_or_resume_there_only() {
+    let mut sim = Sim::new();
+    let (r, other) = (room('a'), room('b'));
+    let conn = sim.open(1);
+    assert!(sim.input(Input::Bound(conn, r.clone())).is_empty());
+    let join = |room: &RoomId| ClientMsg::Join { room: room.clone(), name: "Ann".into() };
+    let out = sim.send(conn, &join(&other));
+    assert_eq!(error_code(&out, conn), Some(ErrorCode::WrongRoom));
+    assert!(sim.hub.members(&other).is_empty(), "nothing was seated there");
+    let password = ClientMsg::JoinWithPassword {
+        room: other.clone(),
+        name: "Ann".into(),
+        password: "x".into(),
+    };
+    assert_eq!(error_code(&sim.send(conn, &password), conn), Some(ErrorCode::WrongRoom));
+    let resume = ClientMsg::Resume {
+        room: other.clone(),
+        name: "Ann".into(),
+        peer: PeerId(1),
+        ticket: ticket(&other, PeerId(1)),
+    };
+    assert_eq!(error_code(&sim.send(conn, &resume), conn), Some(ErrorCode::WrongRoom));
+    let out = sim.send(conn, &join(&r));
+    assert!(out
+        .iter()
+        .any(|o| matches!(o, Output::Send(c, ServerMsg::Welcome { .. }) if *c == conn)));
+}

@@ -18,7 +18,7 @@ use crate::security::origin::OriginPolicy;
 pub use crate::store::writer::{Done, Persist};
 use crate::store::StoreError;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::future::BoxFuture;
@@ -59,8 +59,9 @@ enum Outbound {
 }
 
 enum Event {
-    /// A socket was accepted, from this browser if its request said.
-    Open(ConnId, Outbox, Option<BrowserId>),
+    /// A socket was accepted, from this browser if its request said, for this room if its
+    /// address named one.
+    Open(ConnId, Outbox, Option<BrowserId>, Option<RoomId>),
     Input(Input),
     Upload(Upload),
 }
@@ -99,6 +100,8 @@ pub struct HubHandle {
     tickets: Arc<TicketKey>,
     /// The browser of the socket this handle serves (set by [`HubHandle::for_browser`]).
     browser: Option<BrowserId>,
+    /// The room in the address of the socket this handle serves (`/ws/{room}`).
+    room: Option<RoomId>,
 }
 
 impl HubHandle {
@@ -115,7 +118,8 @@ impl HubHandle {
         let (persist, persisted) = mpsc::unbounded_channel();
         tokio::spawn(run_hub(hub, rx, persist));
         let next_conn = Arc::new(AtomicU64::new(1));
-        Ok((Self { events, next_conn, tickets: ticket_key, browser: None }, persisted))
+        let handle = Self { events, next_conn, tickets: ticket_key, browser: None, room: None };
+        Ok((handle, persisted))
     }
 
     /// Whether `ticket` is `peer`'s seat ticket in `room` (checked without asking the actor,
@@ -131,9 +135,15 @@ impl HubHandle {
         self
     }
 
+    /// This handle for a socket opened for `room` (`/ws/{room}`): it joins that room only.
+    pub fn for_room(mut self, room: Option<RoomId>) -> Self {
+        self.room = room;
+        self
+    }
+
     /// Tells the hub a socket was accepted.
     fn open(&self, conn: ConnId, outbox: Outbox) {
-        self.send(Event::Open(conn, outbox, self.browser));
+        self.send(Event::Open(conn, outbox, self.browser, self.room.clone()));
     }
 
     /// Hands an uploaded highlight (already checked with `validate_jpeg`) to the hub; `Ok` only
@@ -232,11 +242,14 @@ async fn run_hub(
 impl Driver {
     fn on_event(&mut self, event: Event) {
         match event {
-            Event::Open(conn, outbox, browser) => {
+            Event::Open(conn, outbox, browser, room) => {
                 self.sockets.insert(conn, outbox);
                 self.feed(Input::Opened(conn));
                 if let Some(browser) = browser {
                     self.feed(Input::Browser(conn, browser));
+                }
+                if let Some(room) = room {
+                    self.feed(Input::Bound(conn, room));
                 }
             }
             Event::Input(input) => self.feed(input),
@@ -360,14 +373,45 @@ fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
-/// `GET /ws`: upgrades to the signaling WebSocket, for pages of our own origins only (a page
-/// elsewhere is refused with 403 before the upgrade; see [`OriginPolicy`]).
+/// `GET /ws/{room}`: the signaling WebSocket of one room (what the app opens). The room is in
+/// the address, so a proxy can route a room's sockets together; the socket may join, knock and
+/// resume in that room only. An ill-formed room id is a 400.
+pub async fn ws_room_route(
+    State(hub): State<HubHandle>,
+    State(origins): State<Arc<OriginPolicy>>,
+    browser: Option<axum::Extension<BrowserId>>,
+    permit: crate::edge::WsPermit,
+    Path(room): Path<String>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    match RoomId::parse(&room) {
+        Ok(room) => upgrade(hub.for_room(Some(room)), &origins, browser, permit, &headers, ws),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("not a room id: {e}")).into_response(),
+    }
+}
+
+/// `GET /ws`: the signaling WebSocket, the room named by the first `join` (kept for clients
+/// that do not put the room in the address).
 pub async fn ws_route(
     State(hub): State<HubHandle>,
     State(origins): State<Arc<OriginPolicy>>,
     browser: Option<axum::Extension<BrowserId>>,
     permit: crate::edge::WsPermit,
     headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    upgrade(hub, &origins, browser, permit, &headers, ws)
+}
+
+/// Upgrades to the signaling WebSocket, for pages of our own origins only (a page elsewhere is
+/// refused with 403 before the upgrade; see [`OriginPolicy`]).
+fn upgrade(
+    hub: HubHandle,
+    origins: &OriginPolicy,
+    browser: Option<axum::Extension<BrowserId>>,
+    permit: crate::edge::WsPermit,
+    headers: &HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     let origin = headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("invalid"));
