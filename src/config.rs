@@ -77,6 +77,10 @@ pub struct Flags {
     #[arg(long, env = "STRAIGHTFACE_PUBLIC_BOARD", default_value_t = true,
           action = clap::ArgAction::Set)]
     pub public_board: bool,
+    /// Serves `/metrics` (Prometheus text) to requests with `Authorization: Bearer <token>`;
+    /// without it there is no `/metrics`.
+    #[arg(long, env = "STRAIGHTFACE_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
     /// Connection caps, timeouts and TLS (see `crate::edge`).
     #[command(flatten)]
     pub edge: crate::edge::EdgeFlags,
@@ -159,6 +163,8 @@ pub struct Config {
     pub game: crate::game::GameConfig,
     /// Hosts may publish games to the public board.
     pub public_board: bool,
+    /// The bearer token of `/metrics` (none: no `/metrics`).
+    pub metrics_token: Option<String>,
     /// Connection caps, timeouts and TLS.
     pub edge: crate::edge::EdgeSettings,
 }
@@ -232,6 +238,7 @@ impl Config {
                 ..crate::game::GameConfig::default()
             },
             public_board: flags.public_board,
+            metrics_token: flags.metrics_token.filter(|t| !t.is_empty()),
             edge,
         };
         config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;

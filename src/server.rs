@@ -8,7 +8,7 @@ use crate::game::ConfigError;
 use crate::security::headers::{add_security_headers, SecurityHeaders};
 use crate::security::origin::OriginPolicy;
 use crate::signaling::limits::HubConfig;
-use crate::signaling::server::{ws_room_route, ws_route, HubHandle};
+use crate::signaling::server::{metrics_route, ws_room_route, ws_route, HubHandle};
 use crate::signaling::ticket::TicketKey;
 use crate::store::types::valid_game_id;
 use crate::store::{spawn_writer, Store, StoreError};
@@ -148,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         .route("/vision-worker.js", get(move || async move { assets::worker_response(worker) }))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics_route))
         .route("/models/{file}", get(model_file))
         .route("/games/{id}/highlights/{file}", get(highlight_file))
         .merge(crate::signaling::upload::routes())

@@ -118,6 +118,50 @@ fn offer(sdp: &str) -> Signal {
 }
 
 #[tokio::test]
+async fn metrics_are_served_only_with_the_token_and_count_relays_and_refusals() {
+    let plain = start().await;
+    assert_eq!(http(plain, "GET", "/metrics").await.0, 404, "no token configured, no /metrics");
+    let addr = start_with(&["--metrics-token", "sc0re-keeper"]).await;
+    assert_eq!(http(addr, "GET", "/metrics").await.0, 401);
+    let wrong = "Authorization: Bearer sc0re-keepe\r\n";
+    assert_eq!(http_with(addr, "GET", "/metrics", wrong).await.0, 401);
+
+    let (mut a, pa, _) = Client::join(addr, &room('m'), "Ann").await;
+    let (mut b, _, _) = Client::join(addr, &room('m'), "Bo").await;
+    let _ = a.recv().await; // Bo joined
+    b.send(&ClientMsg::Signal { to: pa, signal: offer("x") }).await;
+    let _ = a.recv().await;
+    b.send_text("{not json".into()).await;
+    assert!(matches!(b.recv().await, ServerMsg::Error { code: ErrorCode::Malformed, .. }));
+    let scrape = || async {
+        let (status, text) =
+            http_with(addr, "GET", "/metrics", "Authorization: Bearer sc0re-keeper\r\n").await;
+        assert_eq!(status, 200);
+        text
+    };
+    let text = scrape().await;
+    assert!(text.contains("text/plain; version=0.0.4"), "{text}");
+    for line in [
+        "straightface_signals_relayed_total 1",
+        "straightface_refused_total{reason=\"malformed\"} 1",
+        "straightface_messages_total 4",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing from\n{text}");
+    }
+    // The gauges follow the tick (four a second): two sockets in one room.
+    let mut text = text;
+    for _ in 0..40 {
+        if text.lines().any(|l| l == "straightface_sockets 2") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await; // waiting for the next tick
+        text = scrape().await;
+    }
+    assert!(text.lines().any(|l| l == "straightface_sockets 2"), "{text}");
+    assert!(text.lines().any(|l| l == "straightface_rooms 1"), "{text}");
+}
+
+#[tokio::test]
 async fn relay_reaches_only_the_addressed_member_of_the_same_room() {
     let addr = start().await;
     let (mut a, pa, _) = Client::join(addr, &room('a'), "Ann").await;
@@ -275,9 +319,14 @@ async fn an_unknown_room_id_shape_is_refused_on_the_socket() {
 
 /// A minimal HTTP/1.1 request over a raw socket.
 async fn http(addr: SocketAddr, method: &str, path: &str) -> (u16, String) {
+    http_with(addr, method, path, "").await
+}
+
+/// [`http`] with extra header lines (each ending in `\r\n`).
+async fn http_with(addr: SocketAddr, method: &str, path: &str, headers: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).await.unwrap();
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     );
     s.write_all(req.as_bytes()).await.unwrap();
     let mut buf = Vec::new();

@@ -5,6 +5,8 @@
 pub mod hub;
 #[cfg(feature = "ssr")]
 pub mod limits;
+#[cfg(feature = "ssr")]
+pub mod metrics;
 
 #[cfg(feature = "ssr")]
 pub mod ice;

@@ -8,6 +8,7 @@
 use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError, UploadRequest};
 use super::ice::IceConfig;
 use super::limits::HubConfig;
+use super::metrics::{authorized, Metrics};
 use super::outbox::{self, NotQueued, Weigh};
 use super::ticket::TicketKey;
 use crate::browser::BrowserId;
@@ -102,6 +103,8 @@ pub struct HubHandle {
     browser: Option<BrowserId>,
     /// The room in the address of the socket this handle serves (`/ws/{room}`).
     room: Option<RoomId>,
+    /// What `/metrics` shows.
+    metrics: Arc<Metrics>,
 }
 
 impl HubHandle {
@@ -116,9 +119,11 @@ impl HubHandle {
         let hub = Hub::new(config, tickets)?.with_ice(ice);
         let (events, rx) = mpsc::unbounded_channel();
         let (persist, persisted) = mpsc::unbounded_channel();
-        tokio::spawn(run_hub(hub, rx, persist));
+        let metrics = Arc::new(Metrics::default());
+        tokio::spawn(run_hub(hub, rx, persist, metrics.clone()));
         let next_conn = Arc::new(AtomicU64::new(1));
-        let handle = Self { events, next_conn, tickets: ticket_key, browser: None, room: None };
+        let handle =
+            Self { events, next_conn, tickets: ticket_key, browser: None, room: None, metrics };
         Ok((handle, persisted))
     }
 
@@ -133,6 +138,11 @@ impl HubHandle {
     pub fn for_browser(mut self, browser: Option<BrowserId>) -> Self {
         self.browser = browser;
         self
+    }
+
+    /// The server's counters, for `/metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// This handle for a socket opened for `room` (`/ws/{room}`): it joins that room only.
@@ -197,6 +207,7 @@ struct PendingUpload {
 /// an answer. Inputs queue up and are handled one at a time, so an output that needs another
 /// input (a socket that stopped reading is closed) feeds it after the current one.
 struct Driver {
+    metrics: Arc<Metrics>,
     hub: Hub,
     sockets: HashMap<ConnId, Outbox>,
     writer: mpsc::UnboundedSender<Persist>,
@@ -210,8 +221,10 @@ async fn run_hub(
     hub: Hub,
     mut events: mpsc::UnboundedReceiver<Event>,
     writer: mpsc::UnboundedSender<Persist>,
+    metrics: Arc<Metrics>,
 ) {
     let mut driver = Driver {
+        metrics,
         hub,
         sockets: HashMap::new(),
         writer,
@@ -234,6 +247,8 @@ async fn run_hub(
                 driver.feed(Input::WallClock(now_unix()));
                 driver.feed(Input::Tick);
                 super::hub::shrink_sparse(&mut driver.sockets);
+                let (sockets, rooms) = (driver.sockets.len(), driver.hub.room_count());
+                driver.metrics.set_gauges(sockets, rooms, events.len());
             }
         }
     }
@@ -270,8 +285,12 @@ impl Driver {
     fn feed(&mut self, input: Input) {
         self.queue.push_back(input);
         while let Some(input) = self.queue.pop_front() {
-            if let Input::Closed(conn, _) = input {
-                self.sockets.remove(&conn);
+            match input {
+                Input::Closed(conn, _) => {
+                    self.sockets.remove(&conn);
+                }
+                Input::Text(..) => self.metrics.message_in(),
+                _ => {}
             }
             for output in self.hub.handle(Instant::now(), input) {
                 self.route(output);
@@ -282,7 +301,10 @@ impl Driver {
     /// Carries one hub output out: to a socket, the writer, or an upload's answer.
     fn route(&mut self, output: Output) {
         match output {
-            Output::Send(conn, msg) => self.send(conn, msg),
+            Output::Send(conn, msg) => {
+                self.metrics.sent(&msg);
+                self.send(conn, msg)
+            }
             Output::Close(conn, reason) => {
                 self.push(conn, Outbound::Close(reason.code(), reason.text()));
                 self.sockets.remove(&conn);
@@ -389,6 +411,29 @@ pub async fn ws_room_route(
         Ok(room) => upgrade(hub.for_room(Some(room)), &origins, browser, permit, &headers, ws),
         Err(e) => (StatusCode::BAD_REQUEST, format!("not a room id: {e}")).into_response(),
     }
+}
+
+/// `GET /metrics`: the Prometheus text for operators, only with `--metrics-token` set and only
+/// to a request bearing it (404 without the flag, 401 without the token).
+pub async fn metrics_route(
+    State(hub): State<HubHandle>,
+    State(config): State<Arc<crate::config::Config>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(token) = config.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if !authorized(given, token) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a token is needed",
+        )
+            .into_response();
+    }
+    let content_type = "text/plain; version=0.0.4; charset=utf-8";
+    ([(header::CONTENT_TYPE, content_type)], hub.metrics().render()).into_response()
 }
 
 /// `GET /ws`: the signaling WebSocket, the room named by the first `join` (kept for clients
