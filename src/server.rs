@@ -8,12 +8,12 @@ use crate::game::ConfigError;
 use crate::security::headers::{add_security_headers, SecurityHeaders};
 use crate::security::origin::OriginPolicy;
 use crate::signaling::limits::HubConfig;
-use crate::signaling::server::{metrics_route, ws_room_route, ws_route, HubHandle};
+use crate::signaling::server::{ws_room_route, ws_route, HubHandle};
 use crate::signaling::ticket::TicketKey;
 use crate::store::types::valid_game_id;
 use crate::store::{spawn_writer, Store, StoreError};
 use axum::extract::{FromRef, Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -219,4 +219,27 @@ async fn highlight_file(
                 .into_response()
         }
     }
+}
+
+/// `GET /metrics`: the Prometheus text for operators, only with `--metrics-token` set and only
+/// to a request bearing it (404 without the flag, 401 without the token).
+pub async fn metrics_route(
+    State(hub): State<HubHandle>,
+    State(config): State<Arc<Config>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(token) = config.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if !crate::signaling::metrics::authorized(given, token) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a token is needed",
+        )
+            .into_response();
+    }
+    let content_type = "text/plain; version=0.0.4; charset=utf-8";
+    ([(header::CONTENT_TYPE, content_type)], hub.metrics().render()).into_response()
 }

@@ -8,7 +8,7 @@
 use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError, UploadRequest};
 use super::ice::IceConfig;
 use super::limits::HubConfig;
-use super::metrics::{authorized, Metrics};
+use super::metrics::Metrics;
 use super::outbox::{self, NotQueued, Weigh};
 use super::ticket::TicketKey;
 use crate::browser::BrowserId;
@@ -411,29 +411,6 @@ pub async fn ws_room_route(
         Ok(room) => upgrade(hub.for_room(Some(room)), &origins, browser, permit, &headers, ws),
         Err(e) => (StatusCode::BAD_REQUEST, format!("not a room id: {e}")).into_response(),
     }
-}
-
-/// `GET /metrics`: the Prometheus text for operators, only with `--metrics-token` set and only
-/// to a request bearing it (404 without the flag, 401 without the token).
-pub async fn metrics_route(
-    State(hub): State<HubHandle>,
-    State(config): State<Arc<crate::config::Config>>,
-    headers: HeaderMap,
-) -> Response {
-    let Some(token) = config.metrics_token.as_deref() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    if !authorized(given, token) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            "a token is needed",
-        )
-            .into_response();
-    }
-    let content_type = "text/plain; version=0.0.4; charset=utf-8";
-    ([(header::CONTENT_TYPE, content_type)], hub.metrics().render()).into_response()
 }
 
 /// `GET /ws`: the signaling WebSocket, the room named by the first `join` (kept for clients
