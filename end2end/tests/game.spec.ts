@@ -76,6 +76,7 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
     await expect(page.getByTestId("game-phase")).toHaveAttribute("data-phase", "results", { timeout: 30_000 });
   }
 
+  await a.screenshot({ path: "screenshots/game-results-room.png" });
   // Every laugh was Ann's, so every point is Bo's. The gauges are gone with the game.
   for (const page of [a, b]) {
     await expect(page.getByTestId("gauge")).toHaveCount(0);
