@@ -152,8 +152,8 @@ test("the invite link is copied with a confirmation; alone, the stage says so", 
   await join(page, room, "Ann");
   await expect(page.getByTestId("alone")).toBeVisible();
   // The camera's own shape (Chromium's fake camera is 4:3), not cropped to 16:9 for the face reader.
-  const shape = await page.getByTestId("local-video").evaluate((v: HTMLVideoElement) => v.videoWidth / v.videoHeight);
-  expect(shape).toBeCloseTo(4 / 3, 2);
+  const shape = () => page.getByTestId("local-video").evaluate((v: HTMLVideoElement) => v.videoWidth / v.videoHeight);
+  await expect.poll(shape, { message: "the own tile's video has its size" }).toBeCloseTo(4 / 3, 2);
   await page.getByTestId("alone").getByTestId("copy-invite").click();
   await expect(page.getByTestId("alone").getByTestId("copy-status")).toHaveText("Link copied");
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${baseURL}${room}`);
