@@ -1,13 +1,14 @@
 //! The HTML shell, the root component and the routes.
 
 use crate::i18n::*;
-use crate::pages::history::HistoryPage;
-use crate::pages::results::GamePage;
-use crate::pages::{home::HomePage, lab::LabPage, not_found::NotFound, room::RoomPage};
+use crate::pages::history::HistoryRoute;
+use crate::pages::lab::LabRoute;
+use crate::pages::results::GameRoute;
+use crate::pages::{home::HomePage, not_found::NotFound, room::RoomPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,10 +80,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("") view=HomePage/>
                 <Route path=path!("/r/:room") view=RoomPage/>
-                <Route path=path!("/lab") view=LabPage/>
+                <Route path=path!("/lab") view={Lazy::<LabRoute>::new()}/>
                 // Results pages wait for their data, so the HTML is complete and a 404 is a 404.
-                <Route path=path!("/games") view=HistoryPage ssr=SsrMode::Async/>
-                <Route path=path!("/games/:id") view=GamePage ssr=SsrMode::Async/>
+                <Route path=path!("/games") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/games/:id") view={Lazy::<GameRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
         </I18nContextProvider>

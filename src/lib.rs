@@ -7,6 +7,9 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+// The pages are the server's and the page module's; the engine's module has none (its lazy
+// routes would name split points that only a `hydrate` build makes).
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
 pub mod app;
 pub mod call;
 pub mod components;
@@ -19,6 +22,7 @@ pub mod ids;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod media;
 pub mod model;
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
 pub mod pages;
 pub mod protocol;
 pub mod signaling;
@@ -41,10 +45,11 @@ pub mod security;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// WASM entry point: hydrates the server-rendered page.
+/// WASM entry point: hydrates the server-rendered page, waiting for a lazily loaded route's
+/// module (`/lab`, `/games`) before hydrating that route.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }

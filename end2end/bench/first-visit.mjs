@@ -3,7 +3,8 @@
 // that crossed the wire (Chromium's encodedDataLength: headers + body as sent, so compression
 // counts), the requests, and the time, both without throttling and under Chromium's network
 // emulation at 10 Mbit/s with 40 ms latency; then a second visit in the same context (warm cache)
-// under the same emulation. Then, in the throttled visit, the person joins and presses Ready: the
+// under the same emulation. The call screen is a module of its own that the page fetches once it
+// works: its size, and when it was in, are reported apart. Then, in the throttled visit, the person joins and presses Ready: the
 // time until the face engine's module and the four model files have arrived, and until the first
 // reading of the face leaves for the server (the countdown, once a second player is ready, is
 // 3 s). Also checks that nothing of the engine was fetched before Ready. Median and spread
@@ -20,18 +21,34 @@ const args = [
 ];
 const EMULATED = { offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 };
 
-/** Opens `url` in `page`; resolves when Join is usable, with bytes, requests and ms. */
+/** Opens `url` in `page`; resolves when Join is usable, with bytes, requests and ms; then waits
+ * for the call screen's module (fetched once the page works) and adds when it was in and its
+ * bytes (`screen`: null on a warm visit, where it comes from the cache). */
 async function visit(page, cdp, url) {
-  let bytes = 0, requests = 0;
-  const done = (e) => { bytes += e.encodedDataLength; requests += 1; };
+  let bytes = 0, requests = 0, counting = true, screen = null;
+  let t0 = Date.now();
+  const urls = new Map();
+  const sent = (e) => urls.set(e.requestId, e.request.url);
+  const done = (e) => {
+    if (counting) {
+      bytes += e.encodedDataLength;
+      requests += 1;
+    }
+    if (/\/split_in_call\./.test(urls.get(e.requestId) ?? "")) screen = { ms: Date.now() - t0, bytes: e.encodedDataLength };
+  };
+  cdp.on("Network.requestWillBeSent", sent);
   cdp.on("Network.loadingFinished", done);
-  const t0 = Date.now();
+  t0 = Date.now();
   await page.goto(url, { waitUntil: "commit" });
   await page.waitForSelector('body[data-hydrated=true] [data-testid="join"]:not([disabled])', { timeout: 60_000 });
   const ms = Date.now() - t0;
   // Requests still in flight when Join became usable are not part of the first visit.
+  counting = false;
+  const deadline = Date.now() + 5_000;
+  while (screen === null && Date.now() < deadline) await page.waitForTimeout(20);
   cdp.off("Network.loadingFinished", done);
-  return { bytes, requests, ms };
+  cdp.off("Network.requestWillBeSent", sent);
+  return { bytes, requests, ms, screen };
 }
 
 /** Joins, checks that no engine byte came so far, presses Ready; ms until the engine module and
@@ -87,7 +104,9 @@ for (let i = 0; i < runs; i++) {
   }
   rows.push(row);
   const f = (v) => `${(v.bytes / 1024).toFixed(0)} KiB in ${v.requests} requests, ${v.ms} ms`;
-  console.log(`run ${i + 1}: first visit ${f(row.fast)}; at 10 Mbit/s ${f(row["10mbit"])}; second visit ${f(row.warm)}; ` +
+  const s = row["10mbit"].screen;
+  console.log(`run ${i + 1}: first visit ${f(row.fast)}; at 10 Mbit/s ${f(row["10mbit"])}, call screen ` +
+    `${s ? `${(s.bytes / 1024).toFixed(0)} KiB in at ${s.ms} ms` : "not fetched"}; second visit ${f(row.warm)}; ` +
     `Ready → engine ${row.ready.engine} ms, first reading ${row.ready.reading} ms`);
 }
 await browser.close();
@@ -104,6 +123,8 @@ console.log(`--- ${runs} runs`);
 show("first visit, bytes on the wire", rows.map((r) => r.fast.bytes), "KiB", 1024);
 show("first visit, time to a usable Join (loopback)", rows.map((r) => r.fast.ms), "ms");
 show("first visit at 10 Mbit/s, 40 ms: time to a usable Join", rows.map((r) => r["10mbit"].ms), "ms");
+show("call screen module (fetched after Join is usable), bytes", rows.map((r) => r["10mbit"].screen?.bytes ?? NaN), "KiB", 1024);
+show("at 10 Mbit/s, 40 ms: link opened → call screen module in", rows.map((r) => r["10mbit"].screen?.ms ?? NaN), "ms");
 show("second visit at 10 Mbit/s, 40 ms: time to a usable Join", rows.map((r) => r.warm.ms), "ms");
 show("second visit, bytes on the wire", rows.map((r) => r.warm.bytes), "KiB", 1024);
 show("at 10 Mbit/s, 40 ms: Ready pressed → engine module and weights in", rows.map((r) => r.ready.engine), "ms");

@@ -9,6 +9,33 @@ test("new room gets an unguessable link and shows the camera preview", async ({ 
   await expect(page.getByTestId("join")).toBeEnabled();
 });
 
+test("an invite link fetches only the pre-join page's code; the call screen follows, and a failed fetch can be retried", async ({ page, context }) => {
+  const fetched: string[] = [];
+  context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  // The call screen's module does not arrive while "offline" (the network dropped).
+  let offline = true;
+  await context.route(/\/pkg\/split_in_call\./, (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  const room = `/r/splitRoom_${Date.now().toString(36).padStart(12, "0")}`;
+  await open(page, room);
+  await expect(page.getByTestId("join")).toBeEnabled();
+  // Right after the page works, it asks for the call screen (and here does not get it).
+  await expect.poll(() => fetched.filter((p) => p.includes("/split_in_call.")).length).toBeGreaterThan(0);
+  await page.getByTestId("name-input").fill("Ann");
+  await page.getByTestId("join").click();
+  await expect(page.getByTestId("call-load-failed")).toBeVisible();
+  await expect(page.getByTestId("call-load-failed")).toContainText("connection dropped");
+  offline = false;
+  await page.getByTestId("call-load-retry").click();
+  await expect(page.getByTestId("leave")).toBeVisible();
+  await expectPlaying(page.getByTestId("local-video"));
+  // Nothing of /lab, /games or the face engine came for the call.
+  expect(fetched.filter((p) => /split___(lab|history|game)_route|straightface-engine|\/models\//.test(p))).toEqual([]);
+  // /lab's code comes when /lab is opened.
+  await open(page, "/lab");
+  await expect(page.getByTestId("lab-status")).toBeVisible();
+  await expect.poll(() => fetched.filter((p) => p.includes("/split___lab_route_view")).length).toBe(1);
+});
+
 test("alone in a room, the page shows the invite link from --public-url", async ({ page, baseURL }) => {
   const room = await newRoom(page);
   await join(page, room, "Ann");

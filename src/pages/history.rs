@@ -3,18 +3,35 @@
 //! any other game is reached only through its link.
 
 use super::results::{mode_label, players_text};
-use crate::api::history;
+use crate::api::{history, ApiError};
 use crate::components::local_time::LocalTime;
 use crate::i18n::*;
-use crate::store::types::{GameListItem, LeaderboardRow};
+use crate::store::types::{GameListItem, History, LeaderboardRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
-/// Loads the history.
+/// `/games`: the history starts loading as the route opens, while the page's code, a module of
+/// its own, is fetched.
+pub struct HistoryRoute {
+    found: Resource<Result<History, ApiError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for HistoryRoute {
+    fn data() -> Self {
+        Self { found: Resource::new(|| (), |_| history()) }
+    }
+
+    fn view(this: Self) -> AnyView {
+        view! { <HistoryPage found=this.found/> }.into_any()
+    }
+}
+
+/// The history, once loaded.
 #[component]
-pub fn HistoryPage() -> impl IntoView {
+fn HistoryPage(found: Resource<Result<History, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let found = Resource::new(|| (), |_| history());
     view! {
         <Title text=move || t_string!(i18n, game.history_title)/>
         <main class="page results">

@@ -18,10 +18,25 @@ use crate::vision::Expression;
 use leptos::html::{Img, Video};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// `/lab`, whose code (a module of its own) is fetched when the page is opened.
+pub struct LabRoute;
+
+#[lazy_route]
+impl LazyRoute for LabRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <LabPage/> }.into_any()
+    }
+}
 
 /// The lab page.
 #[component]
-pub fn LabPage() -> impl IntoView {
+fn LabPage() -> impl IntoView {
     let i18n = use_i18n();
     let camera = RwSignal::new(None::<Result<StreamRef, MediaError>>);
     let retry = RwSignal::new(0u32);

@@ -11,6 +11,7 @@ use crate::store::types::{GameSummary, HighlightItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 /// The mode's name as players know it, in `locale`.
 pub fn mode_label(mode: Mode, locale: Locale) -> &'static str {
@@ -20,20 +21,42 @@ pub fn mode_label(mode: Mode, locale: Locale) -> &'static str {
     }
 }
 
-/// Loads the game named in the path.
+/// `/games/{id}`. The game starts loading as the route opens (`data`), while the page's code, a
+/// module of its own that a call never needs, is fetched (`view`).
+pub struct GameRoute {
+    summary: Resource<Result<Option<GameSummary>, ApiError>>,
+    actions: Actions,
+}
+
+#[lazy_route]
+impl LazyRoute for GameRoute {
+    fn data() -> Self {
+        let params = use_params_map();
+        let actions = Actions { publish: ServerAction::new(), delete: ServerAction::new() };
+        // Loaded again after each change this browser makes.
+        let summary = Resource::new(
+            move || {
+                let id = params.read().get("id").unwrap_or_default();
+                (id, actions.publish.version().get(), actions.delete.version().get())
+            },
+            |(id, _, _)| game_summary(id),
+        );
+        Self { summary, actions }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let GameRoute { summary, actions } = this;
+        view! { <GamePage summary actions/> }.into_any()
+    }
+}
+
+/// The game named in the path, once loaded.
 #[component]
-pub fn GamePage() -> impl IntoView {
+fn GamePage(
+    summary: Resource<Result<Option<GameSummary>, ApiError>>,
+    actions: Actions,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let actions = Actions { publish: ServerAction::new(), delete: ServerAction::new() };
-    // Loaded again after each change this browser makes.
-    let summary = Resource::new(
-        move || {
-            let id = params.read().get("id").unwrap_or_default();
-            (id, actions.publish.version().get(), actions.delete.version().get())
-        },
-        |(id, _, _)| game_summary(id),
-    );
     view! {
         <main class="page results">
             <Transition fallback=move || view! { <p class="hint">{t!(i18n, game.loading)}</p> }>

@@ -17,6 +17,7 @@ use crate::model::call_ui::{LocalMedia, Panel, Phase};
 use crate::model::host_ui::JoinRequest;
 use crate::protocol::{RoomId, RoomIdError, MAX_NAME_CHARS, ROOM_CAPACITY};
 use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -65,7 +66,7 @@ fn Room(room: RoomId) -> impl IntoView {
                 Phase::PreJoin | Phase::Joining | Phase::Knocking => {
                     view! { <PreJoin call room=room.clone()/> }.into_any()
                 }
-                Phase::InCall => view! { <InCall call room=room.clone()/> }.into_any(),
+                Phase::InCall => view! { <CallScreen call room=room.clone()/> }.into_any(),
                 Phase::RoomFull => view! {
                     <section class="notice" data-testid="room-full" role="alert">
                         <h1>{t!(i18n, room.full_heading)}</h1>
@@ -104,6 +105,14 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
     let preview = Signal::derive(move || match local.get() {
         LocalMedia::Ready { stream, .. } => Some(stream),
         _ => None,
+    });
+    // The call screen's module comes while the person looks at their preview and types a name,
+    // once the page works (an effect runs after hydration, and only in the browser). A failure
+    // here is retried when they join.
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async {
+            let _ = preload_in_call().await;
+        })
     });
     view! {
         <section class="prejoin">
@@ -221,6 +230,80 @@ fn LocalStatus(call: UseCallReturn) -> impl IntoView {
     }
 }
 
+/// Whether the call screen's module is here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Screen {
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// The call screen once its module is here; until then a line saying so, and if the fetch
+/// failed (the network dropped), the reason and Try again.
+#[component]
+fn CallScreen(call: UseCallReturn, room: RoomId) -> impl IntoView {
+    let i18n = use_i18n();
+    let screen = RwSignal::new(Screen::Loading);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            let loaded = preload_in_call().await.is_ok();
+            screen.set(if loaded { Screen::Ready } else { Screen::Failed });
+        })
+    };
+    load();
+    move || {
+        match screen.get() {
+        // The module is loaded, so the split function runs at once.
+        Screen::Ready => match ready_now(in_call(call, room.clone())) {
+            Some(Ok(view)) => view,
+            _ => {
+                screen.set(Screen::Failed);
+                ().into_any()
+            }
+        },
+        Screen::Loading => view! {
+            <p class="hint loading-call" data-testid="loading-call" role="status">{t!(i18n, room.loading_call)}</p>
+        }
+        .into_any(),
+        Screen::Failed => view! {
+            <section class="notice" data-testid="call-load-failed" role="alert">
+                <h1>{t!(i18n, room.call_load_failed_heading)}</h1>
+                <p>{t!(i18n, room.call_load_failed_text)}</p>
+                <button class="primary" data-testid="call-load-retry" on:click=move |_| {
+                    screen.set(Screen::Loading);
+                    load();
+                }>{t!(i18n, room.try_again)}</button>
+            </section>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// The call screen, split into a module of its own: a first visit to an invite link downloads
+/// only what the pre-join page needs, and this part arrives while the person types their name
+/// (`scripts/build-site` runs `wasm-split-cli`, as `cargo leptos --split` does). `fallible`: a
+/// failed fetch is an `Err` the page shows, not a panic that would stop it.
+#[leptos::wasm_split::wasm_split(
+    in_call,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_in_call)
+)]
+fn in_call(call: UseCallReturn, room: RoomId) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <InCall call room/> }.into_any())
+}
+
+/// The output of `future` if it is ready on its first poll.
+fn ready_now<F: std::future::Future>(future: F) -> Option<F::Output> {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => Some(output),
+        Poll::Pending => None,
+    }
+}
+
 /// The call: the stage, the side panel, the control bar and the settings.
 #[component]
 fn InCall(call: UseCallReturn, room: RoomId) -> impl IntoView {
@@ -286,5 +369,16 @@ fn SidePanel(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 }}
             </aside>
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ready_now;
+
+    #[test]
+    fn a_ready_future_gives_its_output_and_a_pending_one_nothing() {
+        assert_eq!(ready_now(async { 7 }), Some(7));
+        assert_eq!(ready_now(std::future::pending::<u8>()), None);
     }
 }
