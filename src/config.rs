@@ -81,6 +81,10 @@ pub struct Flags {
     /// without it there is no `/metrics`.
     #[arg(long, env = "STRAIGHTFACE_METRICS_TOKEN")]
     pub metrics_token: Option<String>,
+    /// How many hub actors the rooms are spread over (by room id); 0, the default, is one per
+    /// available core.
+    #[arg(long, env = "STRAIGHTFACE_HUB_SHARDS", default_value_t = 0)]
+    pub hub_shards: usize,
     /// Connection caps, timeouts and TLS (see `crate::edge`).
     #[command(flatten)]
     pub edge: crate::edge::EdgeFlags,
@@ -165,6 +169,8 @@ pub struct Config {
     pub public_board: bool,
     /// The bearer token of `/metrics` (none: no `/metrics`).
     pub metrics_token: Option<String>,
+    /// Hub actors (at least one).
+    pub hub_shards: usize,
     /// Connection caps, timeouts and TLS.
     pub edge: crate::edge::EdgeSettings,
 }
@@ -239,6 +245,10 @@ impl Config {
             },
             public_board: flags.public_board,
             metrics_token: flags.metrics_token.filter(|t| !t.is_empty()),
+            hub_shards: match flags.hub_shards {
+                0 => std::thread::available_parallelism().map_or(1, usize::from),
+                n => n,
+            },
             edge,
         };
         config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;

@@ -42,7 +42,7 @@ async fn main() -> ExitCode {
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let scheme = if config.edge.tls.is_some() { "https" } else { "http" };
-    tracing::info!(%addr, site_root = %config.site_root.display(), "Straightface listening on {scheme}://{addr}");
+    tracing::info!(%addr, site_root = %config.site_root.display(), hub_shards = config.hub_shards, "Straightface listening on {scheme}://{addr}");
     tracing::info!(file_handles, caps = ?limits.caps(), "connection caps");
     let (edge, public_url, data_dir) =
         (config.edge.clone(), config.public_url.clone(), config.data_dir.clone());

@@ -98,7 +98,8 @@ impl AppState {
             ..HubConfig::default()
         };
         let store = Store::open(&config.db_path).await?;
-        let (hub, persist) = HubHandle::spawn(hub_config, tickets, config.ice())?;
+        let (hub, persist) =
+            HubHandle::spawn_sharded(config.hub_shards, hub_config, tickets, config.ice())?;
         spawn_writer(store.clone(), persist);
         let origins = Arc::new(config.origin_policy());
         let security_headers = Arc::new(SecurityHeaders::new(config.serves_https()));

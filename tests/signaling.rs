@@ -7,6 +7,7 @@ use straightface::config::{Config, Flags};
 use straightface::protocol::*;
 use straightface::protocol::{GameClientMsg, GameServerMsg};
 use straightface::server::{router, AppState};
+use straightface::signaling::server::{shard_of, NAME_THE_ROOM_FIRST};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -159,6 +160,101 @@ async fn metrics_are_served_only_with_the_token_and_count_relays_and_refusals() 
     }
     assert!(text.lines().any(|l| l == "straightface_sockets 2"), "{text}");
     assert!(text.lines().any(|l| l == "straightface_rooms 1"), "{text}");
+}
+
+/// One room on each of `shards` shards, in shard order.
+fn rooms_on_every_shard(shards: usize) -> Vec<RoomId> {
+    let rooms: Vec<RoomId> = ('a'..='z').map(room).collect();
+    let on = |shard| rooms.iter().find(|r| shard_of(r, shards) == shard).cloned().unwrap();
+    (0..shards).map(on).collect()
+}
+
+#[tokio::test]
+async fn rooms_spread_over_shards_and_members_meet_whichever_address_they_used() {
+    let addr = start_with(&["--hub-shards", "4", "--metrics-token", "t"]).await;
+    let rooms = rooms_on_every_shard(4);
+    let mut calls = Vec::new();
+    for r in &rooms {
+        // Ann opens /ws/{room}; Bo the old /ws and names the room in his first message.
+        let (mut a, pa, _) = Client::join(addr, r, "Ann").await;
+        let mut b = Client::connect(addr).await;
+        b.send(&ClientMsg::Join { room: r.clone(), name: "Bo".into() }).await;
+        let (pb, peers) = match b.recv().await {
+            ServerMsg::Welcome { you, peers, .. } => (you, peers),
+            other => panic!("expected welcome, got {other:?}"),
+        };
+        assert_eq!(peers.iter().map(|p| p.id).collect::<Vec<_>>(), vec![pa], "room {r}");
+        assert!(matches!(a.recv().await, ServerMsg::PeerJoined { .. }));
+        b.send(&ClientMsg::Signal { to: pa, signal: offer(r.as_str()) }).await;
+        assert_eq!(a.recv().await, ServerMsg::Signal { from: pb, signal: offer(r.as_str()) });
+        calls.push((a, b));
+    }
+    // Bo's socket belongs to his room now, as if he had opened /ws/{room}.
+    let (_, b) = &mut calls[0];
+    b.send(&ClientMsg::Join { room: rooms[1].clone(), name: "Bo".into() }).await;
+    assert!(matches!(b.recv().await, ServerMsg::Error { code: ErrorCode::WrongRoom, .. }));
+    // Four shards, each with one room of two.
+    let auth = "Authorization: Bearer t\r\n";
+    let mut text = String::new();
+    for _ in 0..40 {
+        text = http_with(addr, "GET", "/metrics", auth).await.1;
+        if text.lines().any(|l| l == "straightface_sockets 8") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await; // waiting for the next tick
+    }
+    for line in ["straightface_hub_shards 4", "straightface_sockets 8", "straightface_rooms 4"] {
+        assert!(text.lines().any(|l| l == line), "{line} missing from\n{text}");
+    }
+    assert_eq!(text.lines().filter(|l| l.starts_with("straightface_hub_queue{shard=")).count(), 4);
+}
+
+#[tokio::test]
+async fn a_ws_socket_that_named_no_room_first_stays_on_the_first_shard() {
+    let addr = start_with(&["--hub-shards", "4"]).await;
+    let rooms = rooms_on_every_shard(4);
+    // Its first message is malformed: it gets the usual error, and may join a room of the
+    // shard it landed on.
+    let mut c = Client::connect(addr).await;
+    c.send_text("not json".into()).await;
+    assert!(matches!(c.recv().await, ServerMsg::Error { code: ErrorCode::Malformed, .. }));
+    c.send(&ClientMsg::Join { room: rooms[0].clone(), name: "Ann".into() }).await;
+    assert!(matches!(c.recv().await, ServerMsg::Welcome { .. }));
+    // A room of another shard closes it with the reason: its members are not here.
+    let mut d = Client::connect(addr).await;
+    d.send(&ClientMsg::Ping).await;
+    assert_eq!(d.recv().await, ServerMsg::Pong);
+    d.send(&ClientMsg::Join { room: rooms[2].clone(), name: "Bo".into() }).await;
+    let close = loop {
+        match tokio::time::timeout(WAIT, d.ws.next()).await.unwrap() {
+            Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
+            Some(Ok(Message::Ping(_))) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!(close.code, CloseCode::Policy);
+    assert_eq!(close.reason.as_str(), NAME_THE_ROOM_FIRST);
+    // With one shard the old address is as it always was.
+    let single = start_with(&["--hub-shards", "1"]).await;
+    let mut e = Client::connect(single).await;
+    e.send(&ClientMsg::Ping).await;
+    assert_eq!(e.recv().await, ServerMsg::Pong);
+    e.send(&ClientMsg::Join { room: rooms[2].clone(), name: "Bo".into() }).await;
+    assert!(matches!(e.recv().await, ServerMsg::Welcome { .. }));
+}
+
+#[test]
+fn a_room_always_lands_on_the_same_shard_and_rooms_spread_evenly() {
+    let rooms: Vec<RoomId> =
+        (0..4000).map(|i| RoomId::parse(&format!("{i:0>22}")).unwrap()).collect();
+    let mut counts = [0usize; 4];
+    for r in &rooms {
+        let shard = shard_of(r, 4);
+        assert_eq!(shard, shard_of(r, 4));
+        assert_eq!(shard_of(r, 1), 0);
+        counts[shard] += 1;
+    }
+    assert!(counts.iter().all(|&n| (800..1200).contains(&n)), "{counts:?}");
 }
 
 #[tokio::test]

@@ -48,7 +48,8 @@ class Ours {
     });
   }
   static async connect(i, room) {
-    const url = `${base.replace(/^http/, "ws")}/ws`;
+    // The socket the app opens: the room in the address, so it goes straight to its shard.
+    const url = `${base.replace(/^http/, "ws")}/ws/${room}`;
     const ws = new WebSocket(url, { localAddress: localAddress(i), perMessageDeflate: false, headers: { origin: base } });
     await new Promise((res, rej) => { ws.once("open", res); ws.once("error", rej); });
     return new Ours(ws);
@@ -89,7 +90,7 @@ class Guide {
 
 async function pair(i) {
   const room = roomId();
-  if (kind === "ours") {
+  if (kind.startsWith("ours")) {
     const a = await Ours.connect(2 * i, room);
     const b = await Ours.connect(2 * i + 1, room);
     await a.join(room, "a");

@@ -1,6 +1,6 @@
 //! What an operator scrapes at `/metrics` (Prometheus text format): sockets, rooms, messages
-//! in, signals relayed, messages refused by reason, and the hub's queue. The driver counts as it
-//! routes; the page renders a snapshot.
+//! in, signals relayed, messages refused by reason, and each hub shard's queue. The drivers count
+//! as they route; the page renders a snapshot.
 
 use crate::protocol::{ErrorCode, ServerMsg};
 use std::collections::BTreeMap;
@@ -9,11 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 
 /// Counters and gauges of one server.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Metrics {
-    sockets: AtomicU64,
-    rooms: AtomicU64,
-    queue: AtomicU64,
+    /// Per hub shard.
+    shards: Vec<Gauges>,
     messages: AtomicU64,
     relayed: AtomicU64,
     reactions: AtomicU64,
@@ -21,7 +20,32 @@ pub struct Metrics {
     refused: Mutex<BTreeMap<String, u64>>,
 }
 
+/// What one hub shard holds now.
+#[derive(Debug, Default)]
+struct Gauges {
+    sockets: AtomicU64,
+    rooms: AtomicU64,
+    queue: AtomicU64,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new(1)
+    }
+}
+
 impl Metrics {
+    /// The metrics of a server whose hub runs as `shards` actors.
+    pub fn new(shards: usize) -> Self {
+        Self {
+            shards: (0..shards.max(1)).map(|_| Gauges::default()).collect(),
+            messages: AtomicU64::default(),
+            relayed: AtomicU64::default(),
+            reactions: AtomicU64::default(),
+            refused: Mutex::default(),
+        }
+    }
+
     /// A text frame arrived from a socket.
     pub fn message_in(&self) {
         self.messages.fetch_add(1, Relaxed);
@@ -44,11 +68,17 @@ impl Metrics {
         }
     }
 
-    /// The gauges now: open sockets, rooms with a seat, inputs waiting for the hub.
-    pub fn set_gauges(&self, sockets: usize, rooms: usize, queue: usize) {
-        self.sockets.store(sockets as u64, Relaxed);
-        self.rooms.store(rooms as u64, Relaxed);
-        self.queue.store(queue as u64, Relaxed);
+    /// Shard `shard`'s gauges now: its open sockets, its rooms with a seat, the inputs waiting
+    /// for it.
+    pub fn set_gauges(&self, shard: usize, sockets: usize, rooms: usize, queue: usize) {
+        let Some(gauges) = self.shards.get(shard) else { return };
+        gauges.sockets.store(sockets as u64, Relaxed);
+        gauges.rooms.store(rooms as u64, Relaxed);
+        gauges.queue.store(queue as u64, Relaxed);
+    }
+
+    fn total(&self, gauge: impl Fn(&Gauges) -> &AtomicU64) -> u64 {
+        self.shards.iter().map(|g| gauge(g).load(Relaxed)).sum()
     }
 
     /// The Prometheus text exposition.
@@ -61,19 +91,19 @@ impl Metrics {
             "straightface_sockets",
             "gauge",
             "Open signaling sockets.",
-            self.sockets.load(Relaxed),
+            self.total(|g| &g.sockets),
         );
         metric(
             "straightface_rooms",
             "gauge",
             "Rooms with at least one seat.",
-            self.rooms.load(Relaxed),
+            self.total(|g| &g.rooms),
         );
         metric(
-            "straightface_hub_queue",
+            "straightface_hub_shards",
             "gauge",
-            "Inputs waiting for the hub.",
-            self.queue.load(Relaxed),
+            "Hub actors the rooms are spread over.",
+            self.shards.len() as u64,
         );
         metric(
             "straightface_messages_total",
@@ -93,6 +123,14 @@ impl Metrics {
             "Reactions delivered to members.",
             self.reactions.load(Relaxed),
         );
+        let _ = writeln!(
+            out,
+            "# HELP straightface_hub_queue Inputs waiting for a hub shard.\n# TYPE straightface_hub_queue gauge"
+        );
+        for (shard, gauges) in self.shards.iter().enumerate() {
+            let queue = gauges.queue.load(Relaxed);
+            let _ = writeln!(out, "straightface_hub_queue{{shard=\"{shard}\"}} {queue}");
+        }
         let _ = writeln!(
             out,
             "# HELP straightface_refused_total Messages refused, by reason.\n# TYPE straightface_refused_total counter"
@@ -125,7 +163,7 @@ mod tests {
 
     #[test]
     fn counts_relays_reactions_and_refusals_by_reason() {
-        let m = Metrics::default();
+        let m = Metrics::new(2);
         m.message_in();
         let signal =
             Signal::Candidate { candidate: "c".into(), sdp_mid: None, sdp_m_line_index: None };
@@ -135,11 +173,16 @@ mod tests {
         m.sent(&ServerMsg::error(ErrorCode::RateLimited, "slow down"));
         m.sent(&ServerMsg::error(ErrorCode::Malformed, "bad"));
         m.sent(&ServerMsg::Pong);
-        m.set_gauges(4, 2, 0);
+        m.set_gauges(0, 4, 2, 0);
+        m.set_gauges(1, 1, 1, 3);
+        m.set_gauges(2, 100, 100, 100);
         let text = m.render();
         for line in [
-            "straightface_sockets 4",
-            "straightface_rooms 2",
+            "straightface_sockets 5",
+            "straightface_rooms 3",
+            "straightface_hub_shards 2",
+            "straightface_hub_queue{shard=\"0\"} 0",
+            "straightface_hub_queue{shard=\"1\"} 3",
             "straightface_messages_total 1",
             "straightface_signals_relayed_total 1",
             "straightface_reactions_relayed_total 1",

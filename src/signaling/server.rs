@@ -1,5 +1,8 @@
-//! The server side of signaling: one actor task owns the [`Hub`]; each WebSocket is a thin loop
-//! that turns frames into [`Input`]s and carries the hub's [`Output`]s back out.
+//! The server side of signaling: the rooms are spread over N actor tasks (shards) by room id,
+//! each owning a [`Hub`] of its own; each WebSocket is a thin loop that turns frames into
+//! [`Input`]s for its room's shard and carries that hub's [`Output`]s back out. A room's
+//! members, game and uploads are all on one shard, so the sans-IO hub needs no locks and no
+//! knowledge of the others; shards never talk to each other.
 //!
 //! Why a plain axum route rather than a Leptos websocket server function: the rules here need the
 //! raw socket — a 64 KiB limit answered with close code 1009, protocol-level ping/pong for the
@@ -14,7 +17,7 @@ use super::ticket::TicketKey;
 use crate::browser::BrowserId;
 use crate::game::{ConfigError, Results};
 use crate::protocol::GameServerMsg;
-use crate::protocol::{PeerId, RoomId, ServerMsg};
+use crate::protocol::{CloseReason, PeerId, RoomId, ServerMsg};
 use crate::security::origin::OriginPolicy;
 pub use crate::store::writer::{Done, Persist};
 use crate::store::StoreError;
@@ -93,10 +96,11 @@ impl Weigh for Outbound {
 /// The actor's end of one socket's queue.
 type Outbox = outbox::Sender<Outbound>;
 
-/// A cheap handle to the hub actor, shared by every socket.
+/// A cheap handle to the hub's shards, shared by every socket.
 #[derive(Clone)]
 pub struct HubHandle {
-    events: mpsc::UnboundedSender<Event>,
+    /// One per shard; a room's events go to `shards[shard_of(room)]`.
+    shards: Arc<[mpsc::UnboundedSender<Event>]>,
     next_conn: Arc<AtomicU64>,
     tickets: Arc<TicketKey>,
     /// The browser of the socket this handle serves (set by [`HubHandle::for_browser`]).
@@ -105,25 +109,51 @@ pub struct HubHandle {
     room: Option<RoomId>,
     /// What `/metrics` shows.
     metrics: Arc<Metrics>,
+    /// How long a socket may stay without a seat ([`HubConfig::join_timeout`]).
+    join_timeout: Duration,
 }
 
 impl HubHandle {
-    /// Starts the actor on the current tokio runtime. What it asks to be persisted comes out of
-    /// the returned receiver.
+    /// Starts one hub actor on the current tokio runtime. What it asks to be persisted comes
+    /// out of the returned receiver.
     pub fn spawn(
         config: HubConfig,
         tickets: TicketKey,
         ice: IceConfig,
     ) -> Result<(Self, mpsc::UnboundedReceiver<Persist>), ConfigError> {
+        Self::spawn_sharded(1, config, tickets, ice)
+    }
+
+    /// Starts `shards` hub actors (at least one), each with a hub of its own, and spreads the
+    /// rooms over them by room id. What they ask to be persisted comes out of the one receiver.
+    pub fn spawn_sharded(
+        shards: usize,
+        config: HubConfig,
+        tickets: TicketKey,
+        ice: IceConfig,
+    ) -> Result<(Self, mpsc::UnboundedReceiver<Persist>), ConfigError> {
+        let shards = shards.max(1);
         let ticket_key = Arc::new(tickets.clone());
-        let hub = Hub::new(config, tickets)?.with_ice(ice);
-        let (events, rx) = mpsc::unbounded_channel();
         let (persist, persisted) = mpsc::unbounded_channel();
-        let metrics = Arc::new(Metrics::default());
-        tokio::spawn(run_hub(hub, rx, persist, metrics.clone()));
+        let metrics = Arc::new(Metrics::new(shards));
+        let join_timeout = config.join_timeout;
+        let mut senders = Vec::with_capacity(shards);
+        for shard in 0..shards {
+            let hub = Hub::new(config.clone(), tickets.clone())?.with_ice(ice.clone());
+            let (events, rx) = mpsc::unbounded_channel();
+            tokio::spawn(run_hub(shard, hub, rx, persist.clone(), metrics.clone()));
+            senders.push(events);
+        }
         let next_conn = Arc::new(AtomicU64::new(1));
-        let handle =
-            Self { events, next_conn, tickets: ticket_key, browser: None, room: None, metrics };
+        let handle = Self {
+            shards: senders.into(),
+            next_conn,
+            tickets: ticket_key,
+            browser: None,
+            room: None,
+            metrics,
+            join_timeout,
+        };
         Ok((handle, persisted))
     }
 
@@ -167,7 +197,8 @@ impl HubHandle {
         jpeg: Vec<u8>,
     ) -> Result<(), UploadError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Event::Upload(Upload { room, peer, ticket, request_id, jpeg, reply }));
+        let shard = shard_of(&room, self.shards.len());
+        self.send_to(shard, Event::Upload(Upload { room, peer, ticket, request_id, jpeg, reply }));
         let committed = answer.await.unwrap_or(Err(UploadError::NotInRoom))?;
         match committed.await {
             Ok(Ok(())) => Ok(()),
@@ -175,10 +206,34 @@ impl HubHandle {
         }
     }
 
-    fn send(&self, event: Event) {
-        // The actor only stops when every handle is gone, so this cannot fail while we hold one.
-        let _ = self.events.send(event);
+    /// The shard of this handle's room: the room's shard for a socket bound to one, the first
+    /// shard for a `/ws` socket on a server with one shard (see [`place_by_first_frame`]).
+    fn shard(&self) -> usize {
+        self.room.as_ref().map_or(0, |room| shard_of(room, self.shards.len()))
     }
+
+    /// Sends `event` to this handle's shard.
+    fn send(&self, event: Event) {
+        self.send_to(self.shard(), event)
+    }
+
+    fn send_to(&self, shard: usize, event: Event) {
+        // An actor only stops when every handle is gone, so this cannot fail while we hold one.
+        let _ = self.shards[shard].send(event);
+    }
+}
+
+/// The shard of `room` among `shards`: the first 8 bytes of the SHA-256 of its id, modulo the
+/// count. Stable across processes and builds, so anything in front of the server can compute
+/// it too.
+pub fn shard_of(room: &RoomId, shards: usize) -> usize {
+    use sha2::{Digest, Sha256};
+    if shards <= 1 {
+        return 0;
+    }
+    let digest = Sha256::digest(room.as_str().as_bytes());
+    let head = u64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
+    (head % shards as u64) as usize
 }
 
 /// How often the hub's clock runs without input: game phases end on time to within this.
@@ -218,6 +273,7 @@ struct Driver {
 }
 
 async fn run_hub(
+    shard: usize,
     hub: Hub,
     mut events: mpsc::UnboundedReceiver<Event>,
     writer: mpsc::UnboundedSender<Persist>,
@@ -248,7 +304,7 @@ async fn run_hub(
                 driver.feed(Input::Tick);
                 super::hub::shrink_sparse(&mut driver.sockets);
                 let (sockets, rooms) = (driver.sockets.len(), driver.hub.room_count());
-                driver.metrics.set_gauges(sockets, rooms, events.len());
+                driver.metrics.set_gauges(shard, sockets, rooms, events.len());
             }
         }
     }
@@ -468,24 +524,58 @@ where
 {
     let conn = ConnId(hub.next_conn.fetch_add(1, Ordering::Relaxed));
     let (tx, outbox) = outbox::outbox(OUTBOX, MAX_QUEUED_BYTES);
-    hub.open(conn, tx);
+    // A socket opened for a room, or any socket on a hub of one shard, is opened at once. A
+    // `/ws` socket on a sharded hub is opened by its first frame: on its room's shard, bound
+    // to that room, if the frame names one (a room's members must all reach the same shard).
+    let mut hub = hub;
+    let mut placement = Placement::new(hub.room.is_some(), hub.shards.len());
+    let mut tx = Some(tx);
+    if placement.opened() {
+        hub.open(conn, tx.take().expect("not opened yet"));
+    }
     let mut ping = tokio::time::interval_at(aligned(ping_every), ping_every);
+    // A socket that says nothing is closed as the hub closes one that takes no seat.
+    let silent_until = tokio::time::Instant::now() + hub.join_timeout;
     let mut how = CloseKind::Abrupt;
     loop {
         tokio::select! {
-            frame = stream.next() => match frame {
-                Some(Ok(Message::Text(text))) => {
-                    hub.send(Event::Input(Input::Text(conn, text.to_string())))
+            _ = tokio::time::sleep_until(silent_until), if !placement.opened() => {
+                let why = CloseReason::JoinTimeout;
+                let frame = CloseFrame { code: why.code(), reason: why.text().into() };
+                send_or_stall(&mut sink, Message::Close(Some(frame))).await;
+                break;
+            }
+            frame = stream.next() => {
+                let input = match frame {
+                    Some(Ok(Message::Text(text))) => Input::Text(conn, text.to_string()),
+                    Some(Ok(Message::Binary(_))) => Input::Binary(conn),
+                    Some(Ok(Message::Pong(_) | Message::Ping(_))) => Input::Alive(conn),
+                    Some(Ok(Message::Close(_))) => {
+                        how = CloseKind::Clean;
+                        break;
+                    }
+                    Some(Err(_)) | None => break,
+                };
+                let named = match &input {
+                    Input::Text(_, text) if placement.wants_rooms() => room_named(text),
+                    _ => None,
+                };
+                let says = !matches!(input, Input::Alive(_));
+                match placement.on_frame(says, named) {
+                    Step::Forward => {}
+                    Step::Ignore => continue,
+                    Step::Open(room) => {
+                        hub = hub.for_room(room);
+                        hub.open(conn, tx.take().expect("opened once"));
+                    }
+                    Step::Refuse => {
+                        let frame = CloseFrame { code: 1008, reason: NAME_THE_ROOM_FIRST.into() };
+                        send_or_stall(&mut sink, Message::Close(Some(frame))).await;
+                        how = CloseKind::Clean;
+                        break;
+                    }
                 }
-                Some(Ok(Message::Binary(_))) => hub.send(Event::Input(Input::Binary(conn))),
-                Some(Ok(Message::Pong(_) | Message::Ping(_))) => {
-                    hub.send(Event::Input(Input::Alive(conn)))
-                }
-                Some(Ok(Message::Close(_))) => {
-                    how = CloseKind::Clean;
-                    break;
-                }
-                Some(Err(_)) | None => break,
+                hub.send(Event::Input(input));
             },
             out = outbox.next() => match out {
                 Outbound::Text(text) => {
@@ -506,7 +596,89 @@ where
             }
         }
     }
-    hub.send(Event::Input(Input::Closed(conn, how)));
+    if placement.opened() {
+        hub.send(Event::Input(Input::Closed(conn, how)));
+    }
+}
+
+/// Why a `/ws` socket was closed that named a room of another shard after its first message
+/// (policy violation, 1008). Its first message decides where it lives.
+pub const NAME_THE_ROOM_FIRST: &str = "name the room in the first message, or use /ws/{room}";
+
+/// The room a text frame names, if it is a `join`, `knock` or `resume`.
+fn room_named(text: &str) -> Option<RoomId> {
+    if text.len() > crate::protocol::MAX_MESSAGE_BYTES {
+        return None;
+    }
+    serde_json::from_str::<crate::protocol::ClientMsg>(text).ok()?.room().cloned()
+}
+
+/// Where a socket lives among the hub's shards, decided by what it says (no I/O). A socket
+/// opened for a room (`/ws/{room}`), or any socket when there is one shard, is placed from the
+/// start. A `/ws` socket on a sharded hub waits for its first text or binary frame: if that
+/// names a room (`join`, `knock`, `resume`) the socket goes to the room's shard, bound to the
+/// room as if it had opened `/ws/{room}`; otherwise it goes to the first shard unbound, may
+/// join that shard's rooms, and is refused ([`NAME_THE_ROOM_FIRST`]) when it names a room of
+/// another shard. A room's members must all reach the same shard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Placement {
+    state: Place,
+    shards: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// Not opened on any shard yet: it has said nothing (for at most the join timeout, like
+    /// any socket without a seat).
+    Waiting,
+    /// On the first shard, bound to no room.
+    Unbound,
+    /// On its shard for good.
+    Placed,
+}
+
+/// What to do with a frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Step {
+    /// Hand it to the socket's shard.
+    Forward,
+    /// Open the socket on a shard (its room's, bound to it, or the first), then hand it on.
+    Open(Option<RoomId>),
+    /// Drop it (a pong from a socket no shard knows yet).
+    Ignore,
+    /// Close the socket with [`NAME_THE_ROOM_FIRST`].
+    Refuse,
+}
+
+impl Placement {
+    fn new(bound: bool, shards: usize) -> Self {
+        let state = if bound || shards <= 1 { Place::Placed } else { Place::Waiting };
+        Self { state, shards }
+    }
+
+    /// Whether the socket is open on a shard.
+    fn opened(&self) -> bool {
+        self.state != Place::Waiting
+    }
+
+    /// Whether the room a frame names matters (so it is worth parsing).
+    fn wants_rooms(&self) -> bool {
+        self.state != Place::Placed
+    }
+
+    /// A frame arrived: `says` when it is text or binary, `named` the room it names.
+    fn on_frame(&mut self, says: bool, named: Option<RoomId>) -> Step {
+        match (self.state, named) {
+            (Place::Placed, _) => Step::Forward,
+            (Place::Waiting, _) if !says => Step::Ignore,
+            (Place::Waiting, named) => {
+                self.state = if named.is_some() { Place::Placed } else { Place::Unbound };
+                Step::Open(named)
+            }
+            (Place::Unbound, Some(room)) if shard_of(&room, self.shards) != 0 => Step::Refuse,
+            (Place::Unbound, _) => Step::Forward,
+        }
+    }
 }
 
 /// The first ping time, `every` from now rounded up to a shared 250 ms grid: thousands of
@@ -561,6 +733,42 @@ mod tests {
         let serve = serve_socket(StoppedReader, silent, hub, PING_EVERY);
         let ended = tokio::time::timeout(PING_EVERY + WRITE_STALL * 2, serve).await;
         assert!(ended.is_ok(), "the socket loop waited forever on a stalled write");
+    }
+
+    fn room_on(shard: usize, shards: usize) -> RoomId {
+        let rooms = ('a'..='z').map(|c| RoomId::parse(&c.to_string().repeat(22)).unwrap());
+        rooms.into_iter().find(|r| shard_of(r, shards) == shard).unwrap()
+    }
+
+    #[test]
+    fn a_socket_with_its_room_in_the_address_or_on_one_shard_is_placed_at_once() {
+        let other = room_on(3, 4);
+        for mut p in [Placement::new(true, 4), Placement::new(false, 1)] {
+            assert!(p.opened());
+            assert_eq!(p.on_frame(true, Some(other.clone())), Step::Forward);
+            assert_eq!(p.on_frame(false, None), Step::Forward);
+        }
+    }
+
+    #[test]
+    fn a_ws_socket_goes_where_its_first_message_names() {
+        let (r, other) = (room_on(2, 4), room_on(3, 4));
+        let mut p = Placement::new(false, 4);
+        assert!(!p.opened());
+        assert_eq!(p.on_frame(false, None), Step::Ignore, "a pong places nothing");
+        assert_eq!(p.on_frame(true, Some(r.clone())), Step::Open(Some(r)));
+        assert!(p.opened());
+        // Bound from now on: the hub answers a join elsewhere with wrong_room.
+        assert_eq!(p.on_frame(true, Some(other)), Step::Forward);
+    }
+
+    #[test]
+    fn a_ws_socket_that_names_no_room_first_stays_on_the_first_shard() {
+        let mut p = Placement::new(false, 4);
+        assert_eq!(p.on_frame(true, None), Step::Open(None));
+        assert_eq!(p.on_frame(true, None), Step::Forward);
+        assert_eq!(p.on_frame(true, Some(room_on(0, 4))), Step::Forward);
+        assert_eq!(p.on_frame(true, Some(room_on(1, 4))), Step::Refuse);
     }
 
     #[tokio::test(start_paused = true)]
