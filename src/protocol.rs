@@ -326,10 +326,45 @@ pub enum ClientMsg {
         /// Raised.
         up: bool,
     },
+    /// What my side of the call measured, for the operator's `/metrics` (never relayed): how
+    /// long after my seat my first peer connection came up (once per seat), and my connections'
+    /// round-trip time and packet loss (at most every [`REPORT_EVERY_SECS`] seconds).
+    Report(CallReport),
     /// A game message. The wire keeps them flat (`{"type":"ready"}`); in Rust they are one
     /// list of their own, [`GameClientMsg`], so adding one touches one place.
     #[serde(skip)]
     Game(GameClientMsg),
+}
+
+/// The least time between two [`ClientMsg::Report`]s of one seat; the server drops faster ones.
+pub const REPORT_EVERY_SECS: u64 = 30;
+
+/// One [`ClientMsg::Report`]. Every field is optional; the server checks each is in range.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallReport {
+    /// Milliseconds from my welcome to my first connected peer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_ms: Option<u32>,
+    /// Round-trip time over my connections, milliseconds (their median).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtt_ms: Option<f64>,
+    /// Packets lost over my connections, percent (their mean).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss_pct: Option<f64>,
+}
+
+impl CallReport {
+    /// Longest join-to-connected time the server counts (longer is a client's clock gone wrong).
+    pub const MAX_CONNECTED_MS: u32 = 10 * 60 * 1000;
+    /// Largest round-trip time the server counts.
+    pub const MAX_RTT_MS: f64 = 60_000.0;
+
+    /// Whether every value is one a browser could have measured.
+    pub fn in_range(&self) -> bool {
+        self.connected_ms.is_none_or(|ms| ms <= Self::MAX_CONNECTED_MS)
+            && self.rtt_ms.is_none_or(|ms| (0.0..=Self::MAX_RTT_MS).contains(&ms))
+            && self.loss_pct.is_none_or(|pct| (0.0..=100.0).contains(&pct))
+    }
 }
 
 /// The reactions a participant can send: a fixed set, so a reaction is never free text.

@@ -160,6 +160,24 @@ async fn metrics_are_served_only_with_the_token_and_count_relays_and_refusals() 
     }
     assert!(text.lines().any(|l| l == "straightface_sockets 2"), "{text}");
     assert!(text.lines().any(|l| l == "straightface_rooms 1"), "{text}");
+    // Bo joined Ann: his browser reports when his call came up and how it fares; the hub
+    // checks it and the histograms count it. A report out of range is refused.
+    let report = CallReport { connected_ms: Some(1200), rtt_ms: Some(80.0), loss_pct: Some(0.0) };
+    b.send(&ClientMsg::Report(report)).await;
+    b.send(&ClientMsg::Report(CallReport { loss_pct: Some(250.0), ..Default::default() })).await;
+    assert!(matches!(b.recv().await, ServerMsg::Error { code: ErrorCode::Malformed, .. }));
+    let text = scrape().await;
+    for line in [
+        "straightface_joins_with_peers_total 1",
+        "straightface_join_connected_seconds_bucket{le=\"1\"} 0",
+        "straightface_join_connected_seconds_bucket{le=\"2\"} 1",
+        "straightface_join_connected_seconds_count 1",
+        "straightface_call_rtt_seconds_bucket{le=\"0.1\"} 1",
+        "straightface_call_loss_ratio_count 1",
+        "straightface_refused_total{reason=\"malformed\"} 2",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing from\n{text}");
+    }
 }
 
 /// One room on each of `shards` shards, in shard order.

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod ice_recovery;
 pub mod quality;
 pub mod reconnect;
+pub mod report;
 pub mod session;
 pub mod speaking;
 pub mod transfer;

@@ -20,7 +20,7 @@ use crate::call::reconnect::{jitter_from_unit, Backoff};
 use crate::call::session::{self, JoinRequest, PeerPlan, Session, Status};
 use crate::media::{DeviceKind, MediaKind};
 use crate::model::call_ui::{
-    CallError, CallUi, DoorClosed, LocalMedia, Phase, StreamRef, Tile, VideoCap, Who,
+    CallError, CallUi, DoorClosed, LocalMedia, PeerState, Phase, StreamRef, Tile, VideoCap, Who,
 };
 use crate::protocol::{ClientMsg, CloseReason, PeerId, RoomId, ServerMsg};
 use gloo_timers::callback::{Interval, Timeout};
@@ -46,6 +46,8 @@ struct State {
     /// "Stop sharing").
     screen: Option<(MediaStream, Handler)>,
     files: transfers::FileState,
+    /// What we tell the server about the call, for its metrics.
+    reporter: crate::call::report::Reporter,
 }
 
 struct Inner {
@@ -371,12 +373,33 @@ impl Inner {
             }
         }
         drop(state);
+        self.report(now);
         let socket_down = self.session.borrow().signaling_lost();
         let peers_recovering =
             self.ui.tiles.with_untracked(|t| t.iter().any(|t| t.reconnecting.get_untracked()));
         let show = socket_down || peers_recovering;
         if self.ui.reconnecting.get_untracked() != show {
             self.ui.reconnecting.set(show);
+        }
+    }
+
+    /// Tells the server, when due, how soon our first connection came up and how our
+    /// connections fare (`call::report`).
+    fn report(&self, now: std::time::Duration) {
+        let seat = self.session.borrow().seat().map(|(peer, _)| peer);
+        let (call, measured) = self.ui.tiles.with_untracked(|tiles| {
+            let connected = tiles.iter().any(|t| t.state.get_untracked() == PeerState::Connected);
+            let measured: Vec<_> = tiles
+                .iter()
+                .filter_map(|t| {
+                    t.stats.with_untracked(|s| s.as_ref().map(|s| (s.rtt_ms, s.loss_pct)))
+                })
+                .collect();
+            ((tiles.len(), connected), measured)
+        });
+        let report = self.state.borrow_mut().reporter.tick(now, seat, call, &measured);
+        if let Some(report) = report {
+            self.send_seated(ClientMsg::Report(report));
         }
     }
 

@@ -26,7 +26,7 @@ use crate::browser::{BrowserId, Owners};
 use crate::game::{ConfigError, Game, GameRecord, Highlight, Results};
 use crate::ids::PeerMap;
 use crate::protocol::{
-    ClientMsg, CloseReason, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, ServerMsg,
+    CallReport, ClientMsg, CloseReason, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, ServerMsg,
     MAX_MESSAGE_BYTES, MAX_NAME_CHARS,
 };
 use std::collections::HashMap;
@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 mod admission;
 mod games;
 mod ice;
+mod reports;
 mod social;
 pub use games::{UploadError, UploadRequest};
 
@@ -127,6 +128,8 @@ pub enum Output {
         /// The withdrawn request.
         request_id: u64,
     },
+    /// A seat's call measurements, checked, for the operator's metrics.
+    Report(CallReport),
 }
 
 #[derive(Debug)]
@@ -164,6 +167,10 @@ struct Member {
     hand: bool,
     /// Reactions this seat may still send now.
     reactions: TokenBucket,
+    /// This seat's join-to-connected time was counted.
+    connect_reported: bool,
+    /// When this seat's last call report was counted.
+    last_report: Option<Instant>,
 }
 
 /// Every room and connection of one server.
@@ -393,6 +400,10 @@ impl Hub {
                 Some((room, peer)) => self.raise_hand(&room, peer, up, out),
                 None => out.push(Output::Send(conn, not_joined())),
             },
+            ClientMsg::Report(report) => match self.seat_of(conn) {
+                Some((room, peer)) => self.report(&room, peer, conn, report, out),
+                None => out.push(Output::Send(conn, not_joined())),
+            },
         }
     }
 
@@ -479,6 +490,8 @@ impl Hub {
             media: MediaState::default(),
             hand: false,
             reactions: TokenBucket::full(self.config.reaction_burst, self.now),
+            connect_reported: false,
+            last_report: None,
         };
         room.members.insert(id, member);
         self.welcome(conn, room_id.clone(), id, out);

@@ -82,3 +82,34 @@ fn reactions_and_hands_need_a_seat() {
     let out = sim.send(lone, &ClientMsg::Hand { up: true });
     assert_eq!(error_code(&out, lone), Some(ErrorCode::NotJoined));
 }
+
+#[test]
+fn a_call_report_goes_to_the_metrics_only_checked_and_never_relayed() {
+    let mut sim = Sim::new();
+    let r = room('q');
+    let (a, _, _) = sim.join(1, &r, "Ann");
+    let _ = sim.join(2, &r, "Bo");
+    let report = CallReport { connected_ms: Some(850), rtt_ms: Some(42.0), loss_pct: Some(0.5) };
+    let out = sim.send(a, &ClientMsg::Report(report.clone()));
+    assert_eq!(out, vec![Output::Report(report.clone())]);
+    // The join-to-connected time counts once per seat, measurements once per 30 s.
+    assert_eq!(sim.send(a, &ClientMsg::Report(report.clone())), vec![]);
+    sim.advance(Duration::from_secs(REPORT_EVERY_SECS));
+    let again = CallReport { connected_ms: None, ..report.clone() };
+    assert_eq!(sim.send(a, &ClientMsg::Report(report)), vec![Output::Report(again)]);
+    // Values no browser measures are refused with a reason.
+    for bad in [
+        CallReport { loss_pct: Some(101.0), ..Default::default() },
+        CallReport { rtt_ms: Some(-1.0), ..Default::default() },
+        CallReport { connected_ms: Some(CallReport::MAX_CONNECTED_MS + 1), ..Default::default() },
+    ] {
+        assert_eq!(
+            error_code(&sim.send(a, &ClientMsg::Report(bad)), a),
+            Some(ErrorCode::Malformed)
+        );
+    }
+    // Without a seat there is nothing to report on.
+    let stranger = sim.open(9);
+    let out = sim.send(stranger, &ClientMsg::Report(CallReport::default()));
+    assert_eq!(error_code(&out, stranger), Some(ErrorCode::NotJoined));
+}

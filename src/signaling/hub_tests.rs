@@ -16,7 +16,7 @@ pub(super) struct Sim {
 pub(super) fn is_game(output: &Output) -> bool {
     match output {
         Output::Send(_, msg) => msg.is_game(),
-        Output::Close(..) => false,
+        Output::Close(..) | Output::Report(_) => false,
         Output::GameOver { .. }
         | Output::KeepHighlight { .. }
         | Output::UploadAnswer { .. }

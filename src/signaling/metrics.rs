@@ -1,8 +1,9 @@
 //! What an operator scrapes at `/metrics` (Prometheus text format): sockets, rooms, messages
-//! in, signals relayed, messages refused by reason, and each hub shard's queue. The drivers count
-//! as they route; the page renders a snapshot.
+//! in, signals relayed, messages refused by reason, each hub shard's queue, and what the
+//! browsers measured (the guide's checklist: connection success, latency, packet loss) as
+//! histograms. The drivers count as they route; the page renders a snapshot.
 
-use crate::protocol::{ErrorCode, ServerMsg};
+use crate::protocol::{CallReport, ErrorCode, ServerMsg};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -16,8 +17,51 @@ pub struct Metrics {
     messages: AtomicU64,
     relayed: AtomicU64,
     reactions: AtomicU64,
+    /// Welcomes that found someone to connect to.
+    joins_with_peers: AtomicU64,
     /// Refusals by the error code's wire name (rare, so a lock is cheap).
     refused: Mutex<BTreeMap<String, u64>>,
+    /// Seconds from a welcome to the first connected peer, as the browsers report it.
+    connect: Histogram,
+    /// Round-trip time of calls, seconds.
+    rtt: Histogram,
+    /// Packet loss of calls, as a ratio.
+    loss: Histogram,
+}
+
+/// A Prometheus histogram: cumulative buckets, a count and a sum.
+#[derive(Debug)]
+struct Histogram {
+    bounds: &'static [f64],
+    /// Per bound, observations at most that; the last is +Inf.
+    counts: Vec<AtomicU64>,
+    /// The sum of the observations, in millionths.
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    fn new(bounds: &'static [f64]) -> Self {
+        let counts = (0..=bounds.len()).map(|_| AtomicU64::default()).collect();
+        Self { bounds, counts, sum_micros: AtomicU64::default() }
+    }
+
+    fn observe(&self, value: f64) {
+        let bucket = self.bounds.iter().position(|&b| value <= b).unwrap_or(self.bounds.len());
+        self.counts[bucket].fetch_add(1, Relaxed);
+        self.sum_micros.fetch_add((value * 1e6).round() as u64, Relaxed);
+    }
+
+    fn render(&self, out: &mut String, name: &str, help: &str) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        let mut seen = 0;
+        for (i, count) in self.counts.iter().enumerate() {
+            seen += count.load(Relaxed);
+            let le = self.bounds.get(i).map_or("+Inf".to_owned(), |b| b.to_string());
+            let _ = writeln!(out, "{name}_bucket{{le=\"{le}\"}} {seen}");
+        }
+        let sum = self.sum_micros.load(Relaxed) as f64 / 1e6;
+        let _ = writeln!(out, "{name}_sum {sum}\n{name}_count {seen}");
+    }
 }
 
 /// What one hub shard holds now.
@@ -42,7 +86,24 @@ impl Metrics {
             messages: AtomicU64::default(),
             relayed: AtomicU64::default(),
             reactions: AtomicU64::default(),
+            joins_with_peers: AtomicU64::default(),
             refused: Mutex::default(),
+            connect: Histogram::new(&[0.5, 1.0, 2.0, 5.0, 10.0, 30.0]),
+            rtt: Histogram::new(&[0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6]),
+            loss: Histogram::new(&[0.001, 0.01, 0.02, 0.05, 0.1, 0.2]),
+        }
+    }
+
+    /// A browser's call report (already checked by the hub).
+    pub fn report(&self, report: &CallReport) {
+        if let Some(ms) = report.connected_ms {
+            self.connect.observe(f64::from(ms) / 1000.0);
+        }
+        if let Some(ms) = report.rtt_ms {
+            self.rtt.observe(ms / 1000.0);
+        }
+        if let Some(pct) = report.loss_pct {
+            self.loss.observe(pct / 100.0);
         }
     }
 
@@ -59,6 +120,9 @@ impl Metrics {
             }
             ServerMsg::Reaction { .. } => {
                 self.reactions.fetch_add(1, Relaxed);
+            }
+            ServerMsg::Welcome { peers, .. } if !peers.is_empty() => {
+                self.joins_with_peers.fetch_add(1, Relaxed);
             }
             ServerMsg::Error { code, .. } => {
                 let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
@@ -122,6 +186,27 @@ impl Metrics {
             "counter",
             "Reactions delivered to members.",
             self.reactions.load(Relaxed),
+        );
+        metric(
+            "straightface_joins_with_peers_total",
+            "counter",
+            "Seats taken in a room that had someone to connect to.",
+            self.joins_with_peers.load(Relaxed),
+        );
+        self.connect.render(
+            &mut out,
+            "straightface_join_connected_seconds",
+            "From a seat to the first connected peer, as browsers report it (once per seat).",
+        );
+        self.rtt.render(
+            &mut out,
+            "straightface_call_rtt_seconds",
+            "Round-trip time of calls, as browsers report it (a seat at most every 30 s).",
+        );
+        self.loss.render(
+            &mut out,
+            "straightface_call_loss_ratio",
+            "Packet loss of calls, as browsers report it (a seat at most every 30 s).",
         );
         let _ = writeln!(
             out,
@@ -189,6 +274,40 @@ mod tests {
             "straightface_refused_total{reason=\"rate_limited\"} 2",
             "straightface_refused_total{reason=\"malformed\"} 1",
             "# TYPE straightface_refused_total counter",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} missing from\n{text}");
+        }
+    }
+
+    #[test]
+    fn call_reports_fill_histograms_and_joins_with_someone_there_are_counted() {
+        let m = Metrics::new(1);
+        m.report(&CallReport { connected_ms: Some(1500), rtt_ms: Some(30.0), loss_pct: Some(1.5) });
+        m.report(&CallReport { connected_ms: Some(12_000), ..Default::default() });
+        let welcome = |peers| ServerMsg::Welcome {
+            you: PeerId(2),
+            room: crate::protocol::RoomId::parse("aaaaaaaaaaaaaaaaaaaaaa").unwrap(),
+            peers,
+            ticket: String::new(),
+            ice_servers: vec![],
+        };
+        m.sent(&welcome(vec![]));
+        m.sent(&welcome(vec![crate::protocol::PeerInfo { id: PeerId(1), name: "Ann".into() }]));
+        let text = m.render();
+        for line in [
+            "straightface_joins_with_peers_total 1",
+            "straightface_join_connected_seconds_bucket{le=\"1\"} 0",
+            "straightface_join_connected_seconds_bucket{le=\"2\"} 1",
+            "straightface_join_connected_seconds_bucket{le=\"10\"} 1",
+            "straightface_join_connected_seconds_bucket{le=\"30\"} 2",
+            "straightface_join_connected_seconds_bucket{le=\"+Inf\"} 2",
+            "straightface_join_connected_seconds_sum 13.5",
+            "straightface_join_connected_seconds_count 2",
+            "straightface_call_rtt_seconds_bucket{le=\"0.025\"} 0",
+            "straightface_call_rtt_seconds_bucket{le=\"0.05\"} 1",
+            "straightface_call_loss_ratio_bucket{le=\"0.01\"} 0",
+            "straightface_call_loss_ratio_bucket{le=\"0.02\"} 1",
+            "# TYPE straightface_call_loss_ratio histogram",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} missing from\n{text}");
         }

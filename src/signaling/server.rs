@@ -394,6 +394,7 @@ impl Driver {
             Output::DropHighlight { game_id, request_id } => {
                 self.write(Persist::DropHighlight { game_id, request_id })
             }
+            Output::Report(report) => self.metrics.report(&report),
         }
     }
 
