@@ -83,6 +83,9 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
     expect(Number(await scoreOf(page, "Bo").textContent())).toBeGreaterThanOrEqual(10);
     expect(Number(await scoreOf(page, "Ann").textContent())).toBe(0);
     await expect(page.getByTestId("game-results").locator("li").first()).toContainText("Bo");
+    // The results come first in the panel, above Ready for the next game.
+    const [podium, ready] = await Promise.all(["game-results", "ready"].map((id) => page.getByTestId(id).boundingBox()));
+    expect(podium!.y).toBeLessThan(ready!.y);
   }
 
   const href = await a.getByTestId("game-link").getAttribute("href");

@@ -105,6 +105,9 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
     view! {
         <div class="game-panel">
             <PhaseHeader game/>
+            // After a game its results come first (the podium is what everyone looks for), then
+            // Ready and Start for the next one.
+            {move || game.over.get().map(|(results, id)| view! { <GameResults results id/> })}
             <Show when=between_games>
                 <GameActions call/>
             </Show>
@@ -113,7 +116,6 @@ pub fn GamePanel(call: UseCallReturn) -> impl IntoView {
                 <p class="game-event" role="status">{move || describe_event(&e, game.board, i18n.get_locale())}</p>
             })}
             {move || game.refused.get().map(|r| view! { <p class="hint warn">{move || r.message(i18n.get_locale())}</p> })}
-            {move || game.over.get().map(|(results, id)| view! { <GameResults results id/> })}
         </div>
     }
 }
