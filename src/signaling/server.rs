@@ -209,7 +209,7 @@ impl HubHandle {
     /// The shard of this handle's room: the room's shard for a socket bound to one, the first
     /// shard for a `/ws` socket on a server with one shard (see [`place_by_first_frame`]).
     fn shard(&self) -> usize {
-        self.room.as_ref().map_or(0, |room| shard_of(room, self.shards.len()))
+        self.room.as_ref().map_or(UNBOUND_SHARD, |room| shard_of(room, self.shards.len()))
     }
 
     /// Sends `event` to this handle's shard.
@@ -222,6 +222,9 @@ impl HubHandle {
         let _ = self.shards[shard].send(event);
     }
 }
+
+/// Where a `/ws` socket bound to no room lives (see [`Placement`]).
+const UNBOUND_SHARD: usize = 0;
 
 /// The shard of `room` among `shards`: the first 8 bytes of the SHA-256 of its id, modulo the
 /// count. Stable across processes and builds, so anything in front of the server can compute
@@ -676,7 +679,9 @@ impl Placement {
                 self.state = if named.is_some() { Place::Placed } else { Place::Unbound };
                 Step::Open(named)
             }
-            (Place::Unbound, Some(room)) if shard_of(&room, self.shards) != 0 => Step::Refuse,
+            (Place::Unbound, Some(room)) if shard_of(&room, self.shards) != UNBOUND_SHARD => {
+                Step::Refuse
+            }
             (Place::Unbound, _) => Step::Forward,
         }
     }
