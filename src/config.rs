@@ -85,6 +85,19 @@ pub struct Flags {
     /// available core.
     #[arg(long, env = "STRAIGHTFACE_HUB_SHARDS", default_value_t = 0)]
     pub hub_shards: usize,
+    /// Run as one node of several that share this Redis (`redis://host:port/db`): each room is
+    /// served by one node and sockets that reach another are forwarded to it. Every node needs
+    /// the same `seat.key` in its data folder. Without it, this process serves every room.
+    #[arg(long, env = "STRAIGHTFACE_REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// With --redis-url: where this node listens for the other nodes (their forwarded sockets
+    /// and uploads; requests need the deployment's node token).
+    #[arg(long, env = "STRAIGHTFACE_NODE_BIND", default_value = "127.0.0.1:0")]
+    pub node_bind: SocketAddr,
+    /// With --redis-url: the `host:port` other nodes reach --node-bind at (default: the
+    /// address it is bound to, which must then not be 0.0.0.0 or [::]).
+    #[arg(long, env = "STRAIGHTFACE_NODE_ADVERTISE")]
+    pub node_advertise: Option<String>,
     /// Connection caps, timeouts and TLS (see `crate::edge`).
     #[command(flatten)]
     pub edge: crate::edge::EdgeFlags,
@@ -135,6 +148,9 @@ pub enum ConfigError {
     /// An ICE URL without a stun:/turn:/turns: scheme.
     #[error("ICE server URL must start with stun:, turn: or turns: (got {0})")]
     BadIceUrl(String),
+    /// Node flags that cannot work.
+    #[error("{0}")]
+    Cluster(String),
     /// Contradictory HTTPS or connection flags.
     #[error("{0}")]
     Edge(#[from] crate::edge::settings::EdgeFlagsError),
@@ -171,8 +187,37 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Hub actors (at least one).
     pub hub_shards: usize,
+    /// One node of several, on Redis (none: a single process).
+    pub cluster: Option<crate::signaling::cluster::ClusterSettings>,
     /// Connection caps, timeouts and TLS.
     pub edge: crate::edge::EdgeSettings,
+}
+
+/// The node settings from the flags (none without a Redis URL).
+fn cluster(
+    redis_url: Option<String>,
+    node_bind: SocketAddr,
+    node_advertise: Option<String>,
+) -> Result<Option<crate::signaling::cluster::ClusterSettings>, ConfigError> {
+    let Some(redis_url) = redis_url.filter(|u| !u.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if !(redis_url.starts_with("redis://") || redis_url.starts_with("rediss://")) {
+        return Err(ConfigError::Cluster(
+            "--redis-url must be a redis:// or rediss:// URL".to_owned(),
+        ));
+    }
+    if node_advertise.is_none() && node_bind.ip().is_unspecified() {
+        return Err(ConfigError::Cluster(format!(
+            "--node-bind {node_bind} is every address: say which one other nodes use with \
+             --node-advertise host:port"
+        )));
+    }
+    Ok(Some(crate::signaling::cluster::ClusterSettings {
+        redis_url,
+        node_bind,
+        node_advertise: node_advertise.filter(|a| !a.trim().is_empty()),
+    }))
 }
 
 impl Config {
@@ -249,6 +294,7 @@ impl Config {
                 0 => std::thread::available_parallelism().map_or(1, usize::from),
                 n => n,
             },
+            cluster: cluster(flags.redis_url, flags.node_bind, flags.node_advertise)?,
             edge,
         };
         config.ice().validate().map_err(|e| ConfigError::Turn(e.to_string()))?;
@@ -385,5 +431,24 @@ mod tests {
     fn bad_ice_urls_are_refused() {
         let err = Config::from_flags(flags(&["--ice-server", "http://nope"])).unwrap_err();
         assert!(matches!(err, ConfigError::BadIceUrl(_)));
+    }
+
+    #[test]
+    fn a_redis_url_makes_a_node_and_its_address_must_be_reachable() {
+        assert_eq!(Config::from_flags(flags(&[])).unwrap().cluster, None);
+        let node = Config::from_flags(flags(&["--redis-url", "redis://10.0.0.2:6379/0"]))
+            .unwrap()
+            .cluster
+            .unwrap();
+        assert_eq!(node.redis_url, "redis://10.0.0.2:6379/0");
+        assert_eq!(node.node_bind, "127.0.0.1:0".parse().unwrap());
+        let everywhere = ["--redis-url", "redis://r:6379", "--node-bind", "0.0.0.0:7000"];
+        let err = Config::from_flags(flags(&everywhere)).unwrap_err();
+        assert!(matches!(err, ConfigError::Cluster(ref e) if e.contains("--node-advertise")));
+        let advertised = [&everywhere[..], &["--node-advertise", "10.0.0.5:7000"]].concat();
+        let node = Config::from_flags(flags(&advertised)).unwrap().cluster.unwrap();
+        assert_eq!(node.node_advertise.as_deref(), Some("10.0.0.5:7000"));
+        let err = Config::from_flags(flags(&["--redis-url", "http://r:6379"])).unwrap_err();
+        assert!(matches!(err, ConfigError::Cluster(_)));
     }
 }

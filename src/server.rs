@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::game::ConfigError;
 use crate::security::headers::{add_security_headers, SecurityHeaders};
 use crate::security::origin::OriginPolicy;
+use crate::signaling::cluster::{Cluster, ClusterError};
 use crate::signaling::limits::HubConfig;
 use crate::signaling::server::{ws_room_route, ws_route, HubHandle};
 use crate::signaling::ticket::TicketKey;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub worker_script: axum::body::Bytes,
     /// Whether the client's files carry their content hash in their names.
     pub hashed: bool,
+    /// This node's part in a deployment of several (none: a single process).
+    pub cluster: Option<Arc<Cluster>>,
 }
 
 /// The name of the client's files (`pkg/straightface[.hash].{js,wasm,css}`).
@@ -61,6 +64,9 @@ pub enum StartError {
     /// The game database cannot be opened or migrated.
     #[error("cannot open the game database: {0}")]
     Store(#[from] StoreError),
+    /// The node cannot join its deployment.
+    #[error("cannot join the other nodes: {0}")]
+    Cluster(#[from] ClusterError),
     /// The game settings are inconsistent.
     #[error("invalid game settings: {0}")]
     Game(#[from] ConfigError),
@@ -99,8 +105,14 @@ impl AppState {
         };
         let store = Store::open(&config.db_path).await?;
         let (hub, persist) =
-            HubHandle::spawn_sharded(config.hub_shards, hub_config, tickets, config.ice())?;
+            HubHandle::spawn_sharded(config.hub_shards, hub_config, tickets.clone(), config.ice())?;
         spawn_writer(store.clone(), persist);
+        let cluster = match &config.cluster {
+            Some(settings) => {
+                Some(Cluster::start(settings, &tickets, hub.clone(), config.resume_grace).await?)
+            }
+            None => None,
+        };
         let origins = Arc::new(config.origin_policy());
         let security_headers = Arc::new(SecurityHeaders::new(config.serves_https()));
         let config = Arc::new(config);
@@ -114,6 +126,7 @@ impl AppState {
             security_headers,
             worker_script,
             hashed: hashes.is_some(),
+            cluster,
         })
     }
 }

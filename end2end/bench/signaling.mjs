@@ -7,25 +7,31 @@
 //           second and server CPU ms per 1,000 relayed messages;
 //   rtt   — 50 pairs at 40 round trips a second: round-trip p50/p99.
 // Prints one JSON line per phase. Usage:
-//   node bench/signaling.mjs <ours|guide> <base-url> <server-pid> <phase> [args…]
+//   node bench/signaling.mjs <ours|ours-1shard|ours-2nodes|guide> <base-urls> <server-pids> <phase> [args…]
+//     (several nodes: comma-separated URLs and pids; a pair's second member uses the second URL,
+//     and RSS and CPU are the sum over the pids)
 //     idle <sockets> [settle-seconds]   relay <pairs> <seconds>   rtt <pairs> <seconds>
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import WebSocket from "ws";
 
 const require = createRequire(import.meta.url);
-const [kind, base, pidArg, phase, ...args] = process.argv.slice(2);
-const pid = Number(pidArg);
+const [kind, baseArg, pidArg, phase, ...args] = process.argv.slice(2);
+const bases = baseArg.split(",");
+const base = bases[0];
+const pids = pidArg.split(",").map(Number);
 const TICK = 100; // clock ticks per second (USER_HZ on Linux)
 
+const sum = (f) => pids.reduce((total, pid) => total + f(pid), 0);
 function rssKb() {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+  return sum((pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]));
 }
 function cpuMs() {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK;
+  return sum((pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK;
+  });
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const roomId = () => Array.from({ length: 22 }, () => "abcdefghijklmnopqrstuvwxyz0123456789"[Math.floor(Math.random() * 36)]).join("");
@@ -47,10 +53,10 @@ class Ours {
       if (i >= 0) this.waiters.splice(i, 1)[0].resolve(msg);
     });
   }
-  static async connect(i, room) {
+  static async connect(i, room, node = base) {
     // The socket the app opens: the room in the address, so it goes straight to its shard.
-    const url = `${base.replace(/^http/, "ws")}/ws/${room}`;
-    const ws = new WebSocket(url, { localAddress: localAddress(i), perMessageDeflate: false, headers: { origin: base } });
+    const url = `${node.replace(/^http/, "ws")}/ws/${room}`;
+    const ws = new WebSocket(url, { localAddress: localAddress(i), perMessageDeflate: false, headers: { origin: node } });
     await new Promise((res, rej) => { ws.once("open", res); ws.once("error", rej); });
     return new Ours(ws);
   }
@@ -92,7 +98,7 @@ async function pair(i) {
   const room = roomId();
   if (kind.startsWith("ours")) {
     const a = await Ours.connect(2 * i, room);
-    const b = await Ours.connect(2 * i + 1, room);
+    const b = await Ours.connect(2 * i + 1, room, bases[1 % bases.length]);
     await a.join(room, "a");
     const told = a.next("peer_joined");
     await b.join(room, "b");

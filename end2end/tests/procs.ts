@@ -76,3 +76,24 @@ export async function startTurn(port: number, secret: string): Promise<Proc> {
   await until("coturn", () => stunPing(port));
   return wrap(proc);
 }
+
+/** Starts Debian's redis-server on 127.0.0.1:`port`, without persistence. */
+export async function startRedis(port: number): Promise<Proc> {
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
+  const { connect } = await import("node:net");
+  await until("redis-server", () => new Promise<boolean>((resolve) => {
+    const sock = connect(port, "127.0.0.1", () => sock.write("PING\r\n"));
+    sock.on("data", (data) => { sock.destroy(); resolve(data.toString().startsWith("+PONG")); });
+    sock.on("error", () => resolve(false));
+  }));
+  return wrap(proc);
+}
+
+/** A data folder holding `key` as its seat key: nodes of one deployment share it. */
+export function nodeDataDir(key: Buffer): string {
+  const dir = dataDir();
+  writeFileSync(join(dir, "seat.key"), key);
+  return dir;
+}

@@ -1,6 +1,8 @@
 //! Signaling: the room registry ([`hub`]) as a pure state machine, and (server only) the thin
-//! axum WebSocket loop that feeds it.
+//! axum WebSocket loop that feeds it; with Redis, several nodes share the rooms ([`cluster`]).
 
+#[cfg(feature = "ssr")]
+pub mod cluster;
 #[cfg(feature = "ssr")]
 pub mod hub;
 #[cfg(feature = "ssr")]

@@ -8,6 +8,7 @@
 //! raw socket — a 64 KiB limit answered with close code 1009, protocol-level ping/pong for the
 //! heartbeat, and close reasons — which the server-fn websocket abstraction does not expose.
 
+use super::cluster::Cluster;
 use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError, UploadRequest};
 use super::ice::IceConfig;
 use super::limits::HubConfig;
@@ -40,10 +41,10 @@ use tokio::sync::{mpsc, oneshot};
 pub const PING_EVERY: Duration = Duration::from_secs(10);
 /// Frames above this are cut off by the WebSocket layer itself; between 64 KiB and this the
 /// hub answers with a proper close frame.
-const TRANSPORT_LIMIT: usize = 1 << 20;
+pub const TRANSPORT_LIMIT: usize = 1 << 20;
 /// What a socket reads at a time: enough for most signaling messages in one read. Every socket
 /// holds this much while idle.
-const READ_BUFFER: usize = 1024;
+pub const READ_BUFFER: usize = 1024;
 /// Messages queued for one socket before it is considered stuck and dropped.
 const OUTBOX: usize = 512;
 /// Bytes queued for one socket before it is considered stuck and dropped: sixteen of the
@@ -168,6 +169,11 @@ impl HubHandle {
     pub fn for_browser(mut self, browser: Option<BrowserId>) -> Self {
         self.browser = browser;
         self
+    }
+
+    /// The browser of the socket this handle serves, if its request said.
+    pub fn browser(&self) -> Option<BrowserId> {
+        self.browser
     }
 
     /// The server's counters, for `/metrics`.
@@ -457,33 +463,70 @@ fn now_unix() -> u64 {
 
 /// `GET /ws/{room}`: the signaling WebSocket of one room (what the app opens). The room is in
 /// the address, so a proxy can route a room's sockets together; the socket may join, knock and
-/// resume in that room only. An ill-formed room id is a 400.
+/// resume in that room only. An ill-formed room id is a 400. On a node of several, the room's
+/// owner serves it (see [`super::cluster`]).
+#[allow(clippy::too_many_arguments)] // axum extractors, one per thing the handler needs
 pub async fn ws_room_route(
     State(hub): State<HubHandle>,
     State(origins): State<Arc<OriginPolicy>>,
+    State(cluster): State<Option<Arc<Cluster>>>,
     browser: Option<axum::Extension<BrowserId>>,
     permit: crate::edge::WsPermit,
     Path(room): Path<String>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    match RoomId::parse(&room) {
-        Ok(room) => upgrade(hub.for_room(Some(room)), &origins, browser, permit, &headers, ws),
-        Err(e) => (StatusCode::BAD_REQUEST, format!("not a room id: {e}")).into_response(),
-    }
+    let room = match RoomId::parse(&room) {
+        Ok(room) => room,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("not a room id: {e}")).into_response(),
+    };
+    let hub = hub.for_room(Some(room.clone()));
+    let serve = match cluster {
+        Some(cluster) => Serve::Cluster(cluster, room),
+        None => Serve::Here,
+    };
+    upgrade(hub, &origins, browser, permit, &headers, ws, serve)
 }
 
 /// `GET /ws`: the signaling WebSocket, the room named by the first `join` (kept for clients
-/// that do not put the room in the address).
+/// that do not put the room in the address). A node of several serves `/ws/{room}` only: the
+/// room decides the node before the first message.
 pub async fn ws_route(
     State(hub): State<HubHandle>,
     State(origins): State<Arc<OriginPolicy>>,
+    State(cluster): State<Option<Arc<Cluster>>>,
     browser: Option<axum::Extension<BrowserId>>,
     permit: crate::edge::WsPermit,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    upgrade(hub, &origins, browser, permit, &headers, ws)
+    if cluster.is_some() {
+        return (StatusCode::BAD_REQUEST, USE_THE_ROOM_ADDRESS).into_response();
+    }
+    upgrade(hub, &origins, browser, permit, &headers, ws, Serve::Here)
+}
+
+/// Why `/ws` is refused on a node of several.
+pub const USE_THE_ROOM_ADDRESS: &str =
+    "this server is one node of several: open the room's socket at /ws/{room}";
+
+/// Who serves an upgraded socket.
+enum Serve {
+    /// This process's hub.
+    Here,
+    /// The owner of the room among the nodes.
+    Cluster(Arc<Cluster>, RoomId),
+}
+
+/// A socket's limits, sized for signaling rather than tungstenite's defaults (128 KiB read
+/// buffer): an idle socket holds a small read buffer (a larger message grows it to its own
+/// length, once), and frames are written as they come (we flush each one anyway).
+pub fn sized(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.max_message_size(TRANSPORT_LIMIT)
+        .max_frame_size(TRANSPORT_LIMIT)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_QUEUED_BYTES)
 }
 
 /// Upgrades to the signaling WebSocket, for pages of our own origins only (a page elsewhere is
@@ -495,6 +538,7 @@ fn upgrade(
     permit: crate::edge::WsPermit,
     headers: &HeaderMap,
     ws: WebSocketUpgrade,
+    serve: Serve,
 ) -> Response {
     let origin = headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("invalid"));
     if !origins.allows(origin) {
@@ -503,21 +547,16 @@ fn upgrade(
             .into_response();
     }
     let hub = hub.for_browser(browser.map(|axum::Extension(b)| b));
-    ws.max_message_size(TRANSPORT_LIMIT)
-        .max_frame_size(TRANSPORT_LIMIT)
-        // Sized for signaling, not for tungstenite's 128 KiB default: an idle socket holds a
-        // small read buffer (a larger message grows it to its own length, once), and frames are
-        // written as they come (we flush each one anyway).
-        .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(0)
-        .max_write_buffer_size(MAX_QUEUED_BYTES)
-        .on_upgrade(move |socket: WebSocket| {
-            let (sink, stream) = socket.split();
-            async move {
-                let _permit = permit;
+    sized(ws).on_upgrade(move |socket: WebSocket| async move {
+        let _permit = permit;
+        match serve {
+            Serve::Here => {
+                let (sink, stream) = socket.split();
                 serve_socket(sink, stream, hub, PING_EVERY).await
             }
-        })
+            Serve::Cluster(cluster, room) => cluster.serve(socket, hub, room).await,
+        }
+    })
 }
 
 /// The per-socket loop, generic over the socket halves so a test can drive it with channels.

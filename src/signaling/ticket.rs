@@ -63,6 +63,28 @@ impl TicketKey {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES])
     }
 
+    /// The token nodes of one deployment show each other (`src/cluster`): every node with this
+    /// key makes the same one, and nothing else can.
+    pub fn node_token(&self) -> String {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        // 0xFF never occurs in a room id, so no seat ticket equals it.
+        mac.update(b"\xffnode");
+        let tag = mac.finalize().into_bytes();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag)
+    }
+
+    /// Whether `token` is [`node_token`](Self::node_token), compared in constant time.
+    pub fn verify_node_token(&self, token: &str) -> bool {
+        let Ok(tag) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token) else {
+            return false;
+        };
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        mac.update(b"\xffnode");
+        mac.verify_slice(&tag).is_ok()
+    }
+
     /// The public id of game number `game` of `room` on the server instance `instance`:
     /// unguessable without the key (a results page shows names and faces), stable for the
     /// instance, and different after a restart (a new instance starts counting games at 1).
@@ -140,6 +162,18 @@ mod tests {
         ] {
             assert_ne!(id, other);
         }
+    }
+
+    #[test]
+    fn a_node_token_is_shared_by_one_key_only() {
+        let (k1, k2) = (TicketKey::new([1; 32]), TicketKey::new([2; 32]));
+        assert_eq!(k1.node_token(), TicketKey::new([1; 32]).node_token());
+        assert!(k1.verify_node_token(&k1.node_token()));
+        assert!(!k1.verify_node_token(&k2.node_token()));
+        assert!(!k1.verify_node_token(""));
+        assert!(!k1.verify_node_token("not base64!"));
+        // A seat ticket is not a node token.
+        assert!(!k1.verify_node_token(&k1.issue(&room('a'), PeerId(1))));
     }
 
     #[test]

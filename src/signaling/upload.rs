@@ -2,6 +2,7 @@
 //! of its own camera. The seat ticket from `welcome` proves who uploads; the game decides
 //! whether that upload is wanted. Every refusal is JSON `{code, message}` and keeps nothing.
 
+use super::cluster::{forward, Cluster, Route};
 use super::hub::UploadError;
 use super::server::HubHandle;
 use crate::game::{validate_jpeg, HighlightError, MAX_HIGHLIGHT_BYTES};
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The header carrying the uploader's seat ticket.
@@ -42,6 +44,7 @@ pub fn routes<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     HubHandle: axum::extract::FromRef<S>,
+    Option<Arc<Cluster>>: axum::extract::FromRef<S>,
 {
     Router::new().route("/api/highlights/{request_id}", post(upload))
 }
@@ -53,6 +56,7 @@ const BODY_TIME: Duration = Duration::from_secs(20);
 
 async fn upload(
     State(hub): State<HubHandle>,
+    State(cluster): State<Option<Arc<Cluster>>>,
     Path(request_id): Path<u64>,
     Query(seat): Query<Seat>,
     headers: HeaderMap,
@@ -80,6 +84,52 @@ async fn upload(
         let code = crate::game::GameError::from(HighlightError::NotJpeg).code();
         return answer(StatusCode::UNSUPPORTED_MEDIA_TYPE, code.as_str(), &why);
     }
+    if let Some(cluster) = cluster {
+        match cluster.route(&seat.room).await {
+            Ok(Route::Here) => {}
+            Ok(Route::There(addr)) => {
+                return match forward::upload(
+                    &addr,
+                    cluster.token(),
+                    &seat,
+                    request_id,
+                    ticket,
+                    body,
+                )
+                .await
+                {
+                    Ok(answer) => answer,
+                    Err(e) => {
+                        tracing::warn!(room = %seat.room, %addr, error = %e, "upload not forwarded");
+                        answer(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "room_unreachable",
+                            "the server of this room did not answer; try again",
+                        )
+                    }
+                };
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the room directory is unreachable");
+                return answer(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "room_unreachable",
+                    "the room directory did not answer; try again",
+                );
+            }
+        }
+    }
+    deliver(&hub, seat, request_id, ticket, body).await
+}
+
+/// Hands a checked upload to the hub of this process and answers with what it decided.
+pub async fn deliver(
+    hub: &HubHandle,
+    seat: Seat,
+    request_id: u64,
+    ticket: &str,
+    body: Bytes,
+) -> Response {
     let result =
         hub.upload(seat.room, seat.peer, ticket.to_owned(), request_id, body.to_vec()).await;
     match result {

@@ -1,0 +1,183 @@
+//! The room directory in Redis: which nodes are alive and which node owns which room.
+//!
+//! - `sf:node:{id}` → the node's address for other nodes, set with a short expiry
+//!   ([`NODE_TTL`]) and refreshed every [`HEARTBEAT`]: a node that stops (or is killed) is gone
+//!   from the directory within [`NODE_TTL`].
+//! - `sf:room:{room}` → the id of the node that owns the room (its lease), refreshed by the
+//!   owner's heartbeat while it holds the room and deleted when it lets go.
+//!
+//! A lease counts only while its node is alive: claiming a room whose owner has no `sf:node`
+//! key takes it over. Each operation is one Lua script, so two nodes claiming at once cannot
+//! both win. Only one Redis (not Redis Cluster) is supported: the scripts touch keys they are
+//! not handed.
+
+use crate::protocol::RoomId;
+use redis::aio::ConnectionManager;
+use redis::Script;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+/// How often a node refreshes its own key and its rooms' leases.
+pub const HEARTBEAT: Duration = Duration::from_millis(1000);
+/// How long a node's key outlives its last heartbeat: how soon a dead node's rooms move.
+pub const NODE_TTL: Duration = Duration::from_millis(3000);
+/// How long a room's lease outlives the last refresh by its owner (the owner refreshes it every
+/// heartbeat; this only bounds how long a forgotten key stays in Redis).
+pub const ROOM_TTL: Duration = Duration::from_secs(60);
+
+const NODE_PREFIX: &str = "sf:node:";
+const ROOM_PREFIX: &str = "sf:room:";
+
+/// Who serves a room.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// This node (the lease is ours now). `took_over` names the node whose lease lapsed
+    /// (it died), if there was one.
+    Me {
+        /// The dead node the room was taken from.
+        took_over: Option<String>,
+    },
+    /// A live node at this address.
+    Node(String),
+}
+
+/// The directory, on one Redis connection (reconnected by the manager as needed).
+#[derive(Clone)]
+pub struct Directory {
+    redis: ConnectionManager,
+    node: String,
+    addr: String,
+}
+
+impl std::fmt::Debug for Directory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Directory").field("node", &self.node).field("addr", &self.addr).finish()
+    }
+}
+
+/// KEYS[1] room key; ARGV: my id, room ttl ms, node prefix. Returns {owner, addr, previous}.
+const CLAIM: &str = r"
+local owner = redis.call('GET', KEYS[1])
+if owner and owner ~= ARGV[1] then
+  local addr = redis.call('GET', ARGV[3] .. owner)
+  if addr then return {owner, addr, ''} end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if owner and owner ~= ARGV[1] then return {ARGV[1], '', owner} end
+return {ARGV[1], '', ''}
+";
+
+/// KEYS[1] node key, KEYS[2..] room keys; ARGV: my id, my address, node ttl, room ttl.
+/// Refreshes the node and each room still ours; returns the indexes (1-based among the rooms)
+/// of rooms another node owns now.
+const RENEW: &str = r"
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+local lost = {}
+for i = 2, #KEYS do
+  local owner = redis.call('GET', KEYS[i])
+  if owner == ARGV[1] or not owner then
+    redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[4])
+  else
+    table.insert(lost, i - 1)
+  end
+end
+return lost
+";
+
+/// KEYS: room keys (and the node key last, when leaving); ARGV: my id, 'leave' or ''.
+const RELEASE: &str = r"
+local n = #KEYS
+if ARGV[2] == 'leave' then
+  redis.call('DEL', KEYS[n])
+  n = n - 1
+end
+for i = 1, n do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
+end
+return 0
+";
+
+/// The scripts, hashed once (Redis runs them by hash, loading one the first time).
+static CLAIM_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CLAIM));
+static RENEW_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RENEW));
+static RELEASE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RELEASE));
+
+impl Directory {
+    /// Connects to the Redis at `url` as node `node`, reachable by other nodes at `addr`, and
+    /// registers the node.
+    pub async fn connect(url: &str, node: String, addr: String) -> redis::RedisResult<Self> {
+        let client = redis::Client::open(url)?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)));
+        let redis = client.get_connection_manager_with_config(config).await?;
+        let directory = Self { redis, node, addr };
+        directory.renew(&[]).await?;
+        Ok(directory)
+    }
+
+    /// This node's id.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Who serves `room`: its live owner, or this node, which takes the lease if there was
+    /// none or its owner is dead.
+    pub async fn claim(&self, room: &RoomId) -> redis::RedisResult<Owner> {
+        let (owner, addr, previous): (String, String, String) = CLAIM_SCRIPT
+            .key(room_key(room))
+            .arg(&self.node)
+            .arg(millis(ROOM_TTL))
+            .arg(NODE_PREFIX)
+            .invoke_async(&mut self.redis.clone())
+            .await?;
+        Ok(if owner == self.node {
+            Owner::Me { took_over: Some(previous).filter(|p| !p.is_empty()) }
+        } else {
+            Owner::Node(addr)
+        })
+    }
+
+    /// The heartbeat: refreshes this node and the leases of `rooms`; returns those of `rooms`
+    /// another node owns now.
+    pub async fn renew(&self, rooms: &[RoomId]) -> redis::RedisResult<Vec<RoomId>> {
+        let mut call = RENEW_SCRIPT.key(node_key(&self.node));
+        for room in rooms {
+            call.key(room_key(room));
+        }
+        let lost: Vec<usize> = call
+            .arg(&self.node)
+            .arg(&self.addr)
+            .arg(millis(NODE_TTL))
+            .arg(millis(ROOM_TTL))
+            .invoke_async(&mut self.redis.clone())
+            .await?;
+        Ok(lost.into_iter().filter_map(|i| rooms.get(i.checked_sub(1)?).cloned()).collect())
+    }
+
+    /// Gives up the leases of `rooms` (those still ours); with `leave`, also the node's own
+    /// key, so the others stop forwarding to it at once (a clean shutdown).
+    pub async fn release(&self, rooms: &[RoomId], leave: bool) -> redis::RedisResult<()> {
+        let mut call = RELEASE_SCRIPT.prepare_invoke();
+        for room in rooms {
+            call.key(room_key(room));
+        }
+        if leave {
+            call.key(node_key(&self.node));
+        }
+        call.arg(&self.node).arg(if leave { "leave" } else { "" });
+        call.invoke_async::<i64>(&mut self.redis.clone()).await.map(drop)
+    }
+}
+
+fn room_key(room: &RoomId) -> String {
+    format!("{ROOM_PREFIX}{room}")
+}
+
+fn node_key(node: &str) -> String {
+    format!("{NODE_PREFIX}{node}")
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}

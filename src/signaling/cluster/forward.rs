@@ -1,0 +1,266 @@
+//! Node to node: a socket that landed on a node other than its room's owner is carried to the
+//! owner over a WebSocket of its own (one per browser socket), and a highlight upload over one
+//! HTTP request. The owner serves them on its node port ([`node_router`]), which only accepts
+//! requests carrying the deployment's node token.
+//!
+//! Why a direct connection rather than Redis pub/sub: every signal then takes one extra hop
+//! between two nodes instead of two trips through Redis, Redis stays out of the message path
+//! (it holds the small directory only, so it is never what limits the relay), and each
+//! forwarded socket keeps its own back-pressure and its close: a browser that closes cleanly
+//! leaves its seat, one that drops keeps it for a resume, on the owner as on a single node.
+
+use crate::browser::BrowserId;
+use crate::protocol::RoomId;
+use crate::signaling::server::{serve_socket, sized, HubHandle, PING_EVERY, WRITE_STALL};
+use crate::signaling::ticket::TicketKey;
+use crate::signaling::upload::{deliver, Seat, TICKET_HEADER};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use futures::{SinkExt, StreamExt};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame as TCloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::Message as TMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::Cluster;
+use crate::signaling::server::{READ_BUFFER, TRANSPORT_LIMIT};
+
+/// The header with the deployment's node token.
+pub const NODE_TOKEN_HEADER: &str = "x-straightface-node";
+/// The header with the browser id of a forwarded socket (its `sf_browser` cookie, checked by
+/// the node it landed on).
+pub const BROWSER_HEADER: &str = "x-straightface-browser";
+/// How long connecting to another node may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// A forwarded browser that has sent nothing, not even a pong, for this long is gone.
+const SILENCE: Duration = Duration::from_secs(25);
+/// The close sent to a browser whose room's node went away: it reconnects and resumes its
+/// seat, wherever the room is served next (1012, "service restart").
+pub const MOVING: (u16, &str) = (1012, "the room is moving to another server; reconnect");
+
+/// The socket to the owner of a forwarded browser's room.
+pub type Upstream = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Opens the owner's end of a browser socket of `room`, at node address `addr`.
+pub async fn connect(
+    addr: &str,
+    room: &RoomId,
+    browser: Option<BrowserId>,
+    token: &str,
+) -> Result<Upstream, String> {
+    let mut request =
+        format!("ws://{addr}/node/ws/{room}").into_client_request().map_err(|e| e.to_string())?;
+    let headers = request.headers_mut();
+    headers.insert(NODE_TOKEN_HEADER, token.parse().map_err(|_| "bad token")?);
+    if let Some(browser) = browser {
+        headers.insert(BROWSER_HEADER, browser.to_string().parse().map_err(|_| "bad browser")?);
+    }
+    let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_message_size(Some(TRANSPORT_LIMIT))
+        .max_frame_size(Some(TRANSPORT_LIMIT));
+    let connecting = tokio_tungstenite::connect_async_with_config(
+        request,
+        Some(config),
+        /* nodelay */ true,
+    );
+    match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
+        Ok(Ok((ws, _))) => Ok(ws),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("timed out".into()),
+    }
+}
+
+/// Carries frames between a browser's socket and its room's owner until either ends. A clean
+/// close goes through as a close; a browser that drops (or falls silent) drops the owner's
+/// socket without one, so its seat is held for a resume; an owner that drops is reported to
+/// the browser as [`MOVING`].
+pub async fn pipe(client: WebSocket, upstream: Upstream) {
+    let (mut to_client, mut from_client) = client.split();
+    let (mut to_owner, mut from_owner) = upstream.split();
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let mut heard = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            frame = from_client.next() => {
+                heard = tokio::time::Instant::now();
+                let frame = match frame {
+                    Some(Ok(Message::Text(text))) => TMessage::text(text.as_str()),
+                    Some(Ok(Message::Binary(bytes))) => TMessage::Binary(bytes),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(frame))) => {
+                        let frame = frame.map(|f| TCloseFrame {
+                            code: CloseCode::from(f.code),
+                            reason: f.reason.as_str().into(),
+                        });
+                        let _ = to_owner.send(TMessage::Close(frame)).await;
+                        return;
+                    }
+                    Some(Err(_)) | None => return,
+                };
+                if !matches!(tokio::time::timeout(WRITE_STALL, to_owner.send(frame)).await, Ok(Ok(()))) {
+                    close(&mut to_client, MOVING).await;
+                    return;
+                }
+            }
+            frame = from_owner.next() => {
+                let frame = match frame {
+                    Some(Ok(TMessage::Text(text))) => Message::text(text.as_str()),
+                    Some(Ok(TMessage::Binary(bytes))) => Message::Binary(bytes),
+                    Some(Ok(TMessage::Close(frame))) => {
+                        let frame = frame.map(|f| CloseFrame {
+                            code: f.code.into(),
+                            reason: f.reason.as_str().into(),
+                        });
+                        let _ = send(&mut to_client, Message::Close(frame)).await;
+                        return;
+                    }
+                    // tungstenite answers the owner's pings itself.
+                    Some(Ok(_)) => continue,
+                    Some(Err(_)) | None => {
+                        close(&mut to_client, MOVING).await;
+                        return;
+                    }
+                };
+                if !send(&mut to_client, frame).await {
+                    return;
+                }
+            }
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENCE || !send(&mut to_client, Message::Ping(Default::default())).await {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn send<S: futures::Sink<Message> + Unpin>(sink: &mut S, message: Message) -> bool {
+    matches!(tokio::time::timeout(WRITE_STALL, sink.send(message)).await, Ok(Ok(())))
+}
+
+/// Sends a close frame (code, reason).
+pub async fn close<S: futures::Sink<Message> + Unpin>(sink: &mut S, (code, reason): (u16, &str)) {
+    let _ = send(sink, Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+}
+
+/// Hands a checked highlight upload to the owner of its room at `addr`; the owner's answer
+/// (status and JSON body) is the answer.
+pub async fn upload(
+    addr: &str,
+    token: &str,
+    seat: &Seat,
+    request_id: u64,
+    ticket: &str,
+    jpeg: axum::body::Bytes,
+) -> Result<Response, String> {
+    let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(addr))
+        .await
+        .map_err(|_| "timed out".to_string())?
+        .map_err(|e| e.to_string())?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let uri = format!("/node/highlights/{request_id}?room={}&peer={}", seat.room, seat.peer.0);
+    let request = axum::http::Request::post(uri)
+        .header(axum::http::header::HOST, addr)
+        .header(NODE_TOKEN_HEADER, token)
+        .header(TICKET_HEADER, ticket)
+        .body(axum::body::Body::from(jpeg))
+        .map_err(|e| e.to_string())?;
+    let response = sender.send_request(request).await.map_err(|e| e.to_string())?;
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(axum::body::Body::new(body), 64 * 1024)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Response::from_parts(parts, axum::body::Body::from(body)))
+}
+
+/// What the node port serves: the owner's end of forwarded sockets and uploads.
+#[derive(Clone)]
+struct NodeState {
+    cluster: Arc<Cluster>,
+    hub: HubHandle,
+    tickets: Arc<TicketKey>,
+}
+
+/// The routes of the node port, for other nodes of the deployment only.
+pub fn node_router(cluster: Arc<Cluster>, hub: HubHandle, tickets: Arc<TicketKey>) -> Router {
+    Router::new()
+        .route("/node/ws/{room}", get(node_socket))
+        .route("/node/highlights/{request_id}", post(node_upload))
+        .with_state(NodeState { cluster, hub, tickets })
+}
+
+/// Whether the request carries the deployment's node token.
+fn from_a_node(headers: &HeaderMap, tickets: &TicketKey) -> bool {
+    headers
+        .get(NODE_TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| tickets.verify_node_token(t))
+}
+
+/// `GET /node/ws/{room}`: a browser socket another node forwards. Served here if this node
+/// owns the room (or takes it over); otherwise closed with [`MOVING`], and the forwarding
+/// node asks the directory again.
+async fn node_socket(
+    State(node): State<NodeState>,
+    Path(room): Path<String>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    if !from_a_node(&headers, &node.tickets) {
+        return (StatusCode::FORBIDDEN, "not a node of this deployment").into_response();
+    }
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let Ok(room) = RoomId::parse(&room) else {
+        return (StatusCode::BAD_REQUEST, "not a room id").into_response();
+    };
+    let browser =
+        headers.get(BROWSER_HEADER).and_then(|v| v.to_str().ok()).and_then(BrowserId::parse);
+    let hub = node.hub.for_room(Some(room.clone())).for_browser(browser);
+    sized(ws).on_upgrade(move |socket| async move {
+        match node.cluster.directory.claim(&room).await {
+            Ok(super::Owner::Me { took_over }) => {
+                let _held = node.cluster.hold(&room, took_over);
+                let (sink, stream) = socket.split();
+                serve_socket(sink, stream, hub, PING_EVERY).await;
+            }
+            Ok(super::Owner::Node(_)) | Err(_) => {
+                let (mut sink, _) = socket.split();
+                close(&mut sink, MOVING).await;
+            }
+        }
+    })
+}
+
+/// `POST /node/highlights/{request_id}`: an upload another node checked and forwards to the
+/// owner of its room.
+async fn node_upload(
+    State(node): State<NodeState>,
+    Path(request_id): Path<u64>,
+    Query(seat): Query<Seat>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if !from_a_node(&headers, &node.tickets) {
+        return (StatusCode::FORBIDDEN, "not a node of this deployment").into_response();
+    }
+    let ticket = headers.get(TICKET_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    deliver(&node.hub, seat, request_id, ticket, body).await
+}

@@ -1,0 +1,233 @@
+//! More than one node: servers that share one Redis serve each room on one node, its owner, and
+//! carry the sockets that land elsewhere to it.
+//!
+//! Off unless `--redis-url` is given; a single process is then exactly what it was. With it,
+//! each node registers in the [`directory`] with a heartbeat and claims the rooms whose sockets
+//! reach it first. A socket for a room another live node owns is forwarded to that node over
+//! the node port ([`forward`]); the owner's hub serves it as its own, so rooms, seats and games
+//! need no change and nothing is shared between hubs. When an owner dies its heartbeat stops,
+//! its node key expires within [`directory::NODE_TTL`], and the next socket of each of its
+//! rooms makes the node it reached the owner: browsers reconnect (their forwarded sockets are
+//! closed with [`forward::MOVING`]; the ones on the dead node simply dropped) and resume their
+//! seats with their tickets, which every node can check because the nodes share the seat key.
+//!
+//! Games: a game lives in its owner's memory and is saved when it ends. A game running on a
+//! node that dies ends there, unsaved: the room's members come back without a game and can
+//! start the next one (see the README, "Several nodes").
+
+pub mod directory;
+pub mod forward;
+pub mod holds;
+
+pub use directory::{Directory, Owner};
+
+use crate::protocol::RoomId;
+use crate::signaling::server::{serve_socket, HubHandle, PING_EVERY};
+use crate::signaling::ticket::TicketKey;
+use axum::extract::ws::WebSocket;
+use futures::StreamExt;
+use holds::Holds;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How long a socket waits for its room's owner to answer, or to be declared dead so this
+/// node takes over: past the dead node's key expiry with room to spare.
+const TAKEOVER_WAIT: Duration = Duration::from_secs(10);
+/// Pause between two attempts to reach a room's owner.
+const RETRY: Duration = Duration::from_millis(250);
+/// A room stays held this much longer than its seats are (after its last socket closed).
+const HOLD_MARGIN: Duration = Duration::from_secs(5);
+
+/// What makes a server one node of several.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterSettings {
+    /// The shared Redis (`redis://host:port/db`).
+    pub redis_url: String,
+    /// Where this node listens for the other nodes.
+    pub node_bind: SocketAddr,
+    /// The `host:port` other nodes reach that listener at (default: its bound address).
+    pub node_advertise: Option<String>,
+}
+
+/// Why the node could not join the deployment.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// The node port could not be opened.
+    #[error("cannot listen for other nodes: {0}")]
+    Listen(#[from] std::io::Error),
+    /// Redis refused or could not be reached.
+    #[error("cannot reach Redis: {0}")]
+    Redis(#[from] redis::RedisError),
+}
+
+/// This node's part in the deployment.
+pub struct Cluster {
+    directory: Directory,
+    holds: Mutex<Holds>,
+    token: String,
+    /// How long a room stays held after its last socket closed.
+    grace: Duration,
+    /// Where other nodes reach this one.
+    addr: String,
+}
+
+impl std::fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cluster").field("directory", &self.directory).finish_non_exhaustive()
+    }
+}
+
+/// Who answers a room's requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// This node.
+    Here,
+    /// The node at this address.
+    There(String),
+}
+
+impl Cluster {
+    /// Opens the node port, registers in Redis and starts the heartbeat. `resume_grace` is how
+    /// long the hub holds a dropped seat.
+    pub async fn start(
+        settings: &ClusterSettings,
+        tickets: &TicketKey,
+        hub: HubHandle,
+        resume_grace: Duration,
+    ) -> Result<Arc<Self>, ClusterError> {
+        let listener = tokio::net::TcpListener::bind(settings.node_bind).await?;
+        let addr = match &settings.node_advertise {
+            Some(addr) => addr.clone(),
+            None => listener.local_addr()?.to_string(),
+        };
+        let node = format!("{:016x}", rand::random::<u64>());
+        let directory = Directory::connect(&settings.redis_url, node, addr.clone()).await?;
+        tracing::info!(node = directory.node(), %addr, "joined the deployment");
+        let cluster = Arc::new(Self {
+            directory,
+            holds: Mutex::new(Holds::new()),
+            token: tickets.node_token(),
+            grace: resume_grace + HOLD_MARGIN,
+            addr,
+        });
+        tokio::spawn(heartbeat(cluster.clone()));
+        let router = forward::node_router(cluster.clone(), hub, Arc::new(tickets.clone()));
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "the node port stopped");
+            }
+        });
+        Ok(cluster)
+    }
+
+    /// Where other nodes reach this one (`host:port`).
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    /// Who serves `room` (this node takes it if nobody alive does).
+    pub async fn route(self: &Arc<Self>, room: &RoomId) -> Result<Route, redis::RedisError> {
+        Ok(match self.directory.claim(room).await? {
+            Owner::Me { .. } => Route::Here,
+            Owner::Node(addr) => Route::There(addr),
+        })
+    }
+
+    /// The deployment's node token (for requests to other nodes).
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Serves a browser socket of `hub`'s room: here if this node owns the room, else on its
+    /// owner; when the owner cannot be reached, tries again until it is declared dead and the
+    /// room is served here.
+    pub async fn serve(self: Arc<Self>, socket: WebSocket, hub: HubHandle, room: RoomId) {
+        let give_up = Instant::now() + TAKEOVER_WAIT;
+        loop {
+            match self.directory.claim(&room).await {
+                Ok(Owner::Me { took_over }) => {
+                    let _held = self.hold(&room, took_over);
+                    let (sink, stream) = socket.split();
+                    serve_socket(sink, stream, hub, PING_EVERY).await;
+                    return;
+                }
+                Ok(Owner::Node(addr)) => {
+                    match forward::connect(&addr, &room, hub.browser(), &self.token).await {
+                        Ok(upstream) => return forward::pipe(socket, upstream).await,
+                        Err(e) => tracing::debug!(%room, %addr, error = %e, "owner unreachable"),
+                    }
+                }
+                Err(e) => tracing::warn!(%room, error = %e, "the room directory is unreachable"),
+            }
+            if Instant::now() >= give_up {
+                let (mut sink, _) = socket.split();
+                forward::close(&mut sink, forward::MOVING).await;
+                return;
+            }
+            tokio::time::sleep(RETRY).await;
+        }
+    }
+
+    /// Counts a socket of `room` served here until the guard drops.
+    fn hold(self: &Arc<Self>, room: &RoomId, took_over: Option<String>) -> Held {
+        if let Some(dead) = took_over {
+            tracing::info!(%room, dead, "took over a room whose node stopped");
+        }
+        self.holds().opened(room);
+        Held { cluster: self.clone(), room: room.clone() }
+    }
+
+    fn holds(&self) -> MutexGuard<'_, Holds> {
+        self.holds.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Leaves the deployment (a clean shutdown): this node's leases and its key are deleted,
+    /// so its rooms move at the next socket instead of after the key expires.
+    pub async fn leave(&self) {
+        let rooms = self.holds().held();
+        if let Err(e) = self.directory.release(&rooms, true).await {
+            tracing::warn!(error = %e, "could not leave the deployment cleanly");
+        }
+    }
+}
+
+/// One socket of a room served here.
+struct Held {
+    cluster: Arc<Cluster>,
+    room: RoomId,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.cluster.holds().closed(&self.room, Instant::now());
+    }
+}
+
+/// Refreshes this node and its rooms every [`directory::HEARTBEAT`], and gives up the rooms
+/// idle past the grace.
+async fn heartbeat(cluster: Arc<Cluster>) {
+    let mut tick = tokio::time::interval(directory::HEARTBEAT);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let (idle, held) = {
+            let mut holds = cluster.holds();
+            (holds.expire(Instant::now(), cluster.grace), holds.held())
+        };
+        if !idle.is_empty() {
+            if let Err(e) = cluster.directory.release(&idle, false).await {
+                tracing::warn!(error = %e, "could not release idle rooms");
+            }
+        }
+        match cluster.directory.renew(&held).await {
+            Ok(lost) => {
+                for room in lost {
+                    tracing::warn!(%room, "another node owns a room served here");
+                    cluster.holds().lost(&room);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Several nodes on one Redis: two real server processes and a real `redis-server`. Members of
+//! one room connected to different nodes reach each other (the second node forwards to the
+//! room's owner); when the owner is SIGKILLed, the room's members resume on the other node with
+//! their seat tickets and keep their peer ids.
+
+use futures::{SinkExt, StreamExt};
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use straightface::protocol::{ClientMsg, PeerId, RoomId, SdpType, ServerMsg, Signal};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long any one step may take before the test fails.
+const WAIT: Duration = Duration::from_secs(10);
+/// A real JPEG (160×120).
+const JPEG: &[u8] = include_bytes!("fixtures/highlight.jpg");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A `redis-server` of our own on a free port, without persistence.
+struct Redis {
+    _child: Child,
+    url: String,
+}
+
+impl Redis {
+    async fn start() -> Self {
+        let port = free_port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", ""])
+            .args(["--appendonly", "no"])
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("redis-server is not installed: run scripts/setup");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(mut tcp) = TcpStream::connect(("127.0.0.1", port)).await {
+                let mut pong = [0u8; 7];
+                if tcp.write_all(b"PING\r\n").await.is_ok()
+                    && tcp.read_exact(&mut pong).await.is_ok()
+                    && &pong == b"+PONG\r\n"
+                {
+                    break;
+                }
+            }
+            assert!(Instant::now() < deadline, "redis-server did not come up");
+            tokio::time::sleep(Duration::from_millis(50)).await; // polling interval
+        }
+        Self { _child: child, url: format!("redis://127.0.0.1:{port}/0") }
+    }
+}
+
+/// One node: the server binary on fresh ports, its own data folder holding the deployment's
+/// seat key.
+struct Node {
+    child: Child,
+    addr: SocketAddr,
+    node_port: u16,
+    _data: tempfile::TempDir,
+}
+
+/// The deployment's seat key, the same file in every node's data folder.
+const SEAT_KEY: [u8; 32] = [42; 32];
+
+impl Node {
+    async fn start(redis: &Redis) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        std::fs::write(data.path().join("seat.key"), SEAT_KEY).unwrap();
+        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        let node_port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_straightface"))
+            .args(["--bind", &addr.to_string(), "--data-dir"])
+            .arg(data.path())
+            .args(["--redis-url", &redis.url, "--node-bind", &format!("127.0.0.1:{node_port}")])
+            .args(["--resume-grace", "30"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the server binary runs");
+        let deadline = Instant::now() + WAIT;
+        while http(addr, "GET /healthz", &[], b"").await.map(|(s, _)| s) != Some(200) {
+            assert!(Instant::now() < deadline, "the node did not come up");
+            tokio::time::sleep(Duration::from_millis(50)).await; // polling interval
+        }
+        Self { child, addr, node_port, _data: data }
+    }
+
+    /// SIGKILL: no shutdown, no goodbye to Redis.
+    async fn kill(mut self) {
+        self.child.start_kill().unwrap();
+        self.child.wait().await.unwrap();
+    }
+}
+
+/// A raw HTTP/1.1 request; `None` if nothing answers. Status and body.
+async fn http(
+    addr: SocketAddr,
+    request_line: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Option<(u16, String)> {
+    let mut tcp = TcpStream::connect(addr).await.ok()?;
+    let mut head = format!("{request_line} HTTP/1.1\r\nHost: {addr}\r\n");
+    if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("connection")) {
+        head.push_str("Connection: close\r\n");
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    tcp.write_all(head.as_bytes()).await.ok()?;
+    tcp.write_all(body).await.ok()?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(WAIT, tcp.read_to_end(&mut buf)).await.expect("an answer in time").ok()?;
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let status = text.get(9..12)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    Some((status, body))
+}
+
+/// One member's socket.
+struct Member {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    peer: PeerId,
+    ticket: String,
+}
+
+impl Member {
+    async fn connect(
+        addr: SocketAddr,
+        room: &RoomId,
+    ) -> WebSocketStream<MaybeTlsStream<TcpStream>> {
+        let url = format!("ws://{addr}/ws/{room}");
+        tokio_tungstenite::connect_async(url).await.expect("the node takes the socket").0
+    }
+
+    /// Joins `room` through the node at `addr`.
+    async fn join(addr: SocketAddr, room: &RoomId, name: &str) -> (Self, Vec<PeerId>) {
+        let ws = Self::connect(addr, room).await;
+        let mut member = Self { ws, peer: PeerId(0), ticket: String::new() };
+        member.send(&ClientMsg::Join { room: room.clone(), name: name.into() }).await;
+        let (peer, ticket, peers) = member.welcome().await;
+        (member.peer, member.ticket) = (peer, ticket);
+        (member, peers)
+    }
+
+    /// Takes its seat back through the node at `addr`, with its ticket.
+    async fn resume(&mut self, addr: SocketAddr, room: &RoomId, name: &str) -> Vec<PeerId> {
+        self.ws = Self::connect(addr, room).await;
+        let (peer, ticket) = (self.peer, self.ticket.clone());
+        self.send(&ClientMsg::Resume { room: room.clone(), name: name.into(), peer, ticket }).await;
+        let (you, _, peers) = self.welcome().await;
+        assert_eq!(you, peer, "the same seat, the same peer id");
+        peers
+    }
+
+    async fn welcome(&mut self) -> (PeerId, String, Vec<PeerId>) {
+        self.until(|m| match m {
+            ServerMsg::Welcome { you, ticket, peers, .. } => {
+                Some((you, ticket, peers.into_iter().map(|p| p.id).collect()))
+            }
+            ServerMsg::Error { code, message } => panic!("refused: {code:?} {message}"),
+            _ => None,
+        })
+        .await
+    }
+
+    async fn send(&mut self, msg: &ClientMsg) {
+        self.ws.send(Message::text(serde_json::to_string(msg).unwrap())).await.unwrap();
+    }
+
+    /// The first message `pick` accepts (others are skipped).
+    async fn until<T>(&mut self, mut pick: impl FnMut(ServerMsg) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .expect("the awaited message in time")
+                .expect("socket open")
+                .expect("a frame");
+            if let Message::Text(text) = frame {
+                if let Some(found) = pick(serde_json::from_str(&text).unwrap()) {
+                    return found;
+                }
+            }
+        }
+    }
+
+    /// Sends `sdp` to `to` and waits until `to`'s member receives it from us.
+    async fn signal(&mut self, to: &mut Member, sdp: &str) {
+        let signal = Signal::Description { sdp_type: SdpType::Offer, sdp: sdp.into() };
+        self.send(&ClientMsg::Signal { to: to.peer, signal: signal.clone() }).await;
+        let from = self.peer;
+        to.until(|m| match m {
+            ServerMsg::Signal { from: f, signal: s } if f == from && s == signal => Some(()),
+            _ => None,
+        })
+        .await;
+    }
+
+    /// The close frame that ends this socket (frames before it are skipped).
+    async fn closed(&mut self) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await.expect("closed in time") {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return None,
+            }
+        }
+    }
+}
+
+fn room(tag: char) -> RoomId {
+    RoomId::parse(&tag.to_string().repeat(22)).unwrap()
+}
+
+#[tokio::test]
+async fn members_on_two_nodes_meet_in_one_room_and_relay_to_each_other() {
+    let redis = Redis::start().await;
+    let (one, two) = (Node::start(&redis).await, Node::start(&redis).await);
+    let r = room('a');
+    let (mut ann, peers) = Member::join(one.addr, &r, "Ann").await;
+    assert!(peers.is_empty());
+    // Bo reaches the other node, which carries him to the room's owner.
+    let (mut bo, peers) = Member::join(two.addr, &r, "Bo").await;
+    assert_eq!(peers, vec![ann.peer], "Bo sees Ann, who is on the other node");
+    let bo_id = bo.peer;
+    ann.until(|m| matches!(m, ServerMsg::PeerJoined { peer } if peer.id == bo_id).then_some(()))
+        .await;
+    ann.signal(&mut bo, "v=0 ann").await;
+    bo.signal(&mut ann, "v=0 bo").await;
+    // A third member on the second node, another room on the second node: both work.
+    let (mut cy, peers) = Member::join(two.addr, &r, "Cy").await;
+    assert_eq!(peers.len(), 2);
+    cy.signal(&mut bo, "v=0 cy").await;
+    let (_dee, peers) = Member::join(two.addr, &room('b'), "Dee").await;
+    assert!(peers.is_empty(), "rooms stay apart across nodes");
+    // A clean leave through the forwarding node frees the seat on the owner.
+    bo.ws.close(None).await.unwrap();
+    ann.until(|m| matches!(m, ServerMsg::PeerLeft { peer } if peer == bo_id).then_some(())).await;
+}
+
+#[tokio::test]
+async fn when_the_owner_is_killed_its_members_resume_on_the_other_node_with_their_ids() {
+    let redis = Redis::start().await;
+    let (one, two) = (Node::start(&redis).await, Node::start(&redis).await);
+    let r = room('k');
+    let (mut ann, _) = Member::join(one.addr, &r, "Ann").await;
+    let (mut bo, _) = Member::join(two.addr, &r, "Bo").await;
+    ann.signal(&mut bo, "v=0 before").await;
+    let killed = Instant::now();
+    one.kill().await;
+    // Bo's socket, forwarded by node two, is told the room moves (1012); Ann's just dropped.
+    assert_eq!(bo.closed().await, Some(u16::from(CloseCode::Restart)));
+    // Both come back through node two, which takes the room over once node one's heartbeat
+    // has lapsed.
+    let peers = bo.resume(two.addr, &r, "Bo").await;
+    assert!(peers.is_empty(), "the new owner knows only the seats that came back");
+    let peers = ann.resume(two.addr, &r, "Ann").await;
+    assert_eq!(peers, vec![bo.peer]);
+    assert!(killed.elapsed() < WAIT, "resumed {:?} after the kill", killed.elapsed());
+    ann.signal(&mut bo, "v=0 after").await;
+    bo.signal(&mut ann, "v=0 after too").await;
+}
+
+#[tokio::test]
+async fn the_node_port_answers_only_nodes_and_a_node_serves_rooms_by_address_only() {
+    let redis = Redis::start().await;
+    let node = Node::start(&redis).await;
+    let port = SocketAddr::from(([127, 0, 0, 1], node.node_port));
+    let upgrade = [
+        ("Upgrade", "websocket"),
+        // `close`: a refused upgrade must not leave the connection open for more requests.
+        ("Connection", "Upgrade, close"),
+        ("Sec-WebSocket-Version", "13"),
+        ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+    ];
+    let path = format!("GET /node/ws/{}", room('n'));
+    let (status, _) = http(port, &path, &upgrade, b"").await.unwrap();
+    assert_eq!(status, 403, "no node token");
+    let forged = [&upgrade[..], &[("x-straightface-node", "AAAA")]].concat();
+    let (status, _) = http(port, &path, &forged, b"").await.unwrap();
+    assert_eq!(status, 403, "a wrong node token");
+    let (status, _) =
+        http(port, "POST /node/highlights/1?room=nnnnnnnnnnnnnnnnnnnnnn&peer=1", &[], JPEG)
+            .await
+            .unwrap();
+    assert_eq!(status, 403);
+    // `/ws` names no room, so no node can tell who should serve it.
+    let (status, body) = http(node.addr, "GET /ws", &upgrade, b"").await.unwrap();
+    assert_eq!(status, 400);
+    assert!(body.contains("/ws/{room}"), "{body}");
+}
+
+#[tokio::test]
+async fn an_upload_through_another_node_gets_the_owners_answer() {
+    let redis = Redis::start().await;
+    let (one, two) = (Node::start(&redis).await, Node::start(&redis).await);
+    let r = room('u');
+    let (ann, _) = Member::join(one.addr, &r, "Ann").await;
+    // No game asked for a picture: the owner refuses it, whichever node received it.
+    let path = format!("POST /api/highlights/7?room={r}&peer={}", ann.peer.0);
+    let headers = [("Content-Type", "image/jpeg"), ("x-seat-ticket", ann.ticket.as_str())];
+    let (direct, direct_body) = http(one.addr, &path, &headers, JPEG).await.unwrap();
+    let (forwarded, forwarded_body) = http(two.addr, &path, &headers, JPEG).await.unwrap();
+    assert_eq!(direct, 409, "{direct_body}");
+    assert_eq!((forwarded, forwarded_body), (direct, direct_body));
+    // A forged ticket is refused by the node it reached, before anything is forwarded.
+    let forged = [("Content-Type", "image/jpeg"), ("x-seat-ticket", "AAAAAAAAAAAAAAAAAAAAAA")];
+    let (status, _) = http(two.addr, &path, &forged, JPEG).await.unwrap();
+    assert_eq!(status, 403);
+    drop(ann);
+}
