@@ -104,14 +104,35 @@ impl AppState {
             ..HubConfig::default()
         };
         let store = Store::open(&config.db_path).await?;
-        let (hub, persist) =
-            HubHandle::spawn_sharded(config.hub_shards, hub_config, tickets.clone(), config.ice())?;
-        spawn_writer(store.clone(), persist);
-        let cluster = match &config.cluster {
-            Some(settings) => {
-                Some(Cluster::start(settings, &tickets, hub.clone(), config.resume_grace).await?)
+        // With several nodes, running games are checkpointed for the node that outlives theirs.
+        let (checkpoints, checkpointed) = match config.cluster {
+            Some(_) => {
+                let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+                (Some(tx), Some(rx))
             }
-            None => None,
+            None => (None, None),
+        };
+        let hub_config = HubConfig { checkpoints: checkpoints.is_some(), ..hub_config };
+        let (hub, persist) = HubHandle::spawn_with(
+            config.hub_shards,
+            hub_config,
+            tickets.clone(),
+            config.ice(),
+            checkpoints,
+        )?;
+        spawn_writer(store.clone(), persist);
+        let cluster = match (&config.cluster, checkpointed) {
+            (Some(settings), Some(checkpointed)) => Some(
+                Cluster::start(
+                    settings,
+                    &tickets,
+                    (hub.clone(), checkpointed),
+                    store.clone(),
+                    config.resume_grace,
+                )
+                .await?,
+            ),
+            _ => None,
         };
         let origins = Arc::new(config.origin_policy());
         let security_headers = Arc::new(SecurityHeaders::new(config.serves_https()));

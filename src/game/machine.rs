@@ -343,6 +343,24 @@ impl Game {
     /// Ends the game at `at`: results, record, and the room waits for the next game.
     pub(super) fn finish(&mut self, at: Duration, early: bool, out: &mut Vec<Output>) {
         let run = self.run.take().unwrap_or_default();
+        let (results, record) = self.outcome(run, at, early);
+        self.stage = Stage::Results;
+        self.emit_phase(out);
+        out.push(Output::GameOver { results, record });
+    }
+
+    /// What the game running now would leave if it ended early at this moment: the results
+    /// and record [`finish`](Self::finish) would give. None between games. The hub keeps this
+    /// beside the game where more than one node serves rooms, so a game on a node that dies
+    /// still ends with the results it had.
+    pub fn snapshot(&self) -> Option<(Results, GameRecord)> {
+        // A game still in its countdown has nothing to keep.
+        let run = self.run.clone().filter(|run| !run.rounds.is_empty())?;
+        Some(self.outcome(run, self.now, true))
+    }
+
+    /// The results and record of `run`, ended at `at`.
+    fn outcome(&self, run: Run, at: Duration, early: bool) -> (Results, GameRecord) {
         let mut players: Vec<(&PeerId, &Member)> =
             self.members.iter().filter(|(_, m)| m.in_game).collect();
         players.sort_by_key(|(_, m)| m.joined);
@@ -358,9 +376,7 @@ impl Game {
             ranking,
         };
         let record = self.record(run, at, &results);
-        self.stage = Stage::Results;
-        self.emit_phase(out);
-        out.push(Output::GameOver { results, record });
+        (results, record)
     }
 
     fn record(&self, run: Run, at: Duration, results: &Results) -> GameRecord {

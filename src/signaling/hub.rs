@@ -130,6 +130,27 @@ pub enum Output {
     },
     /// A seat's call measurements, checked, for the operator's metrics.
     Report(CallReport),
+    /// How `room`'s running game stands now (`None`: no game runs there any more); only with
+    /// [`HubConfig::checkpoints`].
+    Checkpoint {
+        /// The room.
+        room: RoomId,
+        /// The game as it would end now.
+        game: Option<Box<Checkpoint>>,
+    },
+}
+
+/// A running game as it would end now (early): what another node saves if this one dies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    /// The game's public id (its highlights are stored under it already).
+    pub game_id: String,
+    /// The standings so far.
+    pub results: Results,
+    /// The record so far.
+    pub record: GameRecord,
+    /// Who played, by browser, and the host.
+    pub owners: Owners,
 }
 
 #[derive(Debug)]

@@ -34,6 +34,11 @@ pub struct HubConfig {
     pub reaction_burst: f64,
     /// Reactions per second one seat may send after its burst.
     pub reactions_per_sec: f64,
+    /// Say how each running game stands whenever it changes ([`Output::Checkpoint`]), so that
+    /// another node can end it with its results if this one dies (only with several nodes).
+    ///
+    /// [`Output::Checkpoint`]: super::hub::Output::Checkpoint
+    pub checkpoints: bool,
 }
 
 impl Default for HubConfig {
@@ -52,6 +57,7 @@ impl Default for HubConfig {
             max_password_guesses: 5,
             reaction_burst: 5.0,
             reactions_per_sec: 1.0,
+            checkpoints: false,
         }
     }
 }

@@ -9,7 +9,7 @@
 //! heartbeat, and close reasons — which the server-fn websocket abstraction does not expose.
 
 use super::cluster::Cluster;
-use super::hub::{CloseKind, ConnId, Hub, Input, Output, UploadError, UploadRequest};
+use super::hub::{Checkpoint, CloseKind, ConnId, Hub, Input, Output, UploadError, UploadRequest};
 use super::ice::IceConfig;
 use super::limits::HubConfig;
 use super::metrics::Metrics;
@@ -133,6 +133,18 @@ impl HubHandle {
         tickets: TicketKey,
         ice: IceConfig,
     ) -> Result<(Self, mpsc::UnboundedReceiver<Persist>), ConfigError> {
+        Self::spawn_with(shards, config, tickets, ice, None)
+    }
+
+    /// [`spawn_sharded`](Self::spawn_sharded), with the running games' checkpoints going to
+    /// `checkpoints` (when `config.checkpoints` is on).
+    pub fn spawn_with(
+        shards: usize,
+        config: HubConfig,
+        tickets: TicketKey,
+        ice: IceConfig,
+        checkpoints: Option<Checkpoints>,
+    ) -> Result<(Self, mpsc::UnboundedReceiver<Persist>), ConfigError> {
         let shards = shards.max(1);
         let ticket_key = Arc::new(tickets.clone());
         let (persist, persisted) = mpsc::unbounded_channel();
@@ -142,7 +154,8 @@ impl HubHandle {
         for shard in 0..shards {
             let hub = Hub::new(config.clone(), tickets.clone())?.with_ice(ice.clone());
             let (events, rx) = mpsc::unbounded_channel();
-            tokio::spawn(run_hub(shard, hub, rx, persist.clone(), metrics.clone()));
+            let out = (persist.clone(), checkpoints.clone());
+            tokio::spawn(run_hub(shard, hub, rx, out, metrics.clone()));
             senders.push(events);
         }
         let next_conn = Arc::new(AtomicU64::new(1));
@@ -279,13 +292,19 @@ struct Driver {
     uploads: HashMap<u64, PendingUpload>,
     next_upload: u64,
     queue: VecDeque<Input>,
+    /// Where running games' checkpoints go (several nodes only).
+    checkpoints: Option<Checkpoints>,
 }
+
+/// The sending end of the hub's game checkpoints: each room's game as it stands, or `None`
+/// once no game runs there.
+pub type Checkpoints = mpsc::UnboundedSender<(RoomId, Option<Box<Checkpoint>>)>;
 
 async fn run_hub(
     shard: usize,
     hub: Hub,
     mut events: mpsc::UnboundedReceiver<Event>,
-    writer: mpsc::UnboundedSender<Persist>,
+    (writer, checkpoints): (mpsc::UnboundedSender<Persist>, Option<Checkpoints>),
     metrics: Arc<Metrics>,
 ) {
     let mut driver = Driver {
@@ -297,6 +316,7 @@ async fn run_hub(
         uploads: HashMap::new(),
         next_upload: 1,
         queue: VecDeque::new(),
+        checkpoints,
     };
     driver.feed(Input::WallClock(now_unix()));
     let mut tick = tokio::time::interval(TICK);
@@ -404,6 +424,11 @@ impl Driver {
                 self.write(Persist::DropHighlight { game_id, request_id })
             }
             Output::Report(report) => self.metrics.report(&report),
+            Output::Checkpoint { room, game } => {
+                if let Some(checkpoints) = &self.checkpoints {
+                    let _ = checkpoints.send((room, game));
+                }
+            }
         }
     }
 

@@ -25,8 +25,13 @@ pub const NODE_TTL: Duration = Duration::from_millis(3000);
 /// heartbeat; this only bounds how long a forgotten key stays in Redis).
 pub const ROOM_TTL: Duration = Duration::from_secs(60);
 
+/// How long a running game's checkpoint outlives its last update: long enough for the room's
+/// members to come back after its node died.
+pub const GAME_TTL: Duration = Duration::from_secs(600);
+
 const NODE_PREFIX: &str = "sf:node:";
 const ROOM_PREFIX: &str = "sf:room:";
+const GAME_PREFIX: &str = "sf:game:";
 
 /// Who serves a room.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,6 +173,30 @@ impl Directory {
         call.arg(&self.node).arg(if leave { "leave" } else { "" });
         call.invoke_async::<i64>(&mut self.redis.clone()).await.map(drop)
     }
+}
+
+impl Directory {
+    /// Stores the checkpoints of running games (`Some`: the game's JSON) and deletes those of
+    /// games that ended (`None`), in one round trip.
+    pub async fn put_games(&self, games: &[(RoomId, Option<String>)]) -> redis::RedisResult<()> {
+        let mut pipe = redis::pipe();
+        for (room, game) in games {
+            match game {
+                Some(json) => pipe.set_ex(game_key(room), json, GAME_TTL.as_secs()).ignore(),
+                None => pipe.del(game_key(room)).ignore(),
+            };
+        }
+        pipe.query_async::<()>(&mut self.redis.clone()).await
+    }
+
+    /// Takes the checkpoint of `room`'s game, if one is stored: only one caller gets it.
+    pub async fn take_game(&self, room: &RoomId) -> redis::RedisResult<Option<String>> {
+        redis::cmd("GETDEL").arg(game_key(room)).query_async(&mut self.redis.clone()).await
+    }
+}
+
+fn game_key(room: &RoomId) -> String {
+    format!("{GAME_PREFIX}{room}")
 }
 
 fn room_key(room: &RoomId) -> String {

@@ -11,19 +11,23 @@
 //! closed with [`forward::MOVING`]; the ones on the dead node simply dropped) and resume their
 //! seats with their tickets, which every node can check because the nodes share the seat key.
 //!
-//! Games: a game lives in its owner's memory and is saved when it ends. A game running on a
-//! node that dies ends there, unsaved: the room's members come back without a game and can
-//! start the next one (see the README, "Several nodes").
+//! Games: a game lives in its owner's memory and is saved when it ends; while it runs, its
+//! standing is kept in Redis ([`games`]), and a game whose node dies is saved by the node that
+//! takes its room over, as it stood, ended early. The room's members come back without a game
+//! and can start the next one.
 
 pub mod directory;
 pub mod forward;
+pub mod games;
 pub mod holds;
 
 pub use directory::{Directory, Owner};
 
 use crate::protocol::RoomId;
+use crate::signaling::hub::Checkpoint;
 use crate::signaling::server::{serve_socket, HubHandle, PING_EVERY};
 use crate::signaling::ticket::TicketKey;
+use crate::store::Store;
 use axum::extract::ws::WebSocket;
 use futures::StreamExt;
 use holds::Holds;
@@ -38,6 +42,9 @@ const TAKEOVER_WAIT: Duration = Duration::from_secs(10);
 const RETRY: Duration = Duration::from_millis(250);
 /// A room stays held this much longer than its seats are (after its last socket closed).
 const HOLD_MARGIN: Duration = Duration::from_secs(5);
+
+/// The receiving end of the hub's game checkpoints.
+pub type CheckpointsIn = tokio::sync::mpsc::UnboundedReceiver<(RoomId, Option<Box<Checkpoint>>)>;
 
 /// What makes a server one node of several.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +71,8 @@ pub enum ClusterError {
 /// This node's part in the deployment.
 pub struct Cluster {
     directory: Directory,
+    /// Where the games of dead nodes are saved.
+    store: Store,
     holds: Mutex<Holds>,
     token: String,
     /// How long a room stays held after its last socket closed.
@@ -88,12 +97,13 @@ pub enum Route {
 }
 
 impl Cluster {
-    /// Opens the node port, registers in Redis and starts the heartbeat. `resume_grace` is how
-    /// long the hub holds a dropped seat.
+    /// Opens the node port, registers in Redis, starts the heartbeat and keeps the hub's game
+    /// `checkpoints`. `resume_grace` is how long the hub holds a dropped seat.
     pub async fn start(
         settings: &ClusterSettings,
         tickets: &TicketKey,
-        hub: HubHandle,
+        (hub, checkpoints): (HubHandle, CheckpointsIn),
+        store: Store,
         resume_grace: Duration,
     ) -> Result<Arc<Self>, ClusterError> {
         let listener = tokio::net::TcpListener::bind(settings.node_bind).await?;
@@ -104,8 +114,10 @@ impl Cluster {
         let node = format!("{:016x}", rand::random::<u64>());
         let directory = Directory::connect(&settings.redis_url, node, addr.clone()).await?;
         tracing::info!(node = directory.node(), %addr, "joined the deployment");
+        tokio::spawn(games::keep(directory.clone(), checkpoints));
         let cluster = Arc::new(Self {
             directory,
+            store,
             holds: Mutex::new(Holds::new()),
             token: tickets.node_token(),
             grace: resume_grace + HOLD_MARGIN,
@@ -173,6 +185,10 @@ impl Cluster {
     fn hold(self: &Arc<Self>, room: &RoomId, took_over: Option<String>) -> Held {
         if let Some(dead) = took_over {
             tracing::info!(%room, dead, "took over a room whose node stopped");
+            let (cluster, room) = (self.clone(), room.clone());
+            tokio::spawn(async move {
+                games::finish_orphan(&cluster.directory, &cluster.store, &room).await
+            });
         }
         self.holds().opened(room);
         Held { cluster: self.clone(), room: room.clone() }

@@ -3,7 +3,7 @@
 //! The hub only routes. Every rule (who may start, what scores, which upload is wanted) is the
 //! [`Game`](crate::game::Game)'s; the hub stamps the sender and picks the sockets.
 
-use super::{Hub, Output, Room};
+use super::{Checkpoint, Hub, Output, Room};
 use crate::browser::Owners;
 use crate::game::{GameError, Input as GameInput, Output as GameOutput};
 use crate::protocol::{GameClientMsg, GameServerMsg, PeerId, RoomId, ServerMsg};
@@ -101,11 +101,26 @@ impl Hub {
             upload,
         };
         let mut refused = None;
+        let mut changed = false;
         for output in outputs {
             if let GameOutput::Rejected { error, .. } = &output {
                 refused.get_or_insert_with(|| error.clone());
             }
+            changed |= matches!(
+                output,
+                GameOutput::Phase(_)
+                    | GameOutput::Scores(_)
+                    | GameOutput::Event(_)
+                    | GameOutput::GameOver { .. }
+            );
             route(room, &ids, output, out);
+        }
+        if changed && self.config.checkpoints {
+            let game = room.game.snapshot().map(|(results, record)| {
+                let owners = owners(room, &results);
+                Box::new(Checkpoint { game_id: ids.of(results.game), results, record, owners })
+            });
+            out.push(Output::Checkpoint { room: room_id.clone(), game });
         }
         refused
     }
