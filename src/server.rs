@@ -97,7 +97,9 @@ impl AppState {
             game: config.game.clone(),
             ..HubConfig::default()
         };
-        let store = Store::open(&config.db_path).await?;
+        let store = Store::open(&config.db).await?;
+        // The target prints without its password.
+        tracing::info!(db = %config.db, "game database open");
         let (hub, persist) =
             HubHandle::spawn_sharded(config.hub_shards, hub_config, tickets, config.ice())?;
         spawn_writer(store.clone(), persist);
