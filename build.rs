@@ -2,8 +2,9 @@
 //! - the `i18n` module from `src/locales/{en,ko}/*.json` (leptos_i18n_build), included in
 //!   `src/lib.rs`: one namespace per part of the UI, used as `t!(i18n, room.join)`. English is the
 //!   default, and the fallback for any language a browser asks for that we lack;
-//! - a rebuild when a migration changes: `sqlx::migrate!()` embeds `migrations/` at compile time,
-//!   and cargo does not see files read by a macro (sqlx `migrate!` docs).
+//! - a rebuild when a migration changes: `sqlx::migrate!` embeds `migrations/sqlite/` and
+//!   `migrations/postgres/` at compile time, and cargo does not see files read by a macro (sqlx
+//!   `migrate!` docs; a folder given to `rerun-if-changed` is scanned with its subfolders).
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;

@@ -43,10 +43,11 @@ pub struct Flags {
     /// Folder for the server's own state (seat-ticket key, and the game database by default).
     #[arg(long, env = "STRAIGHTFACE_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
-    /// The SQLite file of finished games and highlights. Default: `straightface.db` in the data
-    /// folder.
-    #[arg(long, env = "STRAIGHTFACE_DB")]
-    pub db: Option<PathBuf>,
+    /// The database of finished games and highlights: a SQLite file, or the
+    /// `postgres://user:password@host/db` URL of a database several nodes share. Default:
+    /// `straightface.db` in the data folder.
+    #[arg(long, env = "STRAIGHTFACE_DB", hide_env_values = true)]
+    pub db: Option<String>,
     /// A TURN relay URL (turn: or turns:); repeat or comma-separate. Needs --turn-secret.
     #[arg(long = "turn-url", env = "STRAIGHTFACE_TURN_URLS", value_delimiter = ',')]
     pub turn_urls: Vec<String>,
@@ -151,6 +152,9 @@ pub enum ConfigError {
     /// Node flags that cannot work.
     #[error("{0}")]
     Cluster(String),
+    /// A `--db` that is neither a file path nor a Postgres URL.
+    #[error("{0}")]
+    Db(#[from] crate::store::TargetError),
     /// Contradictory HTTPS or connection flags.
     #[error("{0}")]
     Edge(#[from] crate::edge::settings::EdgeFlagsError),
@@ -173,8 +177,8 @@ pub struct Config {
     pub models_dir: PathBuf,
     /// Server state folder.
     pub data_dir: PathBuf,
-    /// The game database file.
-    pub db_path: PathBuf,
+    /// The game database: a SQLite file or a Postgres URL (printed without its password).
+    pub db: crate::store::Target,
     /// TURN relay, if configured.
     pub turn: Option<TurnConfig>,
     /// Seat hold time after a dropped connection.
@@ -269,7 +273,10 @@ impl Config {
             }),
             (false, _) => return Err(ConfigError::TurnSecret),
         };
-        let db_path = flags.db.unwrap_or_else(|| flags.data_dir.join("straightface.db"));
+        let db = match flags.db {
+            Some(value) => crate::store::Target::parse(&value)?,
+            None => crate::store::Target::Sqlite(flags.data_dir.join("straightface.db")),
+        };
         let config = Self {
             bind,
             public_url,
@@ -278,7 +285,7 @@ impl Config {
             site_root,
             models_dir,
             data_dir: flags.data_dir,
-            db_path,
+            db,
             turn,
             resume_grace: std::time::Duration::from_secs(flags.resume_grace),
             game: crate::game::GameConfig {
@@ -343,6 +350,8 @@ fn default_site_root() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Target, TargetError};
+    use clap::CommandFactory;
 
     fn flags(args: &[&str]) -> Flags {
         Flags::try_parse_from(std::iter::once("straightface").chain(args.iter().copied())).unwrap()
@@ -388,10 +397,45 @@ mod tests {
     #[test]
     fn the_database_defaults_to_the_data_folder() {
         let config = Config::from_flags(flags(&["--data-dir", "/srv/sf"])).unwrap();
-        assert_eq!(config.db_path, PathBuf::from("/srv/sf/straightface.db"));
+        assert_eq!(config.db, Target::Sqlite(PathBuf::from("/srv/sf/straightface.db")));
         let config =
             Config::from_flags(flags(&["--data-dir", "/srv/sf", "--db", "/var/sf.db"])).unwrap();
-        assert_eq!(config.db_path, PathBuf::from("/var/sf.db"));
+        assert_eq!(config.db, Target::Sqlite(PathBuf::from("/var/sf.db")));
+    }
+
+    #[test]
+    fn the_database_may_be_a_postgres_url_and_its_password_is_never_printed() {
+        let url = "postgres://sf:s3cret@db.internal:5432/straightface";
+        let config = Config::from_flags(flags(&["--db", url])).unwrap();
+        assert_eq!(config.db, Target::Postgres(url.to_owned()));
+        assert_eq!(config.db.to_string(), "postgres://sf:***@db.internal:5432/straightface");
+        let printed = format!("{config:?}");
+        assert!(printed.contains("db.internal") && !printed.contains("s3cret"), "{printed}");
+        let other = "postgresql://sf@db.internal/straightface";
+        let config = Config::from_flags(flags(&["--db", other])).unwrap();
+        assert_eq!(config.db, Target::Postgres(other.to_owned()));
+    }
+
+    #[test]
+    fn a_database_url_of_another_scheme_is_a_config_error() {
+        for (url, scheme) in [("mysql://sf@db/games", "mysql"), ("sqlite://games.db", "sqlite")] {
+            let err = Config::from_flags(flags(&["--db", url])).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::Db(TargetError::Scheme(s)) if s == scheme),
+                "{err}"
+            );
+            assert!(err.to_string().contains("postgres://"), "{err}");
+        }
+        let err = Config::from_flags(flags(&["--db", ""])).unwrap_err();
+        assert!(matches!(err, ConfigError::Db(TargetError::Empty)));
+    }
+
+    /// `--help` shows the variables' values only where they hold no secret: a database URL may
+    /// carry a password.
+    #[test]
+    fn help_hides_the_database_url() {
+        let db = Flags::command().get_arguments().find(|a| a.get_id() == "db").cloned().unwrap();
+        assert!(db.is_hide_env_values_set());
     }
 
     #[test]

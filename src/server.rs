@@ -103,7 +103,9 @@ impl AppState {
             game: config.game.clone(),
             ..HubConfig::default()
         };
-        let store = Store::open(&config.db_path).await?;
+        let store = Store::open(&config.db).await?;
+        // The target prints without its password.
+        tracing::info!(db = %config.db, "game database open");
         // With several nodes, running games are checkpointed for the node that outlives theirs.
         let (checkpoints, checkpointed) = match config.cluster {
             Some(_) => {

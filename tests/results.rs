@@ -1,5 +1,8 @@
 //! The results and history pages and the highlight images, served by the real router from a
-//! real SQLite file: what each browser (its `sf_browser` cookie) may list and change.
+//! real SQLite file (and once from a real Postgres database, `--db postgres://…`): what each
+//! browser (its `sf_browser` cookie) may list and change.
+
+mod postgres_support;
 
 use clap::Parser;
 use std::net::SocketAddr;
@@ -290,4 +293,34 @@ async fn a_player_deletes_a_picture_of_themselves_and_it_is_gone() {
         (status, String::from_utf8_lossy(&body).as_ref()),
         (500, r#"{"Refused":"NotFound"}"#)
     );
+}
+
+/// With `--db postgres://…` the same pages come from Postgres, and a second node on the same
+/// database lists and serves the game the first one saved.
+#[tokio::test]
+async fn nodes_on_one_postgres_database_serve_the_same_results() {
+    let url = postgres_support::fresh_database().await;
+    let (data, other_data) = (tempfile::TempDir::new().unwrap(), tempfile::TempDir::new().unwrap());
+    let (addr, store) = start_with(&data, &["--db", &url]).await;
+    let (ann, bob) = (BrowserId::random(), BrowserId::random());
+    let owners = Owners { host: Some(ann), players: [(PeerId(1), ann), (PeerId(2), bob)].into() };
+    save_owned(&store, "game-pg", &owners).await;
+
+    let (status, _, body) = http(addr, "GET", "/games/game-pg").await;
+    let html = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("data-testid=\"scoreboard\""), "{html}");
+    assert!(html.contains("Ann") && html.contains("Bob"), "{html}");
+    assert!(html.contains("2023-11-14 22:13 UTC"), "{html}");
+    assert!(html.contains("src=\"/games/game-pg/highlights/5.jpg\""), "{html}");
+    assert!(!data.path().join("straightface.db").exists(), "no SQLite file beside Postgres");
+
+    let (other, _) = start_with(&other_data, &["--db", &url]).await;
+    let (status, _, body) = request(other, "GET", "/games", Some(bob), "").await;
+    let html = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/games/game-pg\""), "{html}");
+    assert_eq!(history(other, Some(ann)).await.mine.leaderboard[0].name, "Ann");
+    let (status, _, body) = http(other, "GET", "/games/game-pg/highlights/5.jpg").await;
+    assert_eq!((status, body.as_slice()), (200, JPEG));
 }

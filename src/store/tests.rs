@@ -1,7 +1,9 @@
-//! The store against real SQLite files in temporary folders.
+//! The store against real databases: every test runs twice, on a SQLite file in a temporary
+//! folder (`sqlite::…`) and on a fresh database of a throwaway PostgreSQL server
+//! (`postgres::…`, see `tests/postgres_support`).
 
 use super::types::{GameListItem, HighlightItem, LeaderboardRow};
-use super::{Refused, Scope, Store};
+use super::{Refused, Scope, Store, Target};
 use crate::browser::{BrowserId, Owners};
 use crate::game::{
     Expression, GameEvent, GameRecord, Highlight, HighlightRecord, Mode, Results, RoundRecord,
@@ -10,11 +12,81 @@ use crate::game::{
 use crate::protocol::PeerId;
 use tempfile::TempDir;
 
+#[path = "../../tests/postgres_support/mod.rs"]
+mod postgres_support;
+
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3];
 
-async fn open(dir: &TempDir) -> Store {
-    // A folder that does not exist yet: `open` creates it.
-    Store::open(&dir.path().join("data/games.db")).await.unwrap()
+/// Runs each named test (an `async fn(Backend)`) once per backend, as `sqlite::name` and
+/// `postgres::name`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Postgres).await
+            })*
+        }
+    };
+}
+
+on_both_backends!(
+    a_saved_game_reads_back,
+    copy_face_targets_and_early_ends_are_kept,
+    highlights_can_arrive_before_the_game_and_be_deleted,
+    everything_survives_reopening_the_database,
+    a_failed_save_writes_nothing,
+    the_leaderboard_counts_shared_wins_and_breaks_ties,
+    names_sort_byte_by_byte_on_both_backends,
+    unknown_games_and_images_are_none,
+    a_browser_lists_only_the_games_it_played,
+    only_the_host_publishes_and_the_public_board_lists_only_published_games,
+    a_player_deletes_only_a_picture_of_themselves,
+    games_saved_before_the_privacy_migration_still_read,
+    two_nodes_on_one_database_share_their_history,
+    games_finished_in_the_same_second_list_the_last_saved_first,
+);
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database (not opened yet) and the folder that holds it, if it is a file.
+struct Fresh {
+    target: Target,
+    _dir: TempDir,
+}
+
+impl Fresh {
+    async fn new(backend: Backend) -> Self {
+        let dir = TempDir::new().unwrap();
+        let target = match backend {
+            // A folder that does not exist yet: `open` creates it.
+            Backend::Sqlite => Target::Sqlite(dir.path().join("data/games.db")),
+            Backend::Postgres => Target::Postgres(postgres_support::fresh_database().await),
+        };
+        Self { target, _dir: dir }
+    }
+
+    /// Opens (and migrates) the database.
+    async fn open(&self) -> Store {
+        Store::open(&self.target).await.unwrap()
+    }
+}
+
+/// A store on a fresh database; keep the `Fresh` as long as the store.
+async fn open(backend: Backend) -> (Store, Fresh) {
+    let fresh = Fresh::new(backend).await;
+    (fresh.open().await, fresh)
 }
 
 fn standing(rank: u32, peer: u64, name: &str, score: u32) -> Standing {
@@ -67,10 +139,8 @@ fn highlight(request_id: u64, player: u64, round: u32) -> Highlight {
     Highlight { game: 1, request_id, player: PeerId(player), round }
 }
 
-#[tokio::test]
-async fn a_saved_game_reads_back() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn a_saved_game_reads_back(backend: Backend) {
+    let (store, _db) = open(backend).await;
     let (record, results) = dont_laugh();
     store.put_highlight("g1", &highlight(1, 8, 1), JPEG).await.unwrap();
     store
@@ -112,10 +182,8 @@ async fn a_saved_game_reads_back() {
     assert_eq!(rounds, 2);
 }
 
-#[tokio::test]
-async fn copy_face_targets_and_early_ends_are_kept() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn copy_face_targets_and_early_ends_are_kept(backend: Backend) {
+    let (store, _db) = open(backend).await;
     let (mut record, mut results) = dont_laugh();
     results.mode = Mode::CopyFace;
     results.ended_early = true;
@@ -141,15 +209,15 @@ async fn copy_face_targets_and_early_ends_are_kept() {
     assert_eq!(targets, [Some("surprised".to_owned()), None]);
 }
 
-#[tokio::test]
-async fn highlights_can_arrive_before_the_game_and_be_deleted() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn highlights_can_arrive_before_the_game_and_be_deleted(backend: Backend) {
+    let (store, _db) = open(backend).await;
     store.put_highlight("g3", &highlight(4, 8, 2), JPEG).await.unwrap();
     store.put_highlight("g3", &highlight(2, 7, 1), b"first").await.unwrap();
     // An upsert: the same request again replaces the image.
     store.put_highlight("g3", &highlight(2, 7, 1), JPEG).await.unwrap();
     store.put_highlight("g3", &highlight(3, 8, 1), JPEG).await.unwrap();
+    // Seat 9 is in no ranking: its picture is named by seat.
+    store.put_highlight("g3", &highlight(5, 9, 2), JPEG).await.unwrap();
     assert_eq!(store.highlight_image("g3", 2).await.unwrap().as_deref(), Some(JPEG));
     assert!(store.game("g3", None).await.unwrap().is_none(), "no game row yet");
 
@@ -162,13 +230,11 @@ async fn highlights_can_arrive_before_the_game_and_be_deleted() {
     let reel = store.game("g3", None).await.unwrap().unwrap().highlights;
     let shown: Vec<(u64, u32, &str)> =
         reel.iter().map(|h| (h.request_id, h.round, h.player.as_str())).collect();
-    assert_eq!(shown, [(2, 1, "Ann"), (4, 2, "Bob")]);
+    assert_eq!(shown, [(2, 1, "Ann"), (4, 2, "Bob"), (5, 2, "Player 9")]);
 }
 
-#[tokio::test]
-async fn everything_survives_reopening_the_file() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn everything_survives_reopening_the_database(backend: Backend) {
+    let (store, db) = open(backend).await;
     let (record, results) = dont_laugh();
     store.put_highlight("g4", &highlight(1, 8, 1), JPEG).await.unwrap();
     store.save_game("g4", "room", (&record, &results, &Owners::default()), 20).await.unwrap();
@@ -176,16 +242,15 @@ async fn everything_survives_reopening_the_file() {
     store.close().await;
     drop(store);
 
-    let store = open(&dir).await;
+    // Migrating again is a no-op on an up-to-date database.
+    let store = db.open().await;
     assert_eq!(store.game("g4", None).await.unwrap(), before);
     assert_eq!(store.highlight_image("g4", 1).await.unwrap().as_deref(), Some(JPEG));
     assert_eq!(store.games(Scope::Public, 10).await.unwrap().len(), 0, "not published");
 }
 
-#[tokio::test]
-async fn a_failed_save_writes_nothing() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn a_failed_save_writes_nothing(backend: Backend) {
+    let (store, _db) = open(backend).await;
     let (record, mut results) = dont_laugh();
     // The same seat twice breaks the players' primary key after the games row went in.
     results.ranking.push(standing(3, 7, "Ann again", 0));
@@ -203,10 +268,8 @@ async fn a_failed_save_writes_nothing() {
     );
 }
 
-#[tokio::test]
-async fn the_leaderboard_counts_shared_wins_and_breaks_ties() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn the_leaderboard_counts_shared_wins_and_breaks_ties(backend: Backend) {
+    let (store, _db) = open(backend).await;
     let (record, _) = dont_laugh();
     let games = [
         (
@@ -257,10 +320,8 @@ async fn the_leaderboard_counts_shared_wins_and_breaks_ties() {
     assert_eq!(oldest, item("a", 100, &["Ann", "Bob"], 3));
 }
 
-#[tokio::test]
-async fn unknown_games_and_images_are_none() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn unknown_games_and_images_are_none(backend: Backend) {
+    let (store, _db) = open(backend).await;
     assert_eq!(store.game("nope", None).await.unwrap(), None);
     assert_eq!(store.highlight_image("nope", 1).await.unwrap(), None);
     assert_eq!(store.highlight_image("nope", u64::MAX).await.unwrap(), None);
@@ -278,10 +339,8 @@ async fn save_private(store: &Store, id: &str, ann: BrowserId, bob: BrowserId, a
     store.save_game(id, "room", (&record, &results, &owners), at).await.unwrap();
 }
 
-#[tokio::test]
-async fn a_browser_lists_only_the_games_it_played() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn a_browser_lists_only_the_games_it_played(backend: Backend) {
+    let (store, _db) = open(backend).await;
     let (ann, bob, cy, stranger) =
         (BrowserId::random(), BrowserId::random(), BrowserId::random(), BrowserId::random());
     save_private(&store, "ab", ann, bob, 100).await;
@@ -309,10 +368,8 @@ async fn a_browser_lists_only_the_games_it_played() {
     }
 }
 
-#[tokio::test]
-async fn only_the_host_publishes_and_the_public_board_lists_only_published_games() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn only_the_host_publishes_and_the_public_board_lists_only_published_games(backend: Backend) {
+    let (store, _db) = open(backend).await;
     let (ann, bob) = (BrowserId::random(), BrowserId::random());
     save_private(&store, "ab", ann, bob, 100).await;
     save_private(&store, "other", bob, ann, 200).await;
@@ -338,10 +395,8 @@ async fn only_the_host_publishes_and_the_public_board_lists_only_published_games
     assert!(store.leaderboard(Scope::Public, 10).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn a_player_deletes_only_a_picture_of_themselves() {
-    let dir = TempDir::new().unwrap();
-    let store = open(&dir).await;
+async fn a_player_deletes_only_a_picture_of_themselves(backend: Backend) {
+    let (store, _db) = open(backend).await;
     let (ann, bob) = (BrowserId::random(), BrowserId::random());
     save_private(&store, "ab", ann, bob, 100).await;
     let shared = &store;
@@ -366,31 +421,152 @@ async fn a_player_deletes_only_a_picture_of_themselves() {
 
 /// A database written before browsers were recorded still opens, and its games stay readable
 /// by link (listed for nobody).
-#[tokio::test]
-async fn games_saved_before_the_privacy_migration_still_read() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("old.db");
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-    let first = sqlx::migrate!().iter().next().unwrap().clone();
+async fn games_saved_before_the_privacy_migration_still_read(backend: Backend) {
+    let db = Fresh::new(backend).await;
+    let pool = super::db::connect(&db.target).await.unwrap();
+    let first = super::db::migrator(&db.target).iter().next().unwrap().clone();
     let old = sqlx::migrate::Migrator {
         migrations: std::borrow::Cow::Owned(vec![first]),
         ..sqlx::migrate::Migrator::DEFAULT
     };
     old.run(&pool).await.unwrap();
-    sqlx::query(
-        "INSERT INTO games VALUES ('old', 'room', 1, 'dont_laugh', 50, 0, 1, 1); \
-         INSERT INTO players VALUES ('old', 7, 0, 'Ann', 10, 1, 0);",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    for insert in [
+        "INSERT INTO games VALUES ('old', 'room', 1, 'dont_laugh', 50, 0, 1, 1)",
+        "INSERT INTO players VALUES ('old', 7, 0, 'Ann', 10, 1, 0)",
+    ] {
+        sqlx::query(insert).execute(&pool).await.unwrap();
+    }
     pool.close().await;
 
-    let store = Store::open(&path).await.unwrap();
+    let store = db.open().await;
     let game = store.game("old", None).await.unwrap().expect("still there");
     assert_eq!(game.ranking[0].name, "Ann");
     assert!(!game.published && !game.can_publish);
     assert!(store.games(Scope::Public, 10).await.unwrap().is_empty());
     assert!(store.games(Scope::Browser(BrowserId::random()), 10).await.unwrap().is_empty());
+}
+
+/// Games finished in the same second (a durable server restarted in between, or two nodes) list
+/// in the order they were saved, newest first, whatever their ids.
+async fn games_finished_in_the_same_second_list_the_last_saved_first(backend: Backend) {
+    let (store, _db) = open(backend).await;
+    let (ann, bob) = (BrowserId::random(), BrowserId::random());
+    for id in ["m", "z", "a"] {
+        save_private(&store, id, ann, bob, 100).await;
+    }
+    let ids: Vec<String> =
+        store.games(Scope::Browser(ann), 10).await.unwrap().into_iter().map(|g| g.id).collect();
+    assert_eq!(ids, ["a", "z", "m"]);
+    let first_two: Vec<String> =
+        store.games(Scope::Browser(ann), 2).await.unwrap().into_iter().map(|g| g.id).collect();
+    assert_eq!(first_two, ["a", "z"]);
+}
+
+/// Names tie-break byte by byte (`B` before `a`), as SQLite's BINARY collation does, even on a
+/// Postgres cluster whose default collation is linguistic (the test server's is ICU `en-US`).
+async fn names_sort_byte_by_byte_on_both_backends(backend: Backend) {
+    let (store, _db) = open(backend).await;
+    let (record, _) = dont_laugh();
+    let me = BrowserId::random();
+    let owners = Owners { host: None, players: [(PeerId(1), me)].into() };
+    let ranking =
+        vec![standing(1, 1, "bob", 10), standing(1, 2, "Bob", 10), standing(1, 3, "ann", 10)];
+    let results = results(Mode::DontLaugh, ranking);
+    store.save_game("n", "room", (&record, &results, &owners), 1).await.unwrap();
+    let names: Vec<String> = store
+        .leaderboard(Scope::Browser(me), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names, ["Bob", "ann", "bob"]);
+}
+
+/// Two nodes on one database (what Postgres is for): a game one saves, the other lists and
+/// serves, and a change by one is seen by the other.
+async fn two_nodes_on_one_database_share_their_history(backend: Backend) {
+    let (first, db) = open(backend).await;
+    let second = db.open().await;
+    let (ann, bob) = (BrowserId::random(), BrowserId::random());
+    save_private(&first, "shared", ann, bob, 100).await;
+    let ids = |games: Vec<GameListItem>| games.into_iter().map(|g| g.id).collect::<Vec<_>>();
+    assert_eq!(ids(second.games(Scope::Browser(bob), 10).await.unwrap()), ["shared"]);
+    assert_eq!(second.highlight_image("shared", 1).await.unwrap().as_deref(), Some(JPEG));
+    assert_eq!(second.set_public("shared", ann, true).await.unwrap(), Ok(()));
+    assert_eq!(ids(first.games(Scope::Public, 10).await.unwrap()), ["shared"]);
+}
+
+/// Nodes sharing a Postgres database may start at the same moment: sqlx's advisory lock lets
+/// one of them migrate, and the others find the schema done.
+#[tokio::test]
+async fn postgres_nodes_starting_together_migrate_once() {
+    let db = Fresh::new(Backend::Postgres).await;
+    let (a, b, c) = tokio::join!(db.open(), db.open(), db.open());
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
+    assert_eq!(applied, 2);
+    save_private(&b, "g", BrowserId::random(), BrowserId::random(), 1).await;
+    assert!(c.game("g", None).await.unwrap().is_some());
+}
+
+/// A SQLite file opens with the settings it had before the store went through `Any`: WAL,
+/// `synchronous=FULL`, foreign keys on, a 5 s busy timeout, on every connection of the pool.
+#[tokio::test]
+async fn sqlite_connections_keep_their_settings() {
+    let (store, _db) = open(Backend::Sqlite).await;
+    // Several connections held at once: each of them is a separate SQLite connection.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(store.pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        let mode: String =
+            sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut **conn).await.unwrap();
+        assert_eq!(mode, "wal");
+        // synchronous 2 is FULL.
+        for (pragma, want) in [("synchronous", 2), ("foreign_keys", 1), ("busy_timeout", 5000)] {
+            let got: i64 = sqlx::query_scalar(&format!("PRAGMA {pragma}"))
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            assert_eq!(got, want, "{pragma}");
+        }
+    }
+}
+
+/// An applied migration must never change: sqlx refuses to start on a database whose recorded
+/// checksum (SHA-384 of the file's text) differs. These are the files as released; add a new
+/// migration, to both folders, instead.
+#[test]
+fn released_migrations_are_unchanged() {
+    let checksums = |target: &Target| -> Vec<(i64, String)> {
+        super::db::migrator(target)
+            .iter()
+            .map(|m| (m.version, m.checksum.iter().map(|b| format!("{b:02x}")).collect()))
+            .collect()
+    };
+    let released =
+        |sums: [&str; 2]| -> Vec<(i64, String)> { (1..).zip(sums.map(str::to_owned)).collect() };
+    // The SQLite files moved from `migrations/` to `migrations/sqlite/` unchanged.
+    assert_eq!(
+        checksums(&Target::Sqlite("unused".into())),
+        released([
+            "695d7fa83c85f7f1a79b2d90b121de9cd303e21a43749ee2bb0112401724fb4c\
+             8f1b89464fb103a3b7e175db02435feb",
+            "4a2ea00d059dba936a378371fe4490b669f686b47aa4040fc5636fb78ebb010a\
+             e58388ac384b43b12ac36eb8ecf467a1",
+        ])
+    );
+    assert_eq!(
+        checksums(&Target::Postgres("postgres://unused".into())),
+        released([
+            "6da48fc220d92cbdc216420d284e66a4616721c5480798d89d83450435847f8c\
+             47443c1fda4546e06b47af21655ab2bc",
+            "8966d36d1b6b1e13490abe0c6412bc6751af2e3af10df7b4b2be19cbd5a1e6a1\
+             8b89667b0b1361af39410edac63bdfde",
+        ])
+    );
 }

@@ -1,12 +1,12 @@
 //! Writing: a finished game in one transaction, highlight images one upload at a time, and the
 //! two changes a browser may make afterwards (publish its game, delete a picture of itself).
 
-use super::db::{int, mode_key, Store, StoreError};
+use super::db::{flag, int, mode_key, unix_now, Store, StoreError};
 use crate::browser::{BrowserId, Owners};
 use crate::game::{GameEvent, GameRecord, Highlight, Results};
 use crate::protocol::PeerId;
 use crate::store::types::Refused;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 impl Store {
     /// Saves a finished game under `id` (a fresh random id the caller chose; highlights were
@@ -23,14 +23,14 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO games (id, room, number, mode, finished_at, ended_early, rounds_played, \
-             rounds_planned, host_browser) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             rounds_planned, host_browser) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
         .bind(room)
         .bind(i64::from(results.game))
         .bind(mode_key(results.mode))
         .bind(finished_at_unix)
-        .bind(results.ended_early)
+        .bind(flag(results.ended_early))
         .bind(i64::from(results.rounds_played))
         .bind(i64::from(results.rounds))
         .bind(owners.host.map(|b| b.to_string()))
@@ -44,7 +44,7 @@ impl Store {
     }
 
     /// Stores (or replaces) the image of an accepted highlight of game `game_id`, which need
-    /// not be saved yet.
+    /// not be saved yet; `created_at` is now.
     pub async fn put_highlight(
         &self,
         game_id: &str,
@@ -53,7 +53,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO highlights (game_id, request_id, player, round, image, created_at) \
-             VALUES (?, ?, ?, ?, ?, unixepoch()) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (game_id, request_id) DO UPDATE SET player = excluded.player, \
              round = excluded.round, image = excluded.image, created_at = excluded.created_at",
         )
@@ -62,6 +62,7 @@ impl Store {
         .bind(int(h.player.0, "peer id")?)
         .bind(i64::from(h.round))
         .bind(jpeg)
+        .bind(unix_now())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -69,7 +70,7 @@ impl Store {
 
     /// Forgets a highlight (its request was withdrawn after the upload); unknown ones are fine.
     pub async fn delete_highlight(&self, game_id: &str, request_id: u64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM highlights WHERE game_id = ? AND request_id = ?")
+        sqlx::query("DELETE FROM highlights WHERE game_id = $1 AND request_id = $2")
             .bind(game_id)
             .bind(int(request_id, "request id")?)
             .execute(&self.pool)
@@ -87,15 +88,15 @@ impl Store {
         public: bool,
     ) -> Result<Result<(), Refused>, StoreError> {
         let host: Option<Option<String>> =
-            sqlx::query_scalar("SELECT host_browser FROM games WHERE id = ?")
+            sqlx::query_scalar("SELECT host_browser FROM games WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
         if let Err(refused) = owned_by(host, by, Refused::NotHost) {
             return Ok(Err(refused));
         }
-        sqlx::query("UPDATE games SET public = ? WHERE id = ? AND host_browser = ?")
-            .bind(public)
+        sqlx::query("UPDATE games SET public = $1 WHERE id = $2 AND host_browser = $3")
+            .bind(flag(public))
             .bind(id)
             .bind(by.to_string())
             .execute(&self.pool)
@@ -117,7 +118,7 @@ impl Store {
         let owner: Option<Option<String>> = sqlx::query_scalar(
             "SELECT p.browser FROM highlights h JOIN players p \
                ON p.game_id = h.game_id AND p.peer = h.player \
-             WHERE h.game_id = ? AND h.request_id = ? AND h.image IS NOT NULL",
+             WHERE h.game_id = $1 AND h.request_id = $2 AND h.image IS NOT NULL",
         )
         .bind(game_id)
         .bind(request_id)
@@ -126,7 +127,7 @@ impl Store {
         if let Err(refused) = owned_by(owner, by, Refused::NotYours) {
             return Ok(Err(refused));
         }
-        sqlx::query("DELETE FROM highlights WHERE game_id = ? AND request_id = ?")
+        sqlx::query("DELETE FROM highlights WHERE game_id = $1 AND request_id = $2")
             .bind(game_id)
             .bind(request_id)
             .execute(&self.pool)
@@ -150,7 +151,7 @@ fn owned_by(
 }
 
 async fn insert_players(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: &str,
     results: &Results,
     owners: &Owners,
@@ -158,7 +159,7 @@ async fn insert_players(
     for (position, s) in (0i64..).zip(&results.ranking) {
         sqlx::query(
             "INSERT INTO players (game_id, peer, position, name, score, rank, \"left\", browser) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(int(s.peer.0, "peer id")?)
@@ -166,7 +167,7 @@ async fn insert_players(
         .bind(&s.name)
         .bind(i64::from(s.score))
         .bind(i64::from(s.rank))
-        .bind(s.left)
+        .bind(flag(s.left))
         .bind(owners.players.get(&s.peer).map(|b| b.to_string()))
         .execute(&mut **tx)
         .await?;
@@ -175,14 +176,14 @@ async fn insert_players(
 }
 
 async fn insert_rounds(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: &str,
     record: &GameRecord,
 ) -> Result<(), StoreError> {
     for r in &record.rounds {
         sqlx::query(
             "INSERT INTO rounds (game_id, round, started_at_ms, ended_at_ms, target) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(i64::from(r.round))
@@ -196,7 +197,7 @@ async fn insert_rounds(
 }
 
 async fn insert_events(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: &str,
     events: &[GameEvent],
 ) -> Result<(), StoreError> {
@@ -204,7 +205,7 @@ async fn insert_events(
         let (kind, peer, round, at_ms) = event_columns(event);
         sqlx::query(
             "INSERT INTO events (game_id, seq, kind, peer, round, at_ms, json) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(seq)

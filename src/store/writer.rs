@@ -1,10 +1,11 @@
 //! The writer task: applies what the signaling hub asks to persist, one job at a time and in
 //! the order asked, so a highlight's delete never overtakes its insert. A job that carries a
-//! [`Done`] is told the outcome only after its transaction committed (WAL with
-//! `synchronous=FULL`: durable once `COMMIT` returns), so whoever waits on it never calls
-//! something saved that a crash could still lose.
+//! [`Done`] is told the outcome only after its transaction committed (SQLite in WAL with
+//! `synchronous=FULL`, or Postgres with its default `synchronous_commit=on`: durable once
+//! `COMMIT` returns), so whoever waits on it never calls something saved that a crash could
+//! still lose.
 
-use super::db::Store;
+use super::db::{unix_now, Store};
 use super::StoreError;
 use crate::browser::Owners;
 use crate::game::{GameRecord, Highlight, Results};
@@ -85,11 +86,4 @@ async fn apply(store: &Store, job: Persist) {
         // The waiter may be gone (the uploader hung up): the write stands either way.
         let _ = done.send(result);
     }
-}
-
-/// Wall-clock seconds since 1970 (0 if the clock is before it).
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
