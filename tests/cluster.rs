@@ -1,16 +1,24 @@
 //! Several nodes on one Redis: two real server processes and a real `redis-server`. Members of
 //! one room connected to different nodes reach each other (the second node forwards to the
 //! room's owner); when the owner is SIGKILLed, the room's members resume on the other node with
-//! their seat tickets and keep their peer ids.
+//! their seat tickets and keep their peer ids, and a game it was running is saved, as it stood,
+//! in the Postgres the nodes share.
+
+mod postgres_support;
 
 use futures::{SinkExt, StreamExt};
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use straightface::browser::BrowserId;
+use straightface::game::{GameEvent, Reading};
 use straightface::protocol::{ClientMsg, PeerId, RoomId, SdpType, ServerMsg, Signal};
+use straightface::protocol::{GameClientMsg, GameServerMsg};
+use straightface::store::History;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -72,6 +80,10 @@ const SEAT_KEY: [u8; 32] = [42; 32];
 
 impl Node {
     async fn start(redis: &Redis) -> Self {
+        Self::start_with(redis, &[]).await
+    }
+
+    async fn start_with(redis: &Redis, extra: &[&str]) -> Self {
         let data = tempfile::tempdir().unwrap();
         std::fs::write(data.path().join("seat.key"), SEAT_KEY).unwrap();
         let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
@@ -81,6 +93,7 @@ impl Node {
             .arg(data.path())
             .args(["--redis-url", &redis.url, "--node-bind", &format!("127.0.0.1:{node_port}")])
             .args(["--resume-grace", "30"])
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .kill_on_drop(true)
@@ -145,7 +158,22 @@ impl Member {
 
     /// Joins `room` through the node at `addr`.
     async fn join(addr: SocketAddr, room: &RoomId, name: &str) -> (Self, Vec<PeerId>) {
-        let ws = Self::connect(addr, room).await;
+        Self::join_from(addr, room, name, None).await
+    }
+
+    /// Joins `room` through the node at `addr`, from `browser` (its `sf_browser` cookie).
+    async fn join_from(
+        addr: SocketAddr,
+        room: &RoomId,
+        name: &str,
+        browser: Option<BrowserId>,
+    ) -> (Self, Vec<PeerId>) {
+        let mut request = format!("ws://{addr}/ws/{room}").into_client_request().unwrap();
+        if let Some(browser) = browser {
+            let cookie = format!("sf_browser={browser}").parse().unwrap();
+            request.headers_mut().insert("cookie", cookie);
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(request).await.expect("the node takes it");
         let mut member = Self { ws, peer: PeerId(0), ticket: String::new() };
         member.send(&ClientMsg::Join { room: room.clone(), name: name.into() }).await;
         let (peer, ticket, peers) = member.welcome().await;
@@ -319,5 +347,89 @@ async fn an_upload_through_another_node_gets_the_owners_answer() {
     let forged = [("Content-Type", "image/jpeg"), ("x-seat-ticket", "AAAAAAAAAAAAAAAAAAAAAA")];
     let (status, _) = http(two.addr, &path, &forged, JPEG).await.unwrap();
     assert_eq!(status, 403);
+    drop(ann);
+}
+
+/// A reading with `happy` at `p` and the rest neutral.
+fn reading(seq: u64, happy: f32) -> ClientMsg {
+    let probs = vec![1.0 - happy, happy, 0.0, 0.0, 0.0, 0.0, 0.0];
+    ClientMsg::Game(GameClientMsg::Reading(Reading { seq, face: true, probs }))
+}
+
+/// Whether Redis holds a running game for `room` (what the owner's hub last said of it).
+async fn game_kept(redis: &Redis, room: &RoomId) -> bool {
+    let client = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut con = client.get_multiplexed_async_connection().await.unwrap();
+    let n: i64 =
+        redis::cmd("EXISTS").arg(format!("sf:game:{room}")).query_async(&mut con).await.unwrap();
+    n == 1
+}
+
+#[tokio::test]
+async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_over() {
+    let db = postgres_support::fresh_database().await;
+    let redis = Redis::start().await;
+    // One long round, so the game is still running when its node is killed.
+    let game = ["--db", &db, "--game-countdown-secs", "0", "--laugh-round-secs", "60"];
+    let one = Node::start_with(&redis, &game).await;
+    let two = Node::start_with(&redis, &game).await;
+    let r = room('g');
+    let (ann_browser, bo_browser) = (BrowserId::random(), BrowserId::random());
+    let (mut ann, _) = Member::join_from(one.addr, &r, "Ann", Some(ann_browser)).await;
+    let (mut bo, _) = Member::join_from(two.addr, &r, "Bo", Some(bo_browser)).await;
+    ann.send(&ClientMsg::Game(GameClientMsg::Start)).await;
+    // Ann laughs until the game says so: Bo gets the points.
+    let deadline = Instant::now() + WAIT;
+    let mut seq = 0;
+    loop {
+        assert!(Instant::now() < deadline, "no laugh was scored");
+        seq += 1;
+        ann.send(&reading(seq, 0.95)).await;
+        bo.send(&reading(seq, 0.0)).await;
+        let laughed = tokio::time::timeout(Duration::from_millis(110), async {
+            bo.until(|m| match m {
+                ServerMsg::Game(GameServerMsg::GameEvent(GameEvent::Laugh { points, .. })) => {
+                    Some(points)
+                }
+                _ => None,
+            })
+            .await
+        })
+        .await;
+        if laughed.is_ok() {
+            break;
+        }
+    }
+    while !game_kept(&redis, &r).await {
+        assert!(Instant::now() < deadline, "the running game was never kept in Redis");
+        tokio::time::sleep(Duration::from_millis(50)).await; // polling interval
+    }
+    one.kill().await;
+    assert_eq!(bo.closed().await, Some(u16::from(CloseCode::Restart)));
+    bo.resume(two.addr, &r, "Bo").await;
+    // The node that took the room over saved the game; Ann's browser finds it there.
+    let game_id = loop {
+        let (status, body) = http(
+            two.addr,
+            "POST /api/history",
+            &[
+                ("Cookie", &format!("sf_browser={ann_browser}")),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            b"",
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{body}");
+        let history: History = serde_json::from_str(&body).unwrap();
+        if let Some(game) = history.mine.games.first() {
+            break game.id.clone();
+        }
+        assert!(Instant::now() < deadline, "the game of the dead node was not saved");
+        tokio::time::sleep(Duration::from_millis(50)).await; // polling interval
+    };
+    let (status, html) = http(two.addr, &format!("GET /games/{game_id}"), &[], b"").await.unwrap();
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Ann") && html.contains("Bo"), "{html}");
     drop(ann);
 }

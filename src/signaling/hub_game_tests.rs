@@ -10,13 +10,17 @@ use std::time::Duration;
 
 /// A hub whose game is short: 1 round of 5 s, 1 s countdown.
 fn short_sim() -> Sim {
+    Sim::with(short_config())
+}
+
+fn short_config() -> HubConfig {
     let game = GameConfig {
         countdown: Duration::from_secs(1),
         laugh_round: Duration::from_secs(5),
         laugh_rounds: 1,
         ..GameConfig::default()
     };
-    Sim::with(HubConfig { game, ..HubConfig::default() })
+    HubConfig { game, ..HubConfig::default() }
 }
 
 fn laugh(seq: u64) -> ClientMsg {
@@ -229,6 +233,39 @@ fn a_laughing_game_ends_with_the_straight_face_ahead_and_asks_to_persist_it() {
     };
     assert!(captures(a) >= 1);
     assert_eq!(captures(b), 0);
+}
+
+#[test]
+fn with_checkpoints_on_a_running_game_is_said_as_it_stands_and_cleared_when_it_ends() {
+    let mut quiet = short_sim();
+    let r = room('c');
+    let (.., out) = play_a_laughing_game(&mut quiet, &r);
+    assert!(!out.iter().any(|o| matches!(o, Output::Checkpoint { .. })), "off by default");
+
+    let mut sim = Sim::with(HubConfig { checkpoints: true, ..short_config() });
+    let (_, pa, _, pb, out) = play_a_laughing_game(&mut sim, &r);
+    let checkpoints: Vec<_> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Checkpoint { room, game } if room == &r => Some(game.as_deref()),
+            _ => None,
+        })
+        .collect();
+    let over = out.iter().find_map(|o| match o {
+        Output::GameOver { game_id, .. } => Some(game_id.clone()),
+        _ => None,
+    });
+    // While it ran: Bo ahead of Ann, the game ending early if it ended there, its id the id
+    // the finished game got.
+    let running = checkpoints.iter().rev().find_map(|c| *c).expect("a checkpoint mid-game");
+    assert!(running.results.ended_early);
+    assert_eq!(running.results.ranking[0].peer, pb);
+    assert!(running.results.ranking[0].score > 0);
+    assert_eq!(running.results.ranking[1].peer, pa);
+    assert_eq!(Some(running.game_id.clone()), over);
+    assert!(!running.record.rounds.is_empty());
+    // Once it is over, nothing is left to finish elsewhere.
+    assert_eq!(checkpoints.last(), Some(&None));
 }
 
 #[test]

@@ -20,7 +20,8 @@ pub(super) fn is_game(output: &Output) -> bool {
         Output::GameOver { .. }
         | Output::KeepHighlight { .. }
         | Output::UploadAnswer { .. }
-        | Output::DropHighlight { .. } => true,
+        | Output::DropHighlight { .. }
+        | Output::Checkpoint { .. } => true,
     }
 }
 
