@@ -297,6 +297,7 @@ async fn when_the_owner_is_killed_its_members_resume_on_the_other_node_with_thei
     let peers = ann.resume(two.addr, &r, "Ann").await;
     assert_eq!(peers, vec![bo.peer]);
     assert!(killed.elapsed() < WAIT, "resumed {:?} after the kill", killed.elapsed());
+    eprintln!("both members resumed on the surviving node {:?} after the kill", killed.elapsed());
     ann.signal(&mut bo, "v=0 after").await;
     bo.signal(&mut ann, "v=0 after too").await;
 }

@@ -579,7 +579,9 @@ fn upgrade(
                 let (sink, stream) = socket.split();
                 serve_socket(sink, stream, hub, PING_EVERY).await
             }
-            Serve::Cluster(cluster, room) => cluster.serve(socket, hub, room).await,
+            // Boxed: the forwarding state would otherwise enlarge every socket's task, also on
+            // a single node.
+            Serve::Cluster(cluster, room) => Box::pin(cluster.serve(socket, hub, room)).await,
         }
     })
 }
