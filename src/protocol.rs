@@ -32,6 +32,9 @@ pub const CLOSE_TOO_MANY_GUESSES: u16 = 4003;
 /// WebSocket close code (private range): the seat was resumed on another connection (the room
 /// was opened again in another tab or window).
 pub const CLOSE_REPLACED: u16 = 4004;
+/// WebSocket close code (1012, "service restart"): the room is now served by another node of
+/// the deployment; reconnect and resume there.
+pub const CLOSE_MOVING: u16 = 1012;
 /// Longest room password, in characters.
 pub const MAX_PASSWORD_CHARS: usize = 64;
 
@@ -51,16 +54,19 @@ pub enum CloseReason {
     JoinTimeout,
     /// Too many wrong room passwords.
     TooManyGuesses,
+    /// The room moved to another node (its node died or lost its lease): reconnect and resume.
+    Moving,
 }
 
 impl CloseReason {
-    const ALL: [Self; 6] = [
+    const ALL: [Self; 7] = [
         Self::TooBig,
         Self::HeartbeatTimeout,
         Self::Replaced,
         Self::Removed,
         Self::JoinTimeout,
         Self::TooManyGuesses,
+        Self::Moving,
     ];
 
     /// The WebSocket close code.
@@ -72,6 +78,7 @@ impl CloseReason {
             Self::Removed => CLOSE_REMOVED,
             Self::JoinTimeout => CLOSE_JOIN_TIMEOUT,
             Self::TooManyGuesses => CLOSE_TOO_MANY_GUESSES,
+            Self::Moving => CLOSE_MOVING,
         }
     }
 
@@ -84,6 +91,7 @@ impl CloseReason {
             Self::Removed => "removed by the host",
             Self::JoinTimeout => "no room joined in time",
             Self::TooManyGuesses => "too many wrong passwords",
+            Self::Moving => "the room is moving to another server; reconnect",
         }
     }
 

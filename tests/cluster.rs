@@ -434,3 +434,26 @@ async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_
     assert!(html.contains("Ann") && html.contains("Bo"), "{html}");
     drop(ann);
 }
+
+#[tokio::test]
+async fn a_node_whose_lease_moved_elsewhere_sends_the_rooms_members_on() {
+    let redis = Redis::start().await;
+    let node = Node::start(&redis).await;
+    let r = room('m');
+    let (mut ann, _) = Member::join(node.addr, &r, "Ann").await;
+    // As if the node had been cut off from Redis long enough for another node to take the room.
+    let client = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut con = client.get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::pipe()
+        .set_ex("sf:node:elsewhere", "127.0.0.1:9", 60)
+        .set_ex(format!("sf:room:{r}"), "elsewhere", 60)
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    // Its next heartbeat sees the lease gone and closes the room's sockets with 1012.
+    assert_eq!(ann.closed().await, Some(u16::from(CloseCode::Restart)));
+    // Once the room is free again, Ann's seat comes back with its ticket.
+    let _: () = redis::cmd("DEL").arg(format!("sf:room:{r}")).query_async(&mut con).await.unwrap();
+    let peers = ann.resume(node.addr, &r, "Ann").await;
+    assert!(peers.is_empty());
+}

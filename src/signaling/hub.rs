@@ -73,6 +73,10 @@ pub enum Input {
     /// The socket was opened for this room (`/ws/{room}`): it may join, knock and resume there
     /// only, so whatever routes by the address (a proxy, a shard) routes it right.
     Bound(ConnId, RoomId),
+    /// Another node serves this room now (this node lost its lease): every socket of the room
+    /// is closed with [`CloseReason::Moving`], to resume over there, and the room is forgotten
+    /// without a word to anyone.
+    Moved(RoomId),
     /// The wall clock at `now`, in Unix seconds (fed at start and with every tick): TURN
     /// credentials carry their expiry in it.
     WallClock(u64),
@@ -308,8 +312,32 @@ impl Hub {
                     c.room = Some(room);
                 }
             }
+            Input::Moved(room) => self.moved(&room, &mut out),
         }
         out
+    }
+
+    /// See [`Input::Moved`].
+    fn moved(&mut self, room_id: &RoomId, out: &mut Vec<Output>) {
+        let mut conns: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| {
+                c.room.as_ref() == Some(room_id)
+                    || c.seat.as_ref().is_some_and(|(room, _)| room == room_id)
+            })
+            .map(|(&id, _)| id)
+            .collect();
+        conns.extend(self.knockers(room_id));
+        conns.sort();
+        conns.dedup();
+        self.rooms.remove(room_id);
+        for conn in conns {
+            self.ice.closed(conn);
+            self.forget_conn(conn, out);
+            self.conns.remove(&conn);
+            out.push(Output::Close(conn, CloseReason::Moving));
+        }
     }
 
     fn set_now(&mut self, now: Instant) {

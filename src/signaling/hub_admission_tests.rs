@@ -358,3 +358,22 @@ fn a_knocking_socket_is_not_timed_out_until_its_knock_is_answered() {
     sim.advance(timeout);
     assert_eq!(closed(&sim.input_all(Input::Tick), c), Some(CLOSE_JOIN_TIMEOUT));
 }
+
+#[test]
+fn a_room_that_moved_to_another_node_closes_its_sockets_and_is_forgotten_quietly() {
+    let mut sim = Sim::new();
+    let (r, a, c, _) = knocking_cy(&mut sim);
+    let b = ConnId(2);
+    let (d, _, _) = sim.join(4, &room('d'), "Dee");
+    let out = sim.input_all(Input::Moved(r.clone()));
+    for conn in [a, b, c] {
+        assert_eq!(closed(&out, conn), Some(CLOSE_MOVING), "members and knockers are sent on");
+    }
+    assert_eq!(closed(&out, d), None, "another room stays");
+    assert!(!out.iter().any(|o| matches!(o, Output::Send(..))), "nobody is told anything");
+    assert!(sim.hub.members(&r).is_empty());
+    assert_eq!(sim.hub.members(&room('d')).len(), 1);
+    // A seat comes back here only with its ticket, as on a node that never had the room.
+    let out = sim.input_all(Input::Closed(a, CloseKind::Abrupt));
+    assert!(out.is_empty(), "a closed socket the hub forgot is nothing: {out:?}");
+}

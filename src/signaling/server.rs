@@ -200,6 +200,12 @@ impl HubHandle {
         self
     }
 
+    /// Tells `room`'s shard that another node serves the room now ([`Input::Moved`]).
+    pub fn moved(&self, room: RoomId) {
+        let shard = shard_of(&room, self.shards.len());
+        self.send_to(shard, Event::Input(Input::Moved(room)));
+    }
+
     /// Tells the hub a socket was accepted.
     fn open(&self, conn: ConnId, outbox: Outbox) {
         self.send(Event::Open(conn, outbox, self.browser, self.room.clone()));

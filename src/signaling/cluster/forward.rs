@@ -10,7 +10,7 @@
 //! leaves its seat, one that drops keeps it for a resume, on the owner as on a single node.
 
 use crate::browser::BrowserId;
-use crate::protocol::RoomId;
+use crate::protocol::{CloseReason, RoomId};
 use crate::signaling::server::{serve_socket, sized, HubHandle, PING_EVERY, WRITE_STALL};
 use crate::signaling::ticket::TicketKey;
 use crate::signaling::upload::{deliver, Seat, TICKET_HEADER};
@@ -44,8 +44,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// A forwarded browser that has sent nothing, not even a pong, for this long is gone.
 const SILENCE: Duration = Duration::from_secs(25);
 /// The close sent to a browser whose room's node went away: it reconnects and resumes its
-/// seat, wherever the room is served next (1012, "service restart").
-pub const MOVING: (u16, &str) = (1012, "the room is moving to another server; reconnect");
+/// seat, wherever the room is served next ([`CloseReason::Moving`]).
+pub const MOVING: (u16, &str) = (CloseReason::Moving.code(), CloseReason::Moving.text());
 
 /// The socket to the owner of a forwarded browser's room.
 pub type Upstream = WebSocketStream<MaybeTlsStream<TcpStream>>;

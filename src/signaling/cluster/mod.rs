@@ -71,6 +71,8 @@ pub enum ClusterError {
 /// This node's part in the deployment.
 pub struct Cluster {
     directory: Directory,
+    /// This node's hub (told when a room moved away).
+    hub: HubHandle,
     /// Where the games of dead nodes are saved.
     store: Store,
     holds: Mutex<Holds>,
@@ -117,6 +119,7 @@ impl Cluster {
         tokio::spawn(games::keep(directory.clone(), checkpoints));
         let cluster = Arc::new(Self {
             directory,
+            hub: hub.clone(),
             store,
             holds: Mutex::new(Holds::new()),
             token: tickets.node_token(),
@@ -239,8 +242,11 @@ async fn heartbeat(cluster: Arc<Cluster>) {
         match cluster.directory.renew(&held).await {
             Ok(lost) => {
                 for room in lost {
-                    tracing::warn!(%room, "another node owns a room served here");
+                    // This node's lease lapsed (it was cut off from Redis for longer than its
+                    // key lives) and another node took the room: its sockets go there.
+                    tracing::warn!(%room, "another node owns a room served here; moving it");
                     cluster.holds().lost(&room);
+                    cluster.hub.moved(room);
                 }
             }
             Err(e) => tracing::warn!(error = %e, "heartbeat failed"),

@@ -208,6 +208,12 @@ impl Hub {
         true
     }
 
+    /// The sockets knocking at `room`.
+    pub(super) fn knockers(&self, room: &RoomId) -> Vec<ConnId> {
+        let door = self.rooms.get(room).map(|r| &r.admission);
+        door.map_or_else(Vec::new, |d| d.pending.values().map(|k| k.conn).collect())
+    }
+
     /// Forgets what the door knew of a socket that is going away.
     pub(super) fn forget_conn(&mut self, conn: ConnId, out: &mut Vec<Output>) {
         self.stop_knocking(conn, out);
