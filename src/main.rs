@@ -53,9 +53,16 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let cluster = state.cluster.clone();
+    let stop = async move {
+        shutdown_signal().await;
+        // A node that stops cleanly hands its rooms on at once, not when its key expires.
+        if let Some(cluster) = cluster {
+            cluster.leave().await;
+        }
+    };
     let site = Site { app: router(state), public_url: &public_url, data_dir: &data_dir };
-    if let Err(e) = straightface::edge::run(listener, site, &edge, limits, shutdown_signal()).await
-    {
+    if let Err(e) = straightface::edge::run(listener, site, &edge, limits, stop).await {
         eprintln!("straightface: {e}");
         return ExitCode::from(1);
     }

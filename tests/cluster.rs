@@ -457,3 +457,36 @@ async fn a_node_whose_lease_moved_elsewhere_sends_the_rooms_members_on() {
     let peers = ann.resume(node.addr, &r, "Ann").await;
     assert!(peers.is_empty());
 }
+
+#[tokio::test]
+async fn a_node_that_stops_cleanly_leaves_the_directory_and_its_members_resume_elsewhere() {
+    let redis = Redis::start().await;
+    let (one, two) = (Node::start(&redis).await, Node::start(&redis).await);
+    let r = room('t');
+    let (mut ann, _) = Member::join(one.addr, &r, "Ann").await;
+    let (mut bo, _) = Member::join(two.addr, &r, "Bo").await;
+    // SIGTERM: a clean shutdown.
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &one.child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut one = one;
+    let exited = tokio::time::timeout(WAIT, one.child.wait()).await.expect("it stops").unwrap();
+    assert!(exited.success(), "{exited:?}");
+    // Its key and its lease are gone at once, not when they expire.
+    let client = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut con = client.get_multiplexed_async_connection().await.unwrap();
+    let nodes: Vec<String> =
+        redis::cmd("KEYS").arg("sf:node:*").query_async(&mut con).await.unwrap();
+    assert_eq!(nodes.len(), 1, "only the node still running: {nodes:?}");
+    let leased: i64 =
+        redis::cmd("EXISTS").arg(format!("sf:room:{r}")).query_async(&mut con).await.unwrap();
+    assert_eq!(leased, 0);
+    // Bo, forwarded through node two, is told the room moves; both resume on node two.
+    assert_eq!(bo.closed().await, Some(u16::from(CloseCode::Restart)));
+    bo.resume(two.addr, &r, "Bo").await;
+    let _ = ann.closed().await;
+    let peers = ann.resume(two.addr, &r, "Ann").await;
+    assert_eq!(peers, vec![bo.peer]);
+}

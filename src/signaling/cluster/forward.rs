@@ -235,6 +235,10 @@ async fn node_socket(
         headers.get(BROWSER_HEADER).and_then(|v| v.to_str().ok()).and_then(BrowserId::parse);
     let hub = node.hub.for_room(Some(room.clone())).for_browser(browser);
     sized(ws).on_upgrade(move |socket| async move {
+        if node.cluster.has_left() {
+            let (mut sink, _) = socket.split();
+            return close(&mut sink, MOVING).await;
+        }
         match node.cluster.directory.claim(&room).await {
             Ok(super::Owner::Me { took_over }) => {
                 let _held = node.cluster.hold(&room, took_over);

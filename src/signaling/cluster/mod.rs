@@ -32,6 +32,7 @@ use axum::extract::ws::WebSocket;
 use futures::StreamExt;
 use holds::Holds;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -79,8 +80,8 @@ pub struct Cluster {
     token: String,
     /// How long a room stays held after its last socket closed.
     grace: Duration,
-    /// Where other nodes reach this one.
-    addr: String,
+    /// Set once the node has left (a clean shutdown): it claims and renews nothing more.
+    left: AtomicBool,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -124,7 +125,7 @@ impl Cluster {
             holds: Mutex::new(Holds::new()),
             token: tickets.node_token(),
             grace: resume_grace + HOLD_MARGIN,
-            addr,
+            left: AtomicBool::new(false),
         });
         tokio::spawn(heartbeat(cluster.clone()));
         let router = forward::node_router(cluster.clone(), hub, Arc::new(tickets.clone()));
@@ -134,11 +135,6 @@ impl Cluster {
             }
         });
         Ok(cluster)
-    }
-
-    /// Where other nodes reach this one (`host:port`).
-    pub fn addr(&self) -> &str {
-        &self.addr
     }
 
     /// Who serves `room` (this node takes it if nobody alive does).
@@ -154,12 +150,21 @@ impl Cluster {
         &self.token
     }
 
+    /// Whether this node has left the deployment (it is shutting down).
+    pub fn has_left(&self) -> bool {
+        self.left.load(Ordering::SeqCst)
+    }
+
     /// Serves a browser socket of `hub`'s room: here if this node owns the room, else on its
     /// owner; when the owner cannot be reached, tries again until it is declared dead and the
     /// room is served here.
     pub async fn serve(self: Arc<Self>, socket: WebSocket, hub: HubHandle, room: RoomId) {
         let give_up = Instant::now() + TAKEOVER_WAIT;
         loop {
+            if self.has_left() {
+                let (mut sink, _) = socket.split();
+                return forward::close(&mut sink, forward::MOVING).await;
+            }
             match self.directory.claim(&room).await {
                 Ok(Owner::Me { took_over }) => {
                     let _held = self.hold(&room, took_over);
@@ -201,12 +206,18 @@ impl Cluster {
         self.holds.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Leaves the deployment (a clean shutdown): this node's leases and its key are deleted,
-    /// so its rooms move at the next socket instead of after the key expires.
+    /// Leaves the deployment (a clean shutdown): this node's key and leases are deleted, and
+    /// the sockets of its rooms are closed with 1012, so the browsers resume on another node at
+    /// once instead of after the key expires.
     pub async fn leave(&self) {
+        self.left.store(true, Ordering::SeqCst);
         let rooms = self.holds().held();
         if let Err(e) = self.directory.release(&rooms, true).await {
             tracing::warn!(error = %e, "could not leave the deployment cleanly");
+        }
+        for room in rooms {
+            self.holds().lost(&room);
+            self.hub.moved(room);
         }
     }
 }
@@ -230,6 +241,9 @@ async fn heartbeat(cluster: Arc<Cluster>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        if cluster.has_left() {
+            return;
+        }
         let (idle, held) = {
             let mut holds = cluster.holds();
             (holds.expire(Instant::now(), cluster.grace), holds.held())
