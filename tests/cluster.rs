@@ -64,6 +64,12 @@ impl Redis {
         }
         Self { _child: child, url: format!("redis://127.0.0.1:{port}/0") }
     }
+
+    /// A connection for looking at (or changing) what the nodes keep there.
+    async fn connection(&self) -> redis::aio::MultiplexedConnection {
+        let client = redis::Client::open(self.url.as_str()).unwrap();
+        client.get_multiplexed_async_connection().await.unwrap()
+    }
 }
 
 /// One node: the server binary on fresh ports, its own data folder holding the deployment's
@@ -359,8 +365,7 @@ fn reading(seq: u64, happy: f32) -> ClientMsg {
 
 /// Whether Redis holds a running game for `room` (what the owner's hub last said of it).
 async fn game_kept(redis: &Redis, room: &RoomId) -> bool {
-    let client = redis::Client::open(redis.url.as_str()).unwrap();
-    let mut con = client.get_multiplexed_async_connection().await.unwrap();
+    let mut con = redis.connection().await;
     let n: i64 =
         redis::cmd("EXISTS").arg(format!("sf:game:{room}")).query_async(&mut con).await.unwrap();
     n == 1
@@ -442,8 +447,7 @@ async fn a_node_whose_lease_moved_elsewhere_sends_the_rooms_members_on() {
     let r = room('m');
     let (mut ann, _) = Member::join(node.addr, &r, "Ann").await;
     // As if the node had been cut off from Redis long enough for another node to take the room.
-    let client = redis::Client::open(redis.url.as_str()).unwrap();
-    let mut con = client.get_multiplexed_async_connection().await.unwrap();
+    let mut con = redis.connection().await;
     let _: () = redis::pipe()
         .set_ex("sf:node:elsewhere", "127.0.0.1:9", 60)
         .set_ex(format!("sf:room:{r}"), "elsewhere", 60)
@@ -475,8 +479,7 @@ async fn a_node_that_stops_cleanly_leaves_the_directory_and_its_members_resume_e
     let exited = tokio::time::timeout(WAIT, one.child.wait()).await.expect("it stops").unwrap();
     assert!(exited.success(), "{exited:?}");
     // Its key and its lease are gone at once, not when they expire.
-    let client = redis::Client::open(redis.url.as_str()).unwrap();
-    let mut con = client.get_multiplexed_async_connection().await.unwrap();
+    let mut con = redis.connection().await;
     let nodes: Vec<String> =
         redis::cmd("KEYS").arg("sf:node:*").query_async(&mut con).await.unwrap();
     assert_eq!(nodes.len(), 1, "only the node still running: {nodes:?}");

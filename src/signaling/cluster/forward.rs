@@ -11,7 +11,7 @@
 
 use crate::browser::BrowserId;
 use crate::protocol::{CloseReason, RoomId};
-use crate::signaling::server::{serve_socket, sized, HubHandle, PING_EVERY, WRITE_STALL};
+use crate::signaling::server::{sized, HubHandle, PING_EVERY, WRITE_STALL};
 use crate::signaling::ticket::TicketKey;
 use crate::signaling::upload::{deliver, Seat, TICKET_HEADER};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -149,6 +149,12 @@ async fn send<S: futures::Sink<Message> + Unpin>(sink: &mut S, message: Message)
     matches!(tokio::time::timeout(WRITE_STALL, sink.send(message)).await, Ok(Ok(())))
 }
 
+/// Closes a browser's socket with [`MOVING`]: it reconnects and resumes where its room is now.
+pub async fn send_on(socket: WebSocket) {
+    let (mut sink, _) = socket.split();
+    close(&mut sink, MOVING).await;
+}
+
 /// Sends a close frame (code, reason).
 pub async fn close<S: futures::Sink<Message> + Unpin>(sink: &mut S, (code, reason): (u16, &str)) {
     let _ = send(sink, Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
@@ -236,19 +242,13 @@ async fn node_socket(
     let hub = node.hub.for_room(Some(room.clone())).for_browser(browser);
     sized(ws).on_upgrade(move |socket| async move {
         if node.cluster.has_left() {
-            let (mut sink, _) = socket.split();
-            return close(&mut sink, MOVING).await;
+            return send_on(socket).await;
         }
         match node.cluster.directory.claim(&room).await {
             Ok(super::Owner::Me { took_over }) => {
-                let _held = node.cluster.hold(&room, took_over);
-                let (sink, stream) = socket.split();
-                serve_socket(sink, stream, hub, PING_EVERY).await;
+                node.cluster.serve_here(socket, hub, &room, took_over).await
             }
-            Ok(super::Owner::Node(_)) | Err(_) => {
-                let (mut sink, _) = socket.split();
-                close(&mut sink, MOVING).await;
-            }
+            Ok(super::Owner::Node(_)) | Err(_) => send_on(socket).await,
         }
     })
 }

@@ -67,11 +67,6 @@ impl Holds {
     pub fn lost(&mut self, room: &RoomId) {
         self.rooms.remove(room);
     }
-
-    /// Whether `room` is held here.
-    pub fn holds(&self, room: &RoomId) -> bool {
-        self.rooms.contains_key(room)
-    }
 }
 
 #[cfg(test)]
@@ -93,7 +88,6 @@ mod tests {
         holds.closed(&room("a"), t0);
         assert!(holds.expire(t0 + grace, grace).is_empty(), "within the grace");
         assert_eq!(holds.expire(t0 + grace + Duration::from_millis(1), grace), vec![room("a")]);
-        assert!(!holds.holds(&room("a")));
         assert!(holds.held().is_empty());
     }
 

@@ -162,15 +162,11 @@ impl Cluster {
         let give_up = Instant::now() + TAKEOVER_WAIT;
         loop {
             if self.has_left() {
-                let (mut sink, _) = socket.split();
-                return forward::close(&mut sink, forward::MOVING).await;
+                return forward::send_on(socket).await;
             }
             match self.directory.claim(&room).await {
                 Ok(Owner::Me { took_over }) => {
-                    let _held = self.hold(&room, took_over);
-                    let (sink, stream) = socket.split();
-                    serve_socket(sink, stream, hub, PING_EVERY).await;
-                    return;
+                    return self.serve_here(socket, hub, &room, took_over).await
                 }
                 Ok(Owner::Node(addr)) => {
                     match forward::connect(&addr, &room, hub.browser(), &self.token).await {
@@ -181,12 +177,24 @@ impl Cluster {
                 Err(e) => tracing::warn!(%room, error = %e, "the room directory is unreachable"),
             }
             if Instant::now() >= give_up {
-                let (mut sink, _) = socket.split();
-                forward::close(&mut sink, forward::MOVING).await;
-                return;
+                return forward::send_on(socket).await;
             }
             tokio::time::sleep(RETRY).await;
         }
+    }
+
+    /// Serves `socket` of `room`, which this node owns now (taken over from the dead node
+    /// `took_over`, if any), on its own hub.
+    async fn serve_here(
+        self: &Arc<Self>,
+        socket: WebSocket,
+        hub: HubHandle,
+        room: &RoomId,
+        took_over: Option<String>,
+    ) {
+        let _held = self.hold(room, took_over);
+        let (sink, stream) = socket.split();
+        serve_socket(sink, stream, hub, PING_EVERY).await;
     }
 
     /// Counts a socket of `room` served here until the guard drops.
