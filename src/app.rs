@@ -64,13 +64,8 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-    // The choice sticks for a year and on every page: the library default is a session cookie
-    // for the current path only.
-    let cookie = leptos_i18n::context::CookieOptions::<Locale>::default()
-        .path("/")
-        .max_age(LANG_COOKIE_MAX_AGE_MS);
     view! {
-        <I18nContextProvider cookie_options=cookie>
+        <I18nContextProvider>
         <Title text="Straightface"/>
         <div class="corner">
             <ThemeSwitch/>
@@ -121,7 +116,24 @@ fn ThemeSwitch() -> impl IntoView {
 }
 
 /// How long the language choice is remembered.
-const LANG_COOKIE_MAX_AGE_MS: i64 = 365 * 24 * 3600 * 1000;
+/// The cookie the server reads the chosen language from (leptos_i18n's name for it).
+#[cfg(feature = "hydrate")]
+const LANG_COOKIE: &str = "i18n_pref_locale";
+
+/// Remembers the language picked in [`LangSwitch`] for a year and on every page. Written here
+/// rather than by leptos_i18n's `cookie` feature, which is on only in the server's build: in the
+/// browser it brought leptos-use's cookie parser and the `time` crate into the first module.
+#[cfg(feature = "hydrate")]
+fn remember_locale(locale: Locale) {
+    use leptos_i18n::Locale as _;
+    use wasm_bindgen::JsCast;
+    const YEAR_S: u32 = 365 * 24 * 3600;
+    let cookie =
+        format!("{LANG_COOKIE}={}; path=/; max-age={YEAR_S}; samesite=lax", locale.as_str());
+    if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = html.set_cookie(&cookie);
+    }
+}
 
 /// The language menu in the corner of every page. Each language is named in itself.
 #[component]
@@ -130,6 +142,8 @@ fn LangSwitch() -> impl IntoView {
     let on_change = move |ev: leptos::ev::Event| {
         if let Ok(locale) = event_target_value(&ev).parse::<Locale>() {
             i18n.set_locale(locale);
+            #[cfg(feature = "hydrate")]
+            remember_locale(locale);
         }
     };
     view! {

@@ -126,6 +126,9 @@ fn PreJoin(call: UseCallReturn, room: RoomId) -> impl IntoView {
                 <LocalStatus call/>
                 <DevicePicker call/>
                 <MicMeter call/>
+                <Show when=move || call.load_failed.get()>
+                    <LoadFailed on_retry=call.retry_join/>
+                </Show>
                 <JoinForm call/>
                 <Show when=knocking>
                     <div class="knocking" data-testid="knocking" role="status">
@@ -265,18 +268,29 @@ fn CallScreen(call: UseCallReturn, room: RoomId) -> impl IntoView {
             <p class="hint loading-call" data-testid="loading-call" role="status">{t!(i18n, room.loading_call)}</p>
         }
         .into_any(),
-        Screen::Failed => view! {
-            <section class="notice" data-testid="call-load-failed" role="alert">
-                <h1>{t!(i18n, room.call_load_failed_heading)}</h1>
-                <p>{t!(i18n, room.call_load_failed_text)}</p>
-                <button class="primary" data-testid="call-load-retry" on:click=move |_| {
-                    screen.set(Screen::Loading);
-                    load();
-                }>{t!(i18n, room.try_again)}</button>
-            </section>
+        Screen::Failed => {
+            let retry = move || {
+                screen.set(Screen::Loading);
+                load();
+            };
+            view! { <LoadFailed on_retry=retry/> }.into_any()
         }
-        .into_any(),
     }
+    }
+}
+
+/// The call's module did not arrive (the network dropped): the reason, and Try again.
+#[component]
+fn LoadFailed(#[prop(into)] on_retry: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="notice" data-testid="call-load-failed" role="alert">
+            <h1>{t!(i18n, room.call_load_failed_heading)}</h1>
+            <p>{t!(i18n, room.call_load_failed_text)}</p>
+            <button class="primary" data-testid="call-load-retry" on:click=move |_| on_retry.run(())>
+                {t!(i18n, room.try_again)}
+            </button>
+        </section>
     }
 }
 

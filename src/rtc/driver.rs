@@ -13,16 +13,19 @@ use super::js::{monotonic, now, Handler};
 
 mod door;
 mod transfers;
-use super::media::{open_local_media, stop_stream};
+use super::local::Local;
+use super::media::stop_stream;
 use super::peer::{IceSetup, Peer, SendFn};
 use super::socket::{signaling_url, Socket};
 use crate::call::reconnect::{jitter_from_unit, Backoff};
 use crate::call::session::{self, JoinRequest, PeerPlan, Session, Status};
-use crate::media::{DeviceKind, MediaKind};
+use crate::media::MediaKind;
 use crate::model::call_ui::{
-    CallError, CallUi, DoorClosed, LocalMedia, PeerState, Phase, StreamRef, Tile, VideoCap, Who,
+    CallError, CallUi, DoorClosed, LocalMedia, PeerState, Phase, Tile, VideoCap, Who,
 };
-use crate::protocol::{ClientMsg, CloseReason, PeerId, RoomId, ServerMsg};
+use crate::model::game_ui::GameAction;
+use crate::model::host_ui::HostAction;
+use crate::protocol::{ClientMsg, CloseReason, PeerId, Reaction, RoomId, ServerMsg};
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -35,10 +38,7 @@ use web_sys::MediaStream;
 #[derive(Default)]
 struct State {
     ice: IceSetup,
-    local: Option<MediaStream>,
     peers: HashMap<PeerId, Peer>,
-    /// Bumped on each media request, so a slow earlier request cannot overwrite a later one.
-    media_generation: u32,
     reconnect: Option<Timeout>,
     tick: Option<Interval>,
     cap: Option<VideoCap>,
@@ -54,6 +54,8 @@ struct Inner {
     me: Weak<Inner>,
     room: RoomId,
     ui: CallUi,
+    /// Our camera and microphone (the pre-join page opened them).
+    local: Rc<Local>,
     /// The protocol's rules; borrowed only inside [`Inner::feed`].
     session: RefCell<Session>,
     /// The signaling socket, apart from `state` so a peer's signal can always be sent.
@@ -68,8 +70,8 @@ pub struct Call {
 }
 
 impl Call {
-    /// Opens the camera for the preview; signaling connects when the user presses Join.
-    pub fn start(room: RoomId, ui: CallUi) -> Self {
+    /// A call in `room` sending `local`'s tracks; signaling connects on [`Call::join`].
+    pub fn start(room: RoomId, ui: CallUi, local: Rc<Local>) -> Self {
         let relay_only = web_sys::window()
             .and_then(|w| w.location().search().ok())
             .is_some_and(|q| q.contains("ice=relay"));
@@ -80,12 +82,18 @@ impl Call {
             me: me.clone(),
             room,
             ui,
+            local,
             session: RefCell::new(session),
             socket: RefCell::new(None),
             state: RefCell::new(state),
             _pagehide: RefCell::new(None),
         });
         Inner::start_tick(&inner);
+        // A device picked in the settings: its track goes on every sender.
+        let weak = Rc::downgrade(&inner);
+        inner.local.listen(Box::new(move |kind, track| {
+            with(&weak, |inner| inner.track_switched(kind, track))
+        }));
         let weak = Rc::downgrade(&inner);
         spawn_local(async move {
             let algorithm = js_sys::Object::new();
@@ -115,56 +123,7 @@ impl Call {
                 w.add_event_listener_with_callback("pagehide", pagehide.as_ref().unchecked_ref());
         }
         *inner._pagehide.borrow_mut() = Some(pagehide);
-        let call = Self { inner };
-        call.open_media();
-        call
-    }
-
-    /// (Re)opens camera and microphone for the preview.
-    pub fn open_media(&self) {
-        let generation = {
-            let mut state = self.inner.state.borrow_mut();
-            state.media_generation += 1;
-            if let Some(old) = state.local.take() {
-                stop_stream(&old);
-            }
-            state.media_generation
-        };
-        self.inner.ui.local.set(LocalMedia::Pending);
-        let weak = Rc::downgrade(&self.inner);
-        spawn_local(async move {
-            let result = open_local_media().await;
-            let current =
-                weak.upgrade().filter(|i| i.state.borrow().media_generation == generation);
-            let Some(inner) = current else {
-                if let Ok((stream, _)) = result {
-                    stop_stream(&stream);
-                }
-                return;
-            };
-            match result {
-                Ok((stream, camera_error)) => {
-                    // `Clone::clone`, not `stream.clone()`: that is the inherent
-                    // `MediaStream.clone()` of JS, which makes new tracks. The preview and
-                    // the senders must share these ones (mute, stop, camera light).
-                    inner.state.borrow_mut().local = Some(Clone::clone(&stream));
-                    inner.apply_media();
-                    let stream = StreamRef::new(stream);
-                    inner.ui.local.set(LocalMedia::Ready { stream, camera_error });
-                }
-                Err(e) => inner.ui.local.set(LocalMedia::Failed(e)),
-            }
-        });
-    }
-
-    /// Continues without camera and microphone.
-    pub fn media_off(&self) {
-        let mut state = self.inner.state.borrow_mut();
-        state.media_generation += 1;
-        if let Some(old) = state.local.take() {
-            stop_stream(&old);
-        }
-        self.inner.ui.local.set(LocalMedia::Off);
+        Self { inner }
     }
 
     /// Joins as `request` says as soon as signaling is open (connecting it if need be).
@@ -172,34 +131,10 @@ impl Call {
         self.inner.feed(session::Input::Join(request));
     }
 
-    /// Turns the microphone and camera on or off: `track.enabled` on the local tracks (the
-    /// senders keep their tracks, so nothing is renegotiated) and a note to the room.
-    pub fn set_media(&self, audio: bool, video: bool) {
-        self.inner.ui.mic_on.set(audio);
-        self.inner.ui.cam_on.set(video);
-        self.inner.apply_media();
+    /// Tells the room that our microphone or camera went on or off (`Local::apply_enabled`
+    /// did it on the tracks).
+    pub fn media_changed(&self) {
         self.send(ClientMsg::Media(self.inner.media_state()));
-    }
-
-    /// Switches the microphone or camera to `device_id`: the new track replaces the old one in
-    /// the preview and on every sender (no renegotiation).
-    pub fn switch_device(&self, kind: MediaKind, device_id: String) {
-        let weak = Rc::downgrade(&self.inner);
-        spawn_local(async move {
-            match super::media::open_device(kind, &device_id).await {
-                Ok(track) => with(&weak, |inner| inner.use_track(kind, track)),
-                Err(e) => leptos::logging::warn!("could not switch {kind:?}: {e:?}"),
-            }
-        });
-    }
-
-    /// Picks a device: a camera or microphone replaces its track, a speaker plays every
-    /// remote video (`VideoView` applies `setSinkId`).
-    pub fn pick_device(&self, kind: DeviceKind, device_id: String) {
-        match kind.track() {
-            Some(track) => self.switch_device(track, device_id),
-            None => self.inner.ui.speaker.set(Some(device_id)),
-        }
     }
 
     /// Starts sharing the screen, or stops.
@@ -229,7 +164,7 @@ impl Call {
     }
 
     /// Shows our reaction at once and sends it to the room.
-    pub fn react(&self, reaction: crate::protocol::Reaction) {
+    pub fn react(&self, reaction: Reaction) {
         float_reaction(self.inner.ui, Who::Me, reaction);
         self.inner.send_seated(ClientMsg::React { reaction });
     }
@@ -280,6 +215,63 @@ impl Drop for Call {
         if let (Some(w), Some(cb)) = (web_sys::window(), self.inner._pagehide.borrow_mut().take()) {
             let _ = w.remove_event_listener_with_callback("pagehide", cb.as_ref().unchecked_ref());
         }
+    }
+}
+
+/// What the page asks of a running call. The room page holds the call as this trait object,
+/// so none of the call's code (signaling, peer connections, files) is in the page's first
+/// module: it comes with the call screen's module when the person joins (`use_call`).
+pub trait CallApi {
+    fn join(&self, request: JoinRequest);
+    fn leave(&self);
+    fn media_changed(&self);
+    fn host_action(&self, action: HostAction);
+    fn send_file(&self, file: web_sys::File, to: Option<PeerId>);
+    fn cancel_file(&self, key: u64);
+    fn send_chat(&self, text: String);
+    fn toggle_share(&self);
+    fn game(&self, action: GameAction);
+    fn upload_highlight(&self, request: u64, jpeg: Vec<u8>);
+    fn react(&self, reaction: Reaction);
+    fn raise_hand(&self, up: bool);
+}
+
+impl CallApi for Call {
+    fn join(&self, request: JoinRequest) {
+        Call::join(self, request)
+    }
+    fn leave(&self) {
+        Call::leave(self)
+    }
+    fn media_changed(&self) {
+        Call::media_changed(self)
+    }
+    fn host_action(&self, action: HostAction) {
+        Call::host_action(self, action)
+    }
+    fn send_file(&self, file: web_sys::File, to: Option<PeerId>) {
+        Call::send_file(self, file, to)
+    }
+    fn cancel_file(&self, key: u64) {
+        Call::cancel_file(self, key)
+    }
+    fn send_chat(&self, text: String) {
+        Call::send_chat(self, text)
+    }
+    fn toggle_share(&self) {
+        Call::toggle_share(self)
+    }
+    fn game(&self, action: GameAction) {
+        self.send(action.message())
+    }
+    fn upload_highlight(&self, request: u64, jpeg: Vec<u8>) {
+        Call::upload_highlight(self, request, jpeg)
+    }
+    fn react(&self, reaction: Reaction) {
+        Call::react(self, reaction)
+    }
+    fn raise_hand(&self, up: bool) {
+        Call::raise_hand(self, up)
     }
 }
 
@@ -513,10 +505,7 @@ impl Inner {
             track.unchecked_into::<web_sys::MediaStreamTrack>().set_onended(None);
         }
         stop_stream(&stream);
-        let camera =
-            self.state.borrow().local.as_ref().and_then(|s| {
-                s.get_video_tracks().get(0).dyn_into::<web_sys::MediaStreamTrack>().ok()
-            });
+        let camera = self.local.camera_track();
         for peer in self.state.borrow().peers.values() {
             peer.replace_video(camera.as_ref());
         }
@@ -524,29 +513,15 @@ impl Inner {
         self.send_seated(ClientMsg::Media(self.media_state()));
     }
 
-    fn use_track(&self, kind: MediaKind, track: web_sys::MediaStreamTrack) {
-        let Some(stream) = self.state.borrow().local.clone() else {
-            return track.stop();
-        };
-        let old = match kind {
-            MediaKind::Video => stream.get_video_tracks(),
-            MediaKind::Audio => stream.get_audio_tracks(),
-        };
-        for t in old.iter() {
-            let t: web_sys::MediaStreamTrack = t.unchecked_into();
-            stream.remove_track(&t);
-            t.stop();
-        }
-        stream.add_track(&track);
-        self.apply_media();
+    /// A device switch put `track` into the local stream: it goes on every sender, except a
+    /// camera while the screen is shared (the camera comes back when sharing stops).
+    fn track_switched(&self, kind: MediaKind, track: &web_sys::MediaStreamTrack) {
         let sharing = self.state.borrow().screen.is_some();
         if !(kind == MediaKind::Video && sharing) {
             for peer in self.state.borrow().peers.values() {
-                peer.replace_track(kind, Some(&track));
+                peer.replace_track(kind, Some(track));
             }
         }
-        // The preview element keeps the same stream object; tell the UI it changed.
-        self.ui.local.update(|_| {});
     }
 
     /// The video a new connection should send: the shared screen while sharing.
@@ -556,26 +531,11 @@ impl Inner {
         stream.get_video_tracks().get(0).dyn_into().ok()
     }
 
-    /// Enables or disables the local tracks as the UI says.
-    fn apply_media(&self) {
-        let (audio, video) = (self.ui.mic_on.get_untracked(), self.ui.cam_on.get_untracked());
-        let Some(stream) = self.state.borrow().local.clone() else { return };
-        for track in stream.get_audio_tracks().iter() {
-            track.unchecked_into::<web_sys::MediaStreamTrack>().set_enabled(audio);
-        }
-        for track in stream.get_video_tracks().iter() {
-            track.unchecked_into::<web_sys::MediaStreamTrack>().set_enabled(video);
-        }
-    }
-
     fn add_peer(&self, plan: PeerPlan) {
         let PeerPlan { id, name, polite, initiator } = plan;
         let send = self.sender_for_peers();
         let tile = Tile::new(id, name);
-        let (ice, local) = {
-            let state = self.state.borrow();
-            (state.ice.clone(), state.local.clone())
-        };
+        let (ice, local) = (self.state.borrow().ice.clone(), self.local.stream());
         let chat = self.ui.chat;
         let ui = self.ui;
         let tiles = self.ui.tiles;
@@ -660,18 +620,10 @@ impl Inner {
     /// Stops sharing and every local track, and forgets our seat on the page.
     fn release_local(&self) {
         self.stop_share();
-        let local = {
-            let mut state = self.state.borrow_mut();
-            state.reconnect = None;
-            state.media_generation += 1;
-            state.local.take()
-        };
-        if let Some(stream) = local {
-            stop_stream(&stream);
-        }
+        self.state.borrow_mut().reconnect = None;
+        self.local.release();
         self.ui.me.set(None);
         self.ui.reconnecting.set(false);
-        self.ui.local.set(LocalMedia::Off);
     }
 }
 

@@ -9,6 +9,8 @@ pub mod capture;
 pub mod driver;
 pub mod js;
 #[cfg(feature = "hydrate")]
+pub mod local;
+#[cfg(feature = "hydrate")]
 pub mod media;
 #[cfg(feature = "hydrate")]
 pub mod peer;
