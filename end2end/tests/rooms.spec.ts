@@ -21,9 +21,17 @@ test("an invite link fetches only the pre-join page's code; the call screen foll
   // Right after the page works, it asks for the call screen (and here does not get it).
   await expect.poll(() => fetched.filter((p) => p.includes("/split_in_call.")).length).toBeGreaterThan(0);
   await page.getByTestId("name-input").fill("Ann");
+  // The call itself (signaling, peer connections) is in that module too: pressing Join while
+  // it cannot arrive says so on the pre-join page, keeps what was typed, and opens no socket.
+  const sockets: string[] = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
   await page.getByTestId("join").click();
   await expect(page.getByTestId("call-load-failed")).toBeVisible();
   await expect(page.getByTestId("call-load-failed")).toContainText("connection dropped");
+  await expect(page.getByTestId("name-input")).toHaveValue("Ann");
+  await expect(page.getByTestId("join")).toBeEnabled();
+  await expectPlaying(page.getByTestId("local-video"));
+  expect(sockets).toEqual([]);
   offline = false;
   await page.getByTestId("call-load-retry").click();
   await expect(page.getByTestId("leave")).toBeVisible();

@@ -59,13 +59,20 @@ fn Room(room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
     let call = use_call(room.clone());
     let phase = call.ui.phase;
+    // Joining, knocking and back (a password asked for, the call's module not loaded) stay on
+    // the one pre-join view, which keeps what was typed.
+    let pre_join = Memo::new(move |_| {
+        matches!(phase.get(), Phase::PreJoin | Phase::Joining | Phase::Knocking)
+    });
     view! {
         <Title text=move || t_string!(i18n, room.title)/>
         <main class="page room" data-phase=move || format!("{:?}", phase.get())>
-            {move || match phase.get() {
-                Phase::PreJoin | Phase::Joining | Phase::Knocking => {
-                    view! { <PreJoin call room=room.clone()/> }.into_any()
+            {move || {
+                if pre_join.get() {
+                    return view! { <PreJoin call room=room.clone()/> }.into_any();
                 }
+                match phase.get() {
+                Phase::PreJoin | Phase::Joining | Phase::Knocking => ().into_any(),
                 Phase::InCall => view! { <CallScreen call room=room.clone()/> }.into_any(),
                 Phase::RoomFull => view! {
                     <section class="notice" data-testid="room-full" role="alert">
@@ -91,7 +98,7 @@ fn Room(room: RoomId) -> impl IntoView {
                         <a href="/">{t!(i18n, common.start_page)}</a>
                     </section>
                 }.into_any(),
-            }}
+            }}}
         </main>
     }
 }
