@@ -37,11 +37,28 @@ test("an invite link fetches only the pre-join page's code; the call screen foll
   await expect(page.getByTestId("leave")).toBeVisible();
   await expectPlaying(page.getByTestId("local-video"));
   // Nothing of /lab, /games or the face engine came for the call.
-  expect(fetched.filter((p) => /split___(lab|history|game)_route|straightface-engine|\/models\//.test(p))).toEqual([]);
+  expect(fetched.filter((p) => /split_(lab|history|game)_page|straightface-engine|\/models\//.test(p))).toEqual([]);
   // /lab's code comes when /lab is opened.
   await open(page, "/lab");
   await expect(page.getByTestId("lab-status")).toBeVisible();
-  await expect.poll(() => fetched.filter((p) => p.includes("/split___lab_route_view")).length).toBe(1);
+  await expect.poll(() => fetched.filter((p) => p.includes("/split_lab_page.")).length).toBe(1);
+});
+
+test("a page whose module does not arrive says so and can be tried again; the page keeps working", async ({ page, context }) => {
+  let offline = true;
+  await context.route(/\/pkg\/split_history_page\./, (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await open(page, "/");
+  // A link inside the app: the router fetches /games's module, which does not come.
+  await page.locator('a[href="/games"]').click();
+  await expect(page.getByTestId("page-load-failed")).toBeVisible();
+  await expect(page.getByTestId("page-load-failed")).toContainText("connection dropped");
+  expect(errors).toEqual([]);
+  offline = false;
+  await page.getByTestId("page-load-retry").click();
+  await expect(page.getByTestId("my-games")).toBeVisible();
+  await expect(page).toHaveURL(/\/games$/);
 });
 
 test("alone in a room, the page shows the invite link from --public-url", async ({ page, baseURL }) => {
