@@ -8,9 +8,7 @@ use crate::components::local_time::LocalTime;
 use crate::i18n::*;
 use crate::store::types::{GameListItem, History, LeaderboardRow};
 use leptos::prelude::*;
-use leptos::wasm_split::SplitLoaderError;
 use leptos_meta::Title;
-use leptos_router::LazyRoute;
 
 /// `/games`: the history starts loading as the route opens, while the page's code, a module of
 /// its own, is fetched.
@@ -18,32 +16,15 @@ pub struct HistoryRoute {
     found: Resource<Result<History, ApiError>>,
 }
 
-impl LazyRoute for HistoryRoute {
-    fn data() -> Self {
+impl HistoryRoute {
+    fn load() -> Self {
         Self { found: Resource::new(|| (), |_| history()) }
     }
-
-    async fn view(this: Self) -> AnyView {
-        super::page_or_notice(history_view(this).await)
-    }
-
-    // The router loads the page's module before it hydrates or shows the page; a failure
-    // here is met again, and shown, by `view`.
-    async fn preload() {
-        let _ = preload_history_view().await;
-    }
 }
 
-/// The page, in a module of its own (`pages::page_or_notice`).
-#[leptos::wasm_split::wasm_split(
-    history_page,
-    wasm_split_path = ::leptos::wasm_split,
-    fallible,
-    preload(preload_history_view)
-)]
-fn history_view(this: HistoryRoute) -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <HistoryPage found=this.found/> }.into_any())
-}
+super::split_route!(HistoryRoute, history_page, |this| {
+    view! { <HistoryPage found=this.found/> }.into_any()
+});
 
 /// The history, once loaded.
 #[component]

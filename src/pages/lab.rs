@@ -17,39 +17,18 @@ use crate::model::game_ui::expression_name;
 use crate::vision::Expression;
 use leptos::html::{Img, Video};
 use leptos::prelude::*;
-use leptos::wasm_split::SplitLoaderError;
 use leptos_meta::Title;
-use leptos_router::LazyRoute;
 
 /// `/lab`, whose code (a module of its own) is fetched when the page is opened.
 pub struct LabRoute;
 
-impl LazyRoute for LabRoute {
-    fn data() -> Self {
+impl LabRoute {
+    fn load() -> Self {
         Self
     }
-
-    async fn view(this: Self) -> AnyView {
-        super::page_or_notice(lab_view(this).await)
-    }
-
-    // The router loads the page's module before it hydrates or shows the page; a failure
-    // here is met again, and shown, by `view`.
-    async fn preload() {
-        let _ = preload_lab_view().await;
-    }
 }
 
-/// The page, in a module of its own (`pages::page_or_notice`).
-#[leptos::wasm_split::wasm_split(
-    lab_page,
-    wasm_split_path = ::leptos::wasm_split,
-    fallible,
-    preload(preload_lab_view)
-)]
-fn lab_view(_this: LabRoute) -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <LabPage/> }.into_any())
-}
+super::split_route!(LabRoute, lab_page, |_this| view! { <LabPage/> }.into_any());
 
 /// The lab page.
 #[component]

@@ -1,5 +1,41 @@
 //! One module per route.
 
+/// `LazyRoute` for a page whose view is a module of its own, split with `wasm_split(…,
+/// fallible)`: `data` starts the page's loading at once (`$route::load`), the router loads the
+/// module before it hydrates or shows the page, and a module that cannot be fetched is shown by
+/// [`page_or_notice`]. Leptos's `#[lazy_route]` panics there instead, which stops the page.
+macro_rules! split_route {
+    ($route:ident, $module:ident, |$this:pat_param| $view:expr) => {
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route::load()
+            }
+
+            async fn view(this: Self) -> leptos::prelude::AnyView {
+                $crate::pages::page_or_notice(split_view(this).await)
+            }
+
+            async fn preload() {
+                // A failure here is met again, and shown, by `view`.
+                let _ = preload_split_view().await;
+            }
+        }
+
+        #[leptos::wasm_split::wasm_split(
+                            $module,
+                            wasm_split_path = ::leptos::wasm_split,
+                            fallible,
+                            preload(preload_split_view)
+                        )]
+        fn split_view(
+            $this: $route,
+        ) -> Result<leptos::prelude::AnyView, leptos::wasm_split::SplitLoaderError> {
+            Ok($view)
+        }
+    };
+}
+pub(crate) use split_route;
+
 pub mod history;
 pub mod home;
 pub mod lab;

@@ -9,10 +9,8 @@ use crate::game::{Mode, Standing};
 use crate::i18n::*;
 use crate::store::types::{GameSummary, HighlightItem};
 use leptos::prelude::*;
-use leptos::wasm_split::SplitLoaderError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use leptos_router::LazyRoute;
 
 /// The mode's name as players know it, in `locale`.
 pub fn mode_label(mode: Mode, locale: Locale) -> &'static str {
@@ -29,8 +27,8 @@ pub struct GameRoute {
     actions: Actions,
 }
 
-impl LazyRoute for GameRoute {
-    fn data() -> Self {
+impl GameRoute {
+    fn load() -> Self {
         let params = use_params_map();
         let actions = Actions { publish: ServerAction::new(), delete: ServerAction::new() };
         // Loaded again after each change this browser makes.
@@ -43,29 +41,12 @@ impl LazyRoute for GameRoute {
         );
         Self { summary, actions }
     }
-
-    async fn view(this: Self) -> AnyView {
-        super::page_or_notice(game_view(this).await)
-    }
-
-    // The router loads the page's module before it hydrates or shows the page; a failure
-    // here is met again, and shown, by `view`.
-    async fn preload() {
-        let _ = preload_game_view().await;
-    }
 }
 
-/// The page, in a module of its own (`pages::page_or_notice`).
-#[leptos::wasm_split::wasm_split(
-    game_page,
-    wasm_split_path = ::leptos::wasm_split,
-    fallible,
-    preload(preload_game_view)
-)]
-fn game_view(this: GameRoute) -> Result<AnyView, SplitLoaderError> {
+super::split_route!(GameRoute, game_page, |this| {
     let GameRoute { summary, actions } = this;
-    Ok(view! { <GamePage summary actions/> }.into_any())
-}
+    view! { <GamePage summary actions/> }.into_any()
+});
 
 /// The game named in the path, once loaded.
 #[component]
