@@ -4,6 +4,8 @@
 /// fallible)`: `data` starts the page's loading at once (`$route::load`), the router loads the
 /// module before it hydrates or shows the page, and a module that cannot be fetched is shown by
 /// [`page_or_notice`]. Leptos's `#[lazy_route]` panics there instead, which stops the page.
+/// (`rustfmt::skip`: rustfmt indents the attribute further on every run.)
+#[rustfmt::skip]
 macro_rules! split_route {
     ($route:ident, $module:ident, |$this:pat_param| $view:expr) => {
         impl leptos_router::LazyRoute for $route {
@@ -22,11 +24,11 @@ macro_rules! split_route {
         }
 
         #[leptos::wasm_split::wasm_split(
-                            $module,
-                            wasm_split_path = ::leptos::wasm_split,
-                            fallible,
-                            preload(preload_split_view)
-                        )]
+            $module,
+            wasm_split_path = ::leptos::wasm_split,
+            fallible,
+            preload(preload_split_view)
+        )]
         fn split_view(
             $this: $route,
         ) -> Result<leptos::prelude::AnyView, leptos::wasm_split::SplitLoaderError> {
