@@ -9,10 +9,14 @@ use tracing_subscriber::EnvFilter;
 
 /// jemalloc, with a background thread that hands freed pages back within a second or two:
 /// glibc's malloc (and mimalloc) kept the memory of closed sockets (README, "Capacity").
+/// `--features system-alloc` builds with glibc's malloc instead, for heaptrack (which does not
+/// see jemalloc's prefixed functions) and for comparing the two.
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's settings, read at its start (the `_rjem_` prefix is tikv-jemallocator's).
+#[cfg(not(feature = "system-alloc"))]
 #[allow(non_upper_case_globals)]
 #[export_name = "_rjem_malloc_conf"]
 pub static malloc_conf: &[u8] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\0";

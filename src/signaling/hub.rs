@@ -204,7 +204,8 @@ pub struct Hub {
     config: HubConfig,
     tickets: TicketKey,
     conns: HashMap<ConnId, Conn>,
-    rooms: HashMap<RoomId, Room>,
+    /// Boxed: a `Room` is large, and the table keeps up to twice as many slots as rooms.
+    rooms: HashMap<RoomId, Box<Room>>,
     /// Knocking connections and password guesses.
     gate: admission::Gate,
     next_peer: u64,
@@ -512,16 +513,18 @@ impl Hub {
         name: String,
         out: &mut Vec<Output>,
     ) {
-        let room = self.rooms.entry(room_id.clone()).or_insert_with(|| Room {
-            admission: Default::default(),
-            members: PeerMap::new(),
-            game: Game::new(
-                self.config.game.clone(),
-                Default::default(),
-                game_seed(&room_id, self.config.instance),
-            )
-            .expect("the game config was validated in Hub::new"),
-            browsers: PeerMap::new(),
+        let room = self.rooms.entry(room_id.clone()).or_insert_with(|| {
+            Box::new(Room {
+                admission: Default::default(),
+                members: PeerMap::new(),
+                game: Game::new(
+                    self.config.game.clone(),
+                    Default::default(),
+                    game_seed(&room_id, self.config.instance),
+                )
+                .expect("the game config was validated in Hub::new"),
+                browsers: PeerMap::new(),
+            })
         });
         if let Some(browser) = self.conns.get(&conn).and_then(|c| c.browser) {
             room.browsers.insert(id, browser);

@@ -99,7 +99,9 @@ impl<T: Weigh> Receiver<T> {
         let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
         let item = queue.items.pop_front()?;
         queue.bytes -= item.weight();
-        if queue.items.is_empty() && queue.items.capacity() > 8 {
+        // Emptied: the slots go back, so an idle socket's queue holds nothing (128 bytes per
+        // socket otherwise; a burst allocates them again).
+        if queue.items.is_empty() && queue.items.capacity() > 0 {
             queue.items = VecDeque::new();
         }
         Some(item)

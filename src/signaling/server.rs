@@ -26,9 +26,9 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, Either};
 use futures::stream::FuturesUnordered;
-use futures::{Sink, SinkExt, Stream, StreamExt};
+use futures::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -578,17 +578,22 @@ fn upgrade(
             .into_response();
     }
     let hub = hub.for_browser(browser.map(|axum::Extension(b)| b));
-    sized(ws).on_upgrade(move |socket: WebSocket| async move {
-        let _permit = permit;
-        match serve {
+    // The socket is split (or handed to the cluster) before the task's future is made, so the
+    // future does not keep a slot for the whole `WebSocket` beside the halves it serves.
+    sized(ws).on_upgrade(move |socket: WebSocket| {
+        let served = match serve {
             Serve::Here => {
                 let (sink, stream) = socket.split();
-                serve_socket(sink, stream, hub, PING_EVERY).await
+                Either::Left(serve_socket(sink, stream, hub, PING_EVERY))
             }
             // Boxed: the forwarding state would otherwise enlarge every socket's task, also on
             // a single node.
-            Serve::Cluster(cluster, room) => Box::pin(cluster.serve(socket, hub, room)).await,
-        }
+            Serve::Cluster(cluster, room) => {
+                Either::Right(Box::pin(cluster.serve(socket, hub, room)))
+            }
+        };
+        // `map`, not an `async` block: awaiting `served` there would store it twice.
+        served.map(move |()| drop(permit))
     })
 }
 
