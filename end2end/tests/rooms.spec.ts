@@ -272,7 +272,14 @@ test("switching the microphone mid-call replaces the track in place; the speaker
     (v.srcObject as MediaStream).getAudioTracks().map((t) => `${t.label}:${t.readyState}`).join(","));
   // Devices are chosen in the settings dialog, which has a level meter that the beeps move.
   await a.getByTestId("settings-toggle").click();
-  await expect.poll(() => a.getByTestId("mic-level").evaluate((m: HTMLMeterElement) => m.value)).toBeGreaterThan(0);
+  // The fake microphone beeps briefly once a second, and the meter shows the latest 50 ms; a
+  // poll once a second (expect.poll's pace after its first tries) can keep missing the beeps,
+  // so the page checks on every frame.
+  await a.waitForFunction(
+    () => (document.querySelector('[data-testid="mic-level"]') as HTMLMeterElement | null)?.value! > 0,
+    null,
+    { polling: "raf", timeout: 15_000 },
+  );
   await expect(a.getByTestId("mic-select").locator("option")).toHaveCount(3);
   await a.getByTestId("mic-select").selectOption({ label: "Fake Audio Input 2" });
   await expect.poll(micLabel).toBe("Fake Audio Input 2:live");

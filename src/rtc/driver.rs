@@ -279,8 +279,15 @@ impl Inner {
     /// Feeds the session one input and carries out what it answers.
     fn feed(&self, input: session::Input) {
         let outputs = self.session.borrow_mut().handle(monotonic(), input);
+        let seated = outputs.iter().any(|o| matches!(o, session::Output::Seated { .. }));
         for output in outputs {
             self.apply(output);
+        }
+        // The reporter learns now whether the room had people in it when we took the seat
+        // (the welcome's peers are open), not at the next tick, by which time someone may
+        // have come in after us.
+        if seated {
+            self.report(monotonic());
         }
     }
 
