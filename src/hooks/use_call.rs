@@ -99,7 +99,7 @@ pub fn use_call(room: RoomId) -> UseCallReturn {
         retry_join: act!(|b, _| b.retry_join()),
         leave: act!(|b, _| b.leave()),
         retry_media: act!(|b, _| b.with_local(|l| l.open())),
-        media_off: act!(|b, _| b.with_local(|l| l.off())),
+        media_off: act!(|b, _| b.with_local(|l| l.release())),
         react: act!(|b, reaction| b.with_call(|c| c.react(Clone::clone(&reaction)))),
         raise_hand: act!(|b, up| b.with_call(|c| c.raise_hand(up))),
     }

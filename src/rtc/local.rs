@@ -96,12 +96,6 @@ impl Local {
         });
     }
 
-    /// Goes on without camera and microphone (receive-only).
-    pub fn off(&self) {
-        self.drop_stream();
-        self.ui.local.set(LocalMedia::Off);
-    }
-
     /// Enables or disables the local tracks as the microphone and camera buttons say
     /// (`track.enabled`: the senders keep their tracks, so nothing is renegotiated).
     pub fn apply_enabled(&self) {
@@ -152,7 +146,8 @@ impl Local {
         self.ui.local.update(|_| {});
     }
 
-    /// Stops every local track (leaving, or the page going away).
+    /// Stops every local track and goes on without them: receive-only by choice, leaving, or
+    /// the page going away.
     pub fn release(&self) {
         self.drop_stream();
         self.ui.local.set(LocalMedia::Off);
