@@ -22,6 +22,8 @@ pub mod ticket;
 pub mod turn;
 #[cfg(feature = "ssr")]
 pub mod upload;
+#[cfg(feature = "ssr")]
+pub mod wire;
 
 #[cfg(all(test, feature = "ssr"))]
 mod hub_admission_tests;

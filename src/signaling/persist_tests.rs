@@ -38,7 +38,8 @@ impl Sock {
         let (to_server, stream) = chan::unbounded();
         let (sink, from_server) = chan::unbounded();
         let hub = hub.clone().for_browser(Some(browser));
-        tokio::spawn(serve_socket(sink, stream, hub, Duration::from_secs(60)));
+        let socket = super::server::testing::Joined { sink, stream };
+        tokio::spawn(serve_socket(socket, hub, Duration::from_secs(60)));
         Self { to_server, from_server }
     }
 

@@ -15,6 +15,7 @@ use super::limits::HubConfig;
 use super::metrics::Metrics;
 use super::outbox::{self, NotQueued, Weigh};
 use super::ticket::TicketKey;
+use super::wire::{BrowserSocket, Upgrade};
 use crate::browser::BrowserId;
 use crate::game::{ConfigError, Results};
 use crate::protocol::GameServerMsg;
@@ -22,7 +23,7 @@ use crate::protocol::{CloseReason, PeerId, RoomId, ServerMsg};
 use crate::security::origin::OriginPolicy;
 pub use crate::store::writer::{Done, Persist};
 use crate::store::StoreError;
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -42,9 +43,6 @@ pub const PING_EVERY: Duration = Duration::from_secs(10);
 /// Frames above this are cut off by the WebSocket layer itself; between 64 KiB and this the
 /// hub answers with a proper close frame.
 pub const TRANSPORT_LIMIT: usize = 1 << 20;
-/// What a socket reads at a time: enough for most signaling messages in one read. Every socket
-/// holds this much while idle.
-pub const READ_BUFFER: usize = 1024;
 /// Messages queued for one socket before it is considered stuck and dropped.
 const OUTBOX: usize = 512;
 /// Bytes queued for one socket before it is considered stuck and dropped: sixteen of the
@@ -505,7 +503,7 @@ pub async fn ws_room_route(
     permit: crate::edge::WsPermit,
     Path(room): Path<String>,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
 ) -> Response {
     let room = match RoomId::parse(&room) {
         Ok(room) => room,
@@ -529,7 +527,7 @@ pub async fn ws_route(
     browser: Option<axum::Extension<BrowserId>>,
     permit: crate::edge::WsPermit,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
 ) -> Response {
     if cluster.is_some() {
         return (StatusCode::BAD_REQUEST, USE_THE_ROOM_ADDRESS).into_response();
@@ -549,15 +547,10 @@ enum Serve {
     Cluster(Arc<Cluster>, RoomId),
 }
 
-/// A socket's limits, sized for signaling rather than tungstenite's defaults (128 KiB read
-/// buffer): an idle socket holds a small read buffer (a larger message grows it to its own
-/// length, once), and frames are written as they come (we flush each one anyway).
-pub fn sized(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+/// A socket's limit: frames and messages above [`TRANSPORT_LIMIT`] end it; between the
+/// protocol's 64 KiB and that, the hub answers with a proper close.
+pub fn sized(ws: Upgrade) -> Upgrade {
     ws.max_message_size(TRANSPORT_LIMIT)
-        .max_frame_size(TRANSPORT_LIMIT)
-        .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(0)
-        .max_write_buffer_size(MAX_QUEUED_BYTES)
 }
 
 /// Upgrades to the signaling WebSocket, for pages of our own origins only (a page elsewhere is
@@ -568,7 +561,7 @@ fn upgrade(
     browser: Option<axum::Extension<BrowserId>>,
     permit: crate::edge::WsPermit,
     headers: &HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
     serve: Serve,
 ) -> Response {
     let origin = headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("invalid"));
@@ -578,14 +571,9 @@ fn upgrade(
             .into_response();
     }
     let hub = hub.for_browser(browser.map(|axum::Extension(b)| b));
-    // The socket is split (or handed to the cluster) before the task's future is made, so the
-    // future does not keep a slot for the whole `WebSocket` beside the halves it serves.
-    sized(ws).on_upgrade(move |socket: WebSocket| {
+    sized(ws).on_upgrade(move |socket: BrowserSocket| {
         let served = match serve {
-            Serve::Here => {
-                let (sink, stream) = socket.split();
-                Either::Left(serve_socket(sink, stream, hub, PING_EVERY))
-            }
+            Serve::Here => Either::Left(serve_socket(socket, hub, PING_EVERY)),
             // Boxed: the forwarding state would otherwise enlarge every socket's task, also on
             // a single node.
             Serve::Cluster(cluster, room) => {
@@ -597,11 +585,11 @@ fn upgrade(
     })
 }
 
-/// The per-socket loop, generic over the socket halves so a test can drive it with channels.
-pub async fn serve_socket<S, R>(mut sink: S, mut stream: R, hub: HubHandle, ping_every: Duration)
+/// The per-socket loop, generic over the socket so a test can drive it with channels (see
+/// [`testing::Joined`]).
+pub async fn serve_socket<S>(mut socket: S, hub: HubHandle, ping_every: Duration)
 where
-    S: Sink<Message> + Unpin,
-    R: Stream<Item = Result<Message, axum::Error>> + Unpin,
+    S: Sink<Message> + Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
     let conn = ConnId(hub.next_conn.fetch_add(1, Ordering::Relaxed));
     let (tx, outbox) = outbox::outbox(OUTBOX, MAX_QUEUED_BYTES);
@@ -623,10 +611,10 @@ where
             _ = tokio::time::sleep_until(silent_until), if !placement.opened() => {
                 let why = CloseReason::JoinTimeout;
                 let frame = CloseFrame { code: why.code(), reason: why.text().into() };
-                send_or_stall(&mut sink, Message::Close(Some(frame))).await;
+                send_or_stall(&mut socket, Message::Close(Some(frame))).await;
                 break;
             }
-            frame = stream.next() => {
+            frame = socket.next() => {
                 let input = match frame {
                     Some(Ok(Message::Text(text))) => Input::Text(conn, text.to_string()),
                     Some(Ok(Message::Binary(_))) => Input::Binary(conn),
@@ -651,7 +639,7 @@ where
                     }
                     Step::Refuse => {
                         let frame = CloseFrame { code: 1008, reason: NAME_THE_ROOM_FIRST.into() };
-                        send_or_stall(&mut sink, Message::Close(Some(frame))).await;
+                        send_or_stall(&mut socket, Message::Close(Some(frame))).await;
                         how = CloseKind::Clean;
                         break;
                     }
@@ -660,18 +648,18 @@ where
             },
             out = outbox.next() => match out {
                 Outbound::Text(text) => {
-                    if !send_or_stall(&mut sink, Message::Text(text)).await {
+                    if !send_or_stall(&mut socket, Message::Text(text)).await {
                         break;
                     }
                 }
                 Outbound::Close(code, reason) => {
                     let frame = CloseFrame { code, reason: reason.into() };
-                    send_or_stall(&mut sink, Message::Close(Some(frame))).await;
+                    send_or_stall(&mut socket, Message::Close(Some(frame))).await;
                     break;
                 }
             },
             _ = ping.tick() => {
-                if !send_or_stall(&mut sink, Message::Ping(Default::default())).await {
+                if !send_or_stall(&mut socket, Message::Ping(Default::default())).await {
                     break;
                 }
             }
@@ -781,6 +769,44 @@ async fn send_or_stall<S: Sink<Message> + Unpin>(sink: &mut S, message: Message)
     matches!(tokio::time::timeout(WRITE_STALL, sink.send(message)).await, Ok(Ok(())))
 }
 
+/// A socket made of two halves, for driving [`serve_socket`] with channels in tests.
+#[cfg(test)]
+pub mod testing {
+    use axum::extract::ws::Message;
+    use futures::{Sink, Stream};
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    /// `sink` takes what the server sends; `stream` is what the client says.
+    pub struct Joined<S, R> {
+        pub sink: S,
+        pub stream: R,
+    }
+
+    impl<S: Sink<Message> + Unpin, R: Unpin> Sink<Message> for Joined<S, R> {
+        type Error = S::Error;
+        fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+            Pin::new(&mut self.get_mut().sink).poll_ready(cx)
+        }
+        fn start_send(self: Pin<&mut Self>, item: Message) -> Result<(), S::Error> {
+            Pin::new(&mut self.get_mut().sink).start_send(item)
+        }
+        fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+            Pin::new(&mut self.get_mut().sink).poll_flush(cx)
+        }
+        fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+            Pin::new(&mut self.get_mut().sink).poll_close(cx)
+        }
+    }
+
+    impl<S: Unpin, R: Stream + Unpin> Stream for Joined<S, R> {
+        type Item = R::Item;
+        fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R::Item>> {
+            Pin::new(&mut self.get_mut().stream).poll_next(cx)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -813,7 +839,8 @@ mod tests {
                 .unwrap();
         let silent = futures::stream::pending::<Result<Message, axum::Error>>();
         // The first ping (after PING_EVERY) never goes out; the loop must give up on its own.
-        let serve = serve_socket(StoppedReader, silent, hub, PING_EVERY);
+        let socket = testing::Joined { sink: StoppedReader, stream: silent };
+        let serve = serve_socket(socket, hub, PING_EVERY);
         let ended = tokio::time::timeout(PING_EVERY + WRITE_STALL * 2, serve).await;
         assert!(ended.is_ok(), "the socket loop waited forever on a stalled write");
     }

@@ -14,8 +14,8 @@ use crate::protocol::{CloseReason, RoomId};
 use crate::signaling::server::{sized, HubHandle, PING_EVERY, WRITE_STALL};
 use crate::signaling::ticket::TicketKey;
 use crate::signaling::upload::{deliver, Seat, TICKET_HEADER};
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use crate::signaling::wire::{BrowserSocket, Upgrade, UpgradeRejection};
+use axum::extract::ws::{CloseFrame, Message};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -32,7 +32,11 @@ use tokio_tungstenite::tungstenite::Message as TMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::Cluster;
-use crate::signaling::server::{READ_BUFFER, TRANSPORT_LIMIT};
+use crate::signaling::server::TRANSPORT_LIMIT;
+
+/// What the socket to a room's owner reads at a time (tungstenite keeps a buffer this size per
+/// forwarded socket).
+const READ_BUFFER: usize = 1024;
 
 /// The header with the deployment's node token.
 pub const NODE_TOKEN_HEADER: &str = "x-straightface-node";
@@ -85,7 +89,7 @@ pub async fn connect(
 /// close goes through as a close; a browser that drops (or falls silent) drops the owner's
 /// socket without one, so its seat is held for a resume; an owner that drops is reported to
 /// the browser as [`MOVING`].
-pub async fn pipe(client: WebSocket, upstream: Upstream) {
+pub async fn pipe(client: BrowserSocket, upstream: Upstream) {
     let (mut to_client, mut from_client) = client.split();
     let (mut to_owner, mut from_owner) = upstream.split();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
@@ -150,9 +154,8 @@ async fn send<S: futures::Sink<Message> + Unpin>(sink: &mut S, message: Message)
 }
 
 /// Closes a browser's socket with [`MOVING`]: it reconnects and resumes where its room is now.
-pub async fn send_on(socket: WebSocket) {
-    let (mut sink, _) = socket.split();
-    close(&mut sink, MOVING).await;
+pub async fn send_on(mut socket: BrowserSocket) {
+    close(&mut socket, MOVING).await;
 }
 
 /// Sends a close frame (code, reason).
@@ -225,7 +228,7 @@ async fn node_socket(
     State(node): State<NodeState>,
     Path(room): Path<String>,
     headers: HeaderMap,
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    ws: Result<Upgrade, UpgradeRejection>,
 ) -> Response {
     if !from_a_node(&headers, &node.tickets) {
         return (StatusCode::FORBIDDEN, "not a node of this deployment").into_response();

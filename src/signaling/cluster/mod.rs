@@ -27,9 +27,8 @@ use crate::protocol::RoomId;
 use crate::signaling::hub::Checkpoint;
 use crate::signaling::server::{serve_socket, HubHandle, PING_EVERY};
 use crate::signaling::ticket::TicketKey;
+use crate::signaling::wire::BrowserSocket;
 use crate::store::Store;
-use axum::extract::ws::WebSocket;
-use futures::StreamExt;
 use holds::Holds;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -158,7 +157,7 @@ impl Cluster {
     /// Serves a browser socket of `hub`'s room: here if this node owns the room, else on its
     /// owner; when the owner cannot be reached, tries again until it is declared dead and the
     /// room is served here.
-    pub async fn serve(self: Arc<Self>, socket: WebSocket, hub: HubHandle, room: RoomId) {
+    pub async fn serve(self: Arc<Self>, socket: BrowserSocket, hub: HubHandle, room: RoomId) {
         let give_up = Instant::now() + TAKEOVER_WAIT;
         loop {
             if self.has_left() {
@@ -187,14 +186,13 @@ impl Cluster {
     /// `took_over`, if any), on its own hub.
     async fn serve_here(
         self: &Arc<Self>,
-        socket: WebSocket,
+        socket: BrowserSocket,
         hub: HubHandle,
         room: &RoomId,
         took_over: Option<String>,
     ) {
         let _held = self.hold(room, took_over);
-        let (sink, stream) = socket.split();
-        serve_socket(sink, stream, hub, PING_EVERY).await;
+        serve_socket(socket, hub, PING_EVERY).await;
     }
 
     /// Counts a socket of `room` served here until the guard drops.
