@@ -35,9 +35,13 @@ use std::time::{Duration, Instant};
 mod admission;
 mod games;
 mod ice;
+mod relay;
 mod reports;
 mod social;
 pub use games::{UploadError, UploadRequest};
+#[cfg(test)]
+pub use relay::relayed;
+pub use relay::Relayed;
 
 /// One WebSocket connection, numbered by the socket layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -90,6 +94,8 @@ pub enum Input {
 pub enum Output {
     /// Send this message on that socket.
     Send(ConnId, ServerMsg),
+    /// Send this relayed signal on that socket (a `ServerMsg::Signal`, already in its text).
+    Relay(ConnId, Relayed),
     /// Close that socket, saying why (a close code and text each).
     Close(ConnId, CloseReason),
     /// A game ended: persist it under `game_id`, and only once that has committed, tell
@@ -372,6 +378,9 @@ impl Hub {
             out.push(Output::Send(conn, msg));
             return;
         }
+        if let Some((to, signal)) = relay::signal(&text) {
+            return self.relay(conn, to, signal, out);
+        }
         match serde_json::from_str::<ClientMsg>(&text) {
             Ok(msg) => self.on_message(conn, msg, out),
             Err(e) => out.push(Output::Send(
@@ -404,26 +413,10 @@ impl Hub {
             ClientMsg::Resume { room, name, peer, ticket } => {
                 self.resume(conn, room, name, peer, &ticket, out)
             }
-            ClientMsg::Signal { to, signal } => {
-                let Some((room, from)) = self.seat_of(conn) else {
-                    out.push(Output::Send(conn, not_joined()));
-                    return;
-                };
-                let member = self.rooms.get(&room).and_then(|r| r.members.get(&to));
-                let reply = match member {
-                    Some(Member { conn: Some(dest), .. }) if to != from => {
-                        return out.push(Output::Send(*dest, ServerMsg::Signal { from, signal }));
-                    }
-                    Some(Member { conn: None, .. }) => {
-                        ServerMsg::error(ErrorCode::PeerAway, format!("peer {to} is reconnecting"))
-                    }
-                    _ => ServerMsg::error(
-                        ErrorCode::UnknownPeer,
-                        format!("peer {to} is not in your room"),
-                    ),
-                };
-                out.push(Output::Send(conn, reply));
-            }
+            ClientMsg::Signal { to, signal } => match serde_json::value::to_raw_value(&signal) {
+                Ok(raw) => self.relay(conn, to, &raw, out),
+                Err(e) => tracing::error!(error = %e, "could not serialize a signal"),
+            },
             ClientMsg::Leave => {
                 if self.stop_knocking(conn, out) {
                     return;

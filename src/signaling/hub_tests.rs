@@ -1,6 +1,6 @@
 //! The room state machine driven by simulated sockets and simulated time.
 
-use super::hub::{CloseKind, ConnId, Hub, Input, Output};
+use super::hub::{relayed, CloseKind, ConnId, Hub, Input, Output};
 use super::limits::HubConfig;
 use super::ticket::TicketKey;
 use crate::protocol::*;
@@ -16,7 +16,7 @@ pub(super) struct Sim {
 pub(super) fn is_game(output: &Output) -> bool {
     match output {
         Output::Send(_, msg) => msg.is_game(),
-        Output::Close(..) | Output::Report(_) => false,
+        Output::Close(..) | Output::Report(_) | Output::Relay(..) => false,
         Output::GameOver { .. }
         | Output::KeepHighlight { .. }
         | Output::UploadAnswer { .. }
@@ -174,7 +174,7 @@ fn signals_are_relayed_with_the_server_stamped_sender() {
     let (a, pa, _) = sim.join(1, &r, "Ann");
     let (b, pb, _) = sim.join(2, &r, "Bo");
     let out = sim.send(b, &ClientMsg::Signal { to: pa, signal: offer() });
-    assert_eq!(out, vec![Output::Send(a, ServerMsg::Signal { from: pb, signal: offer() })]);
+    assert_eq!(out, vec![Output::Relay(a, relayed(pb, &offer()))]);
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn a_forged_from_field_is_ignored() {
         r#"{{"type":"signal","from":{pc},"to":{pa},"signal":{{"kind":"description","sdp_type":"offer","sdp":"v=0\r\n"}}}}"#
     );
     let out = sim.input(Input::Text(b, forged));
-    assert_eq!(out, vec![Output::Send(a, ServerMsg::Signal { from: pb, signal: offer() })]);
+    assert_eq!(out, vec![Output::Relay(a, relayed(pb, &offer()))]);
 }
 
 #[test]
@@ -398,7 +398,7 @@ fn a_dropped_seat_is_resumed_silently_within_the_grace_period() {
     assert!(matches!(&out[0], Output::Send(c, ServerMsg::Welcome { you, peers, .. })
         if *c == b2 && *you == pb && peers.len() == 1 && peers[0].id == pa));
     let out = sim.send(a, &ClientMsg::Signal { to: pb, signal: offer() });
-    assert_eq!(out, vec![Output::Send(b2, ServerMsg::Signal { from: pa, signal: offer() })]);
+    assert_eq!(out, vec![Output::Relay(b2, relayed(pa, &offer()))]);
     // The grace timer was cancelled.
     sim.advance(Duration::from_secs(60));
     sim.input(Input::Alive(a));
@@ -519,10 +519,7 @@ fn six_simulated_peers_form_a_full_mesh_of_offers() {
     for (i, &(conn, from)) in seats.iter().enumerate() {
         for &(to_conn, to) in &seats[..i] {
             let out = sim.send(conn, &ClientMsg::Signal { to, signal: offer() });
-            assert_eq!(
-                out,
-                vec![Output::Send(to_conn, ServerMsg::Signal { from, signal: offer() })]
-            );
+            assert_eq!(out, vec![Output::Relay(to_conn, relayed(from, &offer()))]);
             delivered += 1;
         }
     }

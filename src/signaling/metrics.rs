@@ -112,12 +112,15 @@ impl Metrics {
         self.messages.fetch_add(1, Relaxed);
     }
 
+    /// A signal was relayed.
+    pub fn relayed(&self) {
+        self.relayed.fetch_add(1, Relaxed);
+    }
+
     /// The hub sends `msg`: counts relayed signals and reactions, and refusals by reason.
     pub fn sent(&self, msg: &ServerMsg) {
         match msg {
-            ServerMsg::Signal { .. } => {
-                self.relayed.fetch_add(1, Relaxed);
-            }
+            ServerMsg::Signal { .. } => self.relayed(),
             ServerMsg::Reaction { .. } => {
                 self.reactions.fetch_add(1, Relaxed);
             }

@@ -394,6 +394,10 @@ impl Driver {
                 self.metrics.sent(&msg);
                 self.send(conn, msg)
             }
+            Output::Relay(conn, relayed) => {
+                self.metrics.relayed();
+                self.push(conn, Outbound::Text(relayed.into_text().into()))
+            }
             Output::Close(conn, reason) => {
                 self.push(conn, Outbound::Close(reason.code(), reason.text()));
                 self.sockets.remove(&conn);
@@ -603,12 +607,13 @@ where
         hub.open(conn, tx.take().expect("not opened yet"));
     }
     let mut ping = tokio::time::interval_at(aligned(ping_every), ping_every);
-    // A socket that says nothing is closed as the hub closes one that takes no seat.
-    let silent_until = tokio::time::Instant::now() + hub.join_timeout;
+    // A socket that says nothing is closed as the hub closes one that takes no seat. Boxed,
+    // and only while the socket is not placed: most never need it.
+    let mut silent = (!placement.opened()).then(|| Box::pin(tokio::time::sleep(hub.join_timeout)));
     let mut how = CloseKind::Abrupt;
     loop {
         tokio::select! {
-            _ = tokio::time::sleep_until(silent_until), if !placement.opened() => {
+            () = until(&mut silent) => {
                 let why = CloseReason::JoinTimeout;
                 let frame = CloseFrame { code: why.code(), reason: why.text().into() };
                 send_or_stall(&mut socket, Message::Close(Some(frame))).await;
@@ -634,6 +639,7 @@ where
                     Step::Forward => {}
                     Step::Ignore => continue,
                     Step::Open(room) => {
+                        silent = None;
                         hub = hub.for_room(room);
                         hub.open(conn, tx.take().expect("opened once"));
                     }
@@ -667,6 +673,14 @@ where
     }
     if placement.opened() {
         hub.send(Event::Input(Input::Closed(conn, how)));
+    }
+}
+
+/// Waits for `sleep`, or forever without one.
+async fn until(sleep: &mut Option<std::pin::Pin<Box<tokio::time::Sleep>>>) {
+    match sleep {
+        Some(sleep) => sleep.await,
+        None => std::future::pending().await,
     }
 }
 

@@ -19,6 +19,7 @@ use hyper::upgrade::{OnUpgrade, Upgraded};
 use hyper_util::rt::TokioIo;
 use std::future::Future;
 use std::io;
+use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -422,37 +423,52 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Stream for Socket<IO> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        let mut chunk = [0u8; READ_CHUNK];
-        let mut fresh = 0;
+        // Frames already read come first.
+        if let Some(ready) = this.deliver(cx, &[]) {
+            return ready;
+        }
+        // Not zeroed: a read fills what it returns.
+        let mut chunk = [const { MaybeUninit::<u8>::uninit() }; READ_CHUNK];
         loop {
-            if this.done {
-                return Poll::Ready(None);
+            let mut buf = ReadBuf::uninit(&mut chunk);
+            if let Err(e) = ready!(Pin::new(&mut this.io).poll_read(cx, &mut buf)) {
+                this.done = true;
+                return Poll::Ready(Some(Err(axum::Error::new(e))));
             }
-            let frame = match this.next_frame(&chunk[..fresh]) {
-                Ok(frame) => frame,
-                Err(error) => return this.fail(cx, error),
-            };
-            fresh = 0;
-            if let Some((head, payload)) = frame {
-                match this.on_frame(cx, head.fin, head.opcode, payload) {
-                    Ok(Some(message)) => return Poll::Ready(Some(Ok(message))),
-                    Ok(None) => continue,
-                    Err(error) => return this.fail(cx, error),
-                }
-            }
-            let mut buf = ReadBuf::new(&mut chunk);
-            match ready!(Pin::new(&mut this.io).poll_read(cx, &mut buf)) {
-                Ok(()) => fresh = buf.filled().len(),
-                Err(e) => {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(axum::Error::new(e))));
-                }
-            }
-            if fresh == 0 {
+            if buf.filled().is_empty() {
                 this.done = true;
                 let cut = !this.read.is_empty() || this.fragments.is_some();
                 this.read = Vec::new();
                 return Poll::Ready(cut.then(|| Err(axum::Error::new(WireError::Truncated))));
+            }
+            if let Some(ready) = this.deliver(cx, buf.filled()) {
+                return ready;
+            }
+        }
+    }
+}
+
+impl<IO: AsyncRead + AsyncWrite + Unpin> Socket<IO> {
+    /// The next message from the bytes kept plus `fresh`, if they hold one (or the socket is
+    /// done); `None` when more must be read.
+    fn deliver(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut fresh: &[u8],
+    ) -> Option<Poll<Option<Result<Message, axum::Error>>>> {
+        loop {
+            if self.done {
+                return Some(Poll::Ready(None));
+            }
+            let frame = match self.next_frame(fresh) {
+                Ok(frame) => frame?,
+                Err(error) => return Some(self.fail(cx, error)),
+            };
+            fresh = &[];
+            match self.on_frame(cx, frame.0.fin, frame.0.opcode, frame.1) {
+                Ok(Some(message)) => return Some(Poll::Ready(Some(Ok(message)))),
+                Ok(None) => continue,
+                Err(error) => return Some(self.fail(cx, error)),
             }
         }
     }
