@@ -15,7 +15,7 @@ const median = (xs) => {
 };
 const figures = {
   idle: ["kb_per_socket", "join_s", "idle_cpu_pct", "rss_before_kb", "rss_joined_kb", "rss_after_close_kb"],
-  relay: ["per_s", "cpu_ms_per_1000", "rtt_p50_ms", "rtt_p99_ms"],
+  relay: ["per_s", "cpu_ms_per_1000", "user_ms_per_1000", "system_ms_per_1000", "switches_per_message", "rtt_p50_ms", "rtt_p99_ms"],
   rtt: ["rtt_p50_ms", "rtt_p99_ms", "cpu_ms_per_1000"],
 };
 for (const [key, list] of [...groups].sort()) {

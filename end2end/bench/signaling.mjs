@@ -4,14 +4,15 @@
 //           seconds to connect and join them all, server CPU while they sit idle, and RSS a
 //           while after they all closed;
 //   relay — P pairs bouncing an offer-sized signal back and forth for S seconds: messages per
-//           second and server CPU ms per 1,000 relayed messages;
+//           second, server CPU ms per 1,000 relayed messages (and its user and system parts),
+//           and the server's context switches per message;
 //   rtt   — 50 pairs at 40 round trips a second: round-trip p50/p99.
 // Prints one JSON line per phase. Usage:
 //   node bench/signaling.mjs <ours|ours-1shard|ours-2nodes|guide> <base-urls> <server-pids> <phase> [args…]
 //     (several nodes: comma-separated URLs and pids; a pair's second member uses the second URL,
 //     and RSS and CPU are the sum over the pids)
 //     idle <sockets> [settle-seconds]   relay <pairs> <seconds>   rtt <pairs> <seconds>
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import WebSocket from "ws";
 
@@ -26,12 +27,24 @@ const sum = (f) => pids.reduce((total, pid) => total + f(pid), 0);
 function rssKb() {
   return sum((pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]));
 }
-function cpuMs() {
-  return sum((pid) => {
+/// Server CPU so far, in ms: user and system time apart ([user, system]).
+function cpuSplitMs() {
+  return pids.reduce(([u, k], pid) => {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK;
-  });
+    return [u + (Number(fields[11]) * 1000) / TICK, k + (Number(fields[12]) * 1000) / TICK];
+  }, [0, 0]);
+}
+function cpuMs() {
+  const [user, system] = cpuSplitMs();
+  return user + system;
+}
+/// Context switches of every thread of the servers so far (voluntary and not).
+function switches() {
+  return sum((pid) => readdirSync(`/proc/${pid}/task`).reduce((total, tid) => {
+    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
+    return total + [...status.matchAll(/ctxt_switches:\s+(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  }, 0));
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const roomId = () => Array.from({ length: 22 }, () => "abcdefghijklmnopqrstuvwxyz0123456789"[Math.floor(Math.random() * 36)]).join("");
@@ -139,7 +152,8 @@ async function bounce(pairs, seconds, rate) {
   let relayed = 0;
   const rtts = [];
   let running = true;
-  const c0 = cpuMs();
+  const [u0, k0] = cpuSplitMs();
+  const s0 = switches();
   const t0 = performance.now();
   for (const [a, b] of all) {
     let sentAt = 0;
@@ -156,11 +170,17 @@ async function bounce(pairs, seconds, rate) {
   await sleep(seconds * 1000);
   running = false;
   const elapsed = (performance.now() - t0) / 1000;
-  const cpu = cpuMs() - c0;
+  const [u1, k1] = cpuSplitMs();
+  const [user, system] = [u1 - u0, k1 - k0];
+  const cpu = user + system;
+  const perMessage = (x) => +((x / relayed) * 1000).toFixed(2);
+  const ctx = switches() - s0;
   for (const [a, b] of all) { a.close(); b.close(); }
   rtts.sort((x, y) => x - y);
   const pct = (p) => +(rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] || 0).toFixed(2);
-  return { relayed, per_s: Math.round(relayed / elapsed), cpu_ms_per_1000: +((cpu / relayed) * 1000).toFixed(2), rtt_p50_ms: pct(0.5), rtt_p99_ms: pct(0.99) };
+  return { relayed, per_s: Math.round(relayed / elapsed), cpu_ms_per_1000: perMessage(cpu),
+    user_ms_per_1000: perMessage(user), system_ms_per_1000: perMessage(system),
+    switches_per_message: +(ctx / relayed).toFixed(2), rtt_p50_ms: pct(0.5), rtt_p99_ms: pct(0.99) };
 }
 
 let result;
