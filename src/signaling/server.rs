@@ -551,12 +551,6 @@ enum Serve {
     Cluster(Arc<Cluster>, RoomId),
 }
 
-/// A socket's limit: frames and messages above [`TRANSPORT_LIMIT`] end it; between the
-/// protocol's 64 KiB and that, the hub answers with a proper close.
-pub fn sized(ws: Upgrade) -> Upgrade {
-    ws.max_message_size(TRANSPORT_LIMIT)
-}
-
 /// Upgrades to the signaling WebSocket, for pages of our own origins only (a page elsewhere is
 /// refused with 403 before the upgrade; see [`OriginPolicy`]).
 fn upgrade(
@@ -575,7 +569,7 @@ fn upgrade(
             .into_response();
     }
     let hub = hub.for_browser(browser.map(|axum::Extension(b)| b));
-    sized(ws).on_upgrade(move |socket: BrowserSocket| {
+    ws.on_upgrade(move |socket: BrowserSocket| {
         let served = match serve {
             Serve::Here => Either::Left(serve_socket(socket, hub, PING_EVERY)),
             // Boxed: the forwarding state would otherwise enlarge every socket's task, also on

@@ -10,6 +10,7 @@
 //! [`Message`]s and a `Sink` for them, like axum's `WebSocket`, so the socket loop and its tests
 //! are unchanged. No extensions are offered (no permessage-deflate).
 
+use super::server::TRANSPORT_LIMIT;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
@@ -63,11 +64,12 @@ impl IntoResponse for UpgradeRejection {
     }
 }
 
-/// A checked WebSocket handshake, ready to be answered with `101 Switching Protocols`.
+/// A checked WebSocket handshake, ready to be answered with `101 Switching Protocols`. Its
+/// socket ends with an error on a message (or frame) above [`TRANSPORT_LIMIT`]; between the
+/// protocol's 64 KiB and that, the hub answers with a proper close.
 pub struct Upgrade {
     accept: HeaderValue,
     on_upgrade: OnUpgrade,
-    max_message: usize,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
@@ -79,7 +81,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
         let accept = HeaderValue::from_str(&accept).map_err(|_| UpgradeRejection::Key)?;
         let on_upgrade =
             parts.extensions.remove::<OnUpgrade>().ok_or(UpgradeRejection::NotUpgradable)?;
-        Ok(Self { accept, on_upgrade, max_message: usize::MAX })
+        Ok(Self { accept, on_upgrade })
     }
 }
 
@@ -108,23 +110,16 @@ fn handshake_key<'h>(
 }
 
 impl Upgrade {
-    /// Messages (and frames) longer than this end the socket with an error; the caller's
-    /// own, smaller limit gets a proper close.
-    pub fn max_message_size(mut self, bytes: usize) -> Self {
-        self.max_message = bytes;
-        self
-    }
-
     /// Answers the handshake and serves the socket with `serve` once the connection switched.
     pub fn on_upgrade<F, Fut>(self, serve: F) -> Response
     where
         F: FnOnce(BrowserSocket) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let Self { accept, on_upgrade, max_message } = self;
+        let Self { accept, on_upgrade } = self;
         tokio::spawn(async move {
             if let Ok(upgraded) = on_upgrade.await {
-                serve(Socket::new(TokioIo::new(upgraded), max_message)).await;
+                serve(Socket::new(TokioIo::new(upgraded), TRANSPORT_LIMIT)).await;
             }
         });
         let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();

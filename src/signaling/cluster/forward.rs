@@ -11,7 +11,7 @@
 
 use crate::browser::BrowserId;
 use crate::protocol::{CloseReason, RoomId};
-use crate::signaling::server::{sized, HubHandle, PING_EVERY, WRITE_STALL};
+use crate::signaling::server::{HubHandle, PING_EVERY, WRITE_STALL};
 use crate::signaling::ticket::TicketKey;
 use crate::signaling::upload::{deliver, Seat, TICKET_HEADER};
 use crate::signaling::wire::{BrowserSocket, Upgrade, UpgradeRejection};
@@ -243,7 +243,7 @@ async fn node_socket(
     let browser =
         headers.get(BROWSER_HEADER).and_then(|v| v.to_str().ok()).and_then(BrowserId::parse);
     let hub = node.hub.for_room(Some(room.clone())).for_browser(browser);
-    sized(ws).on_upgrade(move |socket| async move {
+    ws.on_upgrade(move |socket| async move {
         if node.cluster.has_left() {
             return send_on(socket).await;
         }
