@@ -92,6 +92,8 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   expect(href).toMatch(/^\/games\/[A-Za-z0-9_-]{22}$/);
   // Ann's own browser (her cookie): the host, and the face in the picture.
   const results = await ca.newPage();
+  const pageErrors: string[] = [];
+  results.on("pageerror", (e) => pageErrors.push(e.message));
   const resultsUrl = `http://127.0.0.1:${PORT}${href}`;
   await results.goto(resultsUrl);
   const highlights = results.getByTestId("highlight");
@@ -101,6 +103,11 @@ test("don't laugh: the laughing face loses, its highlight is kept, and the resul
   }, { message: "the highlight upload was saved" }).toBeGreaterThan(0);
   const decoded = () => highlights.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
   await expect.poll(decoded).toBe(true);
+  // The players are done with the call: leaving it stops both face engines, which otherwise
+  // keep this 2-core machine busy while the results page compiles its WASM.
+  await Promise.all([a.close(), b.close()]);
+  await expect(results.locator("body[data-hydrated=true]"), "the results page hydrates").toBeAttached({ timeout: 30_000 });
+  expect(pageErrors, "the results page throws nothing").toEqual([]);
   const board = await results.locator("table").first().innerText();
   expect(board).toContain("Bo");
   await expect(results.getByTestId("game-meta")).toContainText(/\b1 round$/);
