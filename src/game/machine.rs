@@ -413,6 +413,15 @@ impl Game {
         self.members.values().any(|m| m.present && self.now <= away_at(m) && now > away_at(m))
     }
 
+    /// Whether time alone could make the game [`due`](Self::due) before its next input: a
+    /// phase has a deadline, or a present player's face may yet count as away. The hub
+    /// looks at no other game on its ticks.
+    pub fn is_timed(&self) -> bool {
+        let away_at = |m: &Member| m.last_face.saturating_add(self.config.away_after);
+        self.stage.ends_at().is_some()
+            || self.members.values().any(|m| m.present && self.now <= away_at(m))
+    }
+
     /// Whether `m` counts as away now.
     pub(super) fn is_away(&self, m: &Member) -> bool {
         self.now.saturating_sub(m.last_face) > self.config.away_after

@@ -38,6 +38,7 @@ mod ice;
 mod relay;
 mod reports;
 mod social;
+mod sweep;
 pub use games::{UploadError, UploadRequest};
 #[cfg(test)]
 pub use relay::relayed;
@@ -221,6 +222,10 @@ pub struct Hub {
     now: Instant,
     /// ICE servers for welcomes, and TURN renewals.
     ice: ice::Ice,
+    /// When each periodic sweep can first find something.
+    sweeps: sweep::Sweeps,
+    /// The rooms whose game time alone may change ([`Game::is_timed`]): the only ones ticked.
+    timed_games: std::collections::HashSet<RoomId>,
 }
 
 impl Hub {
@@ -239,6 +244,8 @@ impl Hub {
             epoch: None,
             now: Instant::now(),
             ice: ice::Ice::default(),
+            sweeps: sweep::Sweeps::default(),
+            timed_games: std::collections::HashSet::new(),
         })
     }
 
@@ -279,6 +286,8 @@ impl Hub {
                     room: None,
                 };
                 self.conns.insert(conn, c);
+                self.sweeps.heartbeat.note(now + self.config.heartbeat_timeout);
+                self.sweeps.unjoined.note(now + self.config.join_timeout);
             }
             Input::Alive(conn) => self.touch(conn, now),
             Input::Binary(conn) => {
@@ -631,6 +640,7 @@ impl Hub {
         if let Some(member) = member.filter(|m| m.conn == Some(conn)) {
             member.conn = None;
             member.held_until = Some(now + self.config.grace);
+            self.sweeps.held.note(now + self.config.grace);
         }
     }
 
@@ -640,6 +650,7 @@ impl Hub {
         let Some(c) = self.conns.get_mut(&conn) else { return };
         let Some((room_id, peer)) = c.seat.take() else { return };
         c.idle_since = now;
+        self.sweeps.unjoined.note(now + self.config.join_timeout);
         self.free_seat(&room_id, peer, out);
     }
 
@@ -663,29 +674,37 @@ impl Hub {
     }
 
     fn expire(&mut self, now: Instant, out: &mut Vec<Output>) {
-        let timeout = self.config.heartbeat_timeout;
-        let mut dead: Vec<ConnId> = self
-            .conns
-            .iter()
-            .filter(|(_, c)| now.saturating_duration_since(c.last_seen) > timeout)
-            .map(|(&id, _)| id)
-            .collect();
-        dead.sort();
-        for conn in dead {
-            self.forget_conn(conn, out);
-            self.hold(now, conn);
-            out.push(Output::Close(conn, CloseReason::HeartbeatTimeout));
+        if self.sweeps.heartbeat.take_due(now) {
+            let timeout = self.config.heartbeat_timeout;
+            let mut dead = Vec::new();
+            for (&id, c) in &self.conns {
+                let at = c.last_seen + timeout;
+                if now > at {
+                    dead.push(id);
+                } else {
+                    self.sweeps.heartbeat.note(at);
+                }
+            }
+            dead.sort();
+            for conn in dead {
+                self.forget_conn(conn, out);
+                self.hold(now, conn);
+                out.push(Output::Close(conn, CloseReason::HeartbeatTimeout));
+            }
         }
-        let mut gone: Vec<(RoomId, PeerId)> = self
-            .rooms
-            .iter()
-            .flat_map(|(rid, room)| {
-                room.members
-                    .iter()
-                    .filter(|(_, m)| m.held_until.is_some_and(|t| now >= t))
-                    .map(move |(&pid, _)| (rid.clone(), pid))
-            })
-            .collect();
+        if !self.sweeps.held.take_due(now) {
+            return;
+        }
+        let mut gone: Vec<(RoomId, PeerId)> = Vec::new();
+        for (rid, room) in &self.rooms {
+            for (&pid, member) in room.members.iter() {
+                match member.held_until {
+                    Some(t) if now >= t => gone.push((rid.clone(), pid)),
+                    Some(t) => self.sweeps.held.note(t),
+                    None => {}
+                }
+            }
+        }
         gone.sort();
         for (room, peer) in gone {
             self.free_seat(&room, peer, out);

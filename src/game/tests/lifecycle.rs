@@ -230,14 +230,17 @@ fn an_unplayable_config_is_refused() {
 fn a_game_is_due_for_a_tick_only_when_time_alone_changes_something() {
     let (mut sim, p) = lobby(&["Ann", "Bo"]);
     // Just joined: faces count as seen; nothing changes until `away_after` (3 s) passes.
+    assert!(sim.game.is_timed(), "the hub must tick it");
     assert!(!sim.game.due(ms(3_000)));
     assert!(sim.game.due(ms(3_001)), "Ann's and Bo's away status flips");
     let out = sim.tick_at(ms(3_001));
     assert!(out.iter().any(|o| matches!(o, Output::Scores(_))), "{out:?}");
     // Both away now: idle, a lobby needs no more ticks.
     assert!(!sim.game.due(secs(3_600)));
+    assert!(!sim.game.is_timed(), "the hub may leave it alone until its next input");
     sim.ready(p[0]);
     sim.ready(p[1]);
+    assert!(sim.game.is_timed());
     // The countdown's deadline makes it due exactly then.
     let ends = match sim.game.phase_view().phase {
         Phase::Countdown { ends_at_ms } => ms(ends_at_ms),

@@ -203,6 +203,7 @@ impl Hub {
         }
         if let Some(c) = self.conns.get_mut(&conn) {
             c.idle_since = self.now;
+            self.sweeps.unjoined.note(self.now + self.config.join_timeout);
         }
         self.tell_knocks(&room_id, out);
         true
@@ -278,6 +279,7 @@ impl Hub {
             self.gate.knocking.remove(&knock.conn);
             if let Some(c) = self.conns.get_mut(&knock.conn) {
                 c.idle_since = self.now;
+                self.sweeps.unjoined.note(self.now + self.config.join_timeout);
             }
             let message = "everyone left the room before letting you in";
             out.push(refuse(knock.conn, ErrorCode::KnockDeclined, message));
@@ -337,6 +339,7 @@ impl Hub {
         self.gate.knocking.remove(&conn);
         if let Some(c) = self.conns.get_mut(&conn) {
             c.idle_since = self.now;
+            self.sweeps.unjoined.note(self.now + self.config.join_timeout);
         }
         self.tell_knocks(room_id, out);
         if !admit {
@@ -379,14 +382,22 @@ impl Hub {
 
     /// Closes every socket that has had neither a seat nor a knock for the join timeout.
     pub(super) fn expire_unjoined(&mut self, now: Instant, out: &mut Vec<Output>) {
+        if !self.sweeps.unjoined.take_due(now) {
+            return;
+        }
         let timeout = self.config.join_timeout;
-        let mut idle: Vec<ConnId> = self
-            .conns
-            .iter()
-            .filter(|(id, c)| c.seat.is_none() && !self.gate.knocking.contains_key(id))
-            .filter(|(_, c)| now.saturating_duration_since(c.idle_since) >= timeout)
-            .map(|(&id, _)| id)
-            .collect();
+        let mut idle = Vec::new();
+        for (&id, c) in &self.conns {
+            if c.seat.is_some() || self.gate.knocking.contains_key(&id) {
+                continue;
+            }
+            let at = c.idle_since + timeout;
+            if now >= at {
+                idle.push(id);
+            } else {
+                self.sweeps.unjoined.note(at);
+            }
+        }
         idle.sort();
         for conn in idle {
             self.conns.remove(&conn);

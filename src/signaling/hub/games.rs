@@ -94,6 +94,9 @@ impl Hub {
         let clock = self.clock();
         let room = self.rooms.get_mut(room_id)?;
         let outputs = room.game.handle(clock, input);
+        if room.game.is_timed() {
+            self.timed_games.insert(room_id.clone());
+        }
         let ids = GameIds {
             hub_key: &self.tickets,
             instance: self.config.instance,
@@ -125,18 +128,25 @@ impl Hub {
         refused
     }
 
-    /// Lets every game's clock run (phase deadlines).
+    /// Lets the clock of every game that time may change run (phase deadlines, faces gone away).
     pub(super) fn tick_games(&mut self, out: &mut Vec<Output>) {
         let clock = self.clock();
         let mut rooms: Vec<RoomId> = self
-            .rooms
+            .timed_games
             .iter()
-            .filter(|(_, r)| r.game.due(clock))
-            .map(|(id, _)| id.clone())
+            .filter(|id| self.rooms.get(*id).is_some_and(|r| r.game.due(clock)))
+            .cloned()
             .collect();
         rooms.sort();
         for room in rooms {
             let _ = self.game_input(&room, GameInput::Tick, out);
+        }
+        let rooms = &self.rooms;
+        self.timed_games.retain(|id| rooms.get(id).is_some_and(|r| r.game.is_timed()));
+        if self.timed_games.capacity() > 64
+            && self.timed_games.len() * 4 < self.timed_games.capacity()
+        {
+            self.timed_games.shrink_to(self.timed_games.len() * 2);
         }
     }
 
