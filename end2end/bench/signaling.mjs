@@ -1,8 +1,9 @@
 // Signaling load against one server: ours (`ours`, JSON over /ws) or the guide's socket.io
 // server (`guide`). Measures from the outside, reading the server's /proc entry:
 //   idle  — N sockets joined in rooms of two, pair after pair: KB of server RSS per socket,
-//           seconds to connect and join them all, server CPU while they sit idle, and RSS a
-//           while after they all closed;
+//           seconds to connect and join them all, server CPU while they sit idle (over 30 s,
+//           longer than either server's ping interval: socket.io's and ours are 25 s, and a
+//           shorter window could miss every ping), and RSS a while after they all closed;
 //   relay — P pairs bouncing an offer-sized signal back and forth for S seconds: messages per
 //           second, server CPU ms per 1,000 relayed messages (and its user and system parts),
 //           and the server's context switches per message;
@@ -124,6 +125,8 @@ async function pair(i) {
   return [a, b];
 }
 
+const IDLE_WINDOW_MS = 30_000;
+
 async function idle(sockets, settle) {
   const before = rssKb();
   const t0 = performance.now();
@@ -133,8 +136,8 @@ async function idle(sockets, settle) {
   await sleep(2000);
   const joined = rssKb();
   const c0 = cpuMs();
-  await sleep(10_000);
-  const idleCpuPct = (cpuMs() - c0) / 100;
+  await sleep(IDLE_WINDOW_MS);
+  const idleCpuPct = ((cpuMs() - c0) / IDLE_WINDOW_MS) * 100;
   for (const [a, b] of pairs) { a.close(); b.close(); }
   await sleep(settle * 1000);
   const after = rssKb();

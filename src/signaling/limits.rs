@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 pub struct HubConfig {
     /// Seats per room.
     pub room_capacity: usize,
-    /// A socket silent for longer than this is dropped (pongs count as sound).
+    /// A socket silent for longer than this is dropped (pongs count as sound): the server's
+    /// ping interval and 10 s for the pong.
     pub heartbeat_timeout: Duration,
     /// Sustained messages per second per socket.
     pub rate_per_sec: f64,
@@ -45,7 +46,7 @@ impl Default for HubConfig {
     fn default() -> Self {
         Self {
             room_capacity: ROOM_CAPACITY,
-            heartbeat_timeout: Duration::from_secs(15),
+            heartbeat_timeout: Duration::from_secs(35),
             rate_per_sec: 50.0,
             rate_burst: 200.0,
             grace: Duration::from_secs(30),
