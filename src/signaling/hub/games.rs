@@ -94,7 +94,7 @@ impl Hub {
         let clock = self.clock();
         let room = self.rooms.get_mut(room_id)?;
         let outputs = room.game.handle(clock, input);
-        if room.game.is_timed() {
+        if room.game.is_timed() && !self.timed_games.contains(room_id) {
             self.timed_games.insert(room_id.clone());
         }
         let ids = GameIds {
