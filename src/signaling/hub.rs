@@ -723,9 +723,41 @@ fn not_joined() -> ServerMsg {
     ServerMsg::error(ErrorCode::NotJoined, "join a room first")
 }
 
-/// Gives a map's spare room back once it is mostly empty (a `HashMap` never shrinks by itself).
-pub(crate) fn shrink_sparse<K: Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>) {
-    if map.capacity() > 64 && map.len() * 4 < map.capacity() {
-        map.shrink_to(map.len() * 2);
+/// Gives a table's spare room back once it is mostly empty (a `HashMap` or `HashSet` never
+/// shrinks by itself).
+pub(crate) fn shrink_sparse(table: &mut impl HashTable) {
+    if table.capacity() > 64 && table.len() * 4 < table.capacity() {
+        table.shrink_to(table.len() * 2);
+    }
+}
+
+/// What [`shrink_sparse`] needs of a table.
+pub(crate) trait HashTable {
+    fn len(&self) -> usize;
+    fn capacity(&self) -> usize;
+    fn shrink_to(&mut self, min_capacity: usize);
+}
+
+impl<K: Eq + std::hash::Hash, V> HashTable for HashMap<K, V> {
+    fn len(&self) -> usize {
+        HashMap::len(self)
+    }
+    fn capacity(&self) -> usize {
+        HashMap::capacity(self)
+    }
+    fn shrink_to(&mut self, min_capacity: usize) {
+        HashMap::shrink_to(self, min_capacity);
+    }
+}
+
+impl<K: Eq + std::hash::Hash> HashTable for std::collections::HashSet<K> {
+    fn len(&self) -> usize {
+        std::collections::HashSet::len(self)
+    }
+    fn capacity(&self) -> usize {
+        std::collections::HashSet::capacity(self)
+    }
+    fn shrink_to(&mut self, min_capacity: usize) {
+        std::collections::HashSet::shrink_to(self, min_capacity);
     }
 }

@@ -45,8 +45,10 @@ pub const NODE_TOKEN_HEADER: &str = "x-straightface-node";
 pub const BROWSER_HEADER: &str = "x-straightface-browser";
 /// How long connecting to another node may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-/// A forwarded browser that has sent nothing, not even a pong, for this long is gone.
-const SILENCE: Duration = Duration::from_secs(25);
+/// A forwarded browser that has sent nothing, not even a pong, for this long is gone: a ping
+/// goes out every [`PING_EVERY`], and its pong has 10 s to come back (as for the hub's
+/// heartbeat). At most one interval would cut off a browser whose pong came a moment late.
+const SILENCE: Duration = PING_EVERY.saturating_add(Duration::from_secs(10));
 /// The close sent to a browser whose room's node went away: it reconnects and resumes its
 /// seat, wherever the room is served next ([`CloseReason::Moving`]).
 pub const MOVING: (u16, &str) = (CloseReason::Moving.code(), CloseReason::Moving.text());

@@ -143,11 +143,7 @@ impl Hub {
         }
         let rooms = &self.rooms;
         self.timed_games.retain(|id| rooms.get(id).is_some_and(|r| r.game.is_timed()));
-        if self.timed_games.capacity() > 64
-            && self.timed_games.len() * 4 < self.timed_games.capacity()
-        {
-            self.timed_games.shrink_to(self.timed_games.len() * 2);
-        }
+        super::shrink_sparse(&mut self.timed_games);
     }
 
     /// An uploaded highlight for its capture request, from whoever holds the ticket of the
