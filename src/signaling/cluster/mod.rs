@@ -191,19 +191,18 @@ impl Cluster {
         room: &RoomId,
         took_over: Option<String>,
     ) {
-        let _held = self.hold(room, took_over);
+        if let Some(dead) = took_over {
+            tracing::info!(%room, dead, "took over a room whose node stopped");
+            // Before the socket reaches the hub: the room's first game output here stores
+            // this node's (empty) game in the dead node's place, and must not win that race.
+            games::finish_orphan(&self.directory, &self.store, room).await;
+        }
+        let _held = self.hold(room);
         serve_socket(socket, hub, PING_EVERY).await;
     }
 
     /// Counts a socket of `room` served here until the guard drops.
-    fn hold(self: &Arc<Self>, room: &RoomId, took_over: Option<String>) -> Held {
-        if let Some(dead) = took_over {
-            tracing::info!(%room, dead, "took over a room whose node stopped");
-            let (cluster, room) = (self.clone(), room.clone());
-            tokio::spawn(async move {
-                games::finish_orphan(&cluster.directory, &cluster.store, &room).await
-            });
-        }
+    fn hold(self: &Arc<Self>, room: &RoomId) -> Held {
         self.holds().opened(room);
         Held { cluster: self.clone(), room: room.clone() }
     }
