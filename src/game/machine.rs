@@ -409,7 +409,7 @@ impl Game {
         if self.stage.ends_at().is_some_and(|t| t <= now) {
             return true;
         }
-        let away_at = |m: &Member| m.last_face.saturating_add(self.config.away_after);
+        let away_at = |m: &Member| self.away_at(m);
         self.members.values().any(|m| m.present && self.now <= away_at(m) && now > away_at(m))
     }
 
@@ -417,9 +417,13 @@ impl Game {
     /// phase has a deadline, or a present player's face may yet count as away. The hub
     /// looks at no other game on its ticks.
     pub fn is_timed(&self) -> bool {
-        let away_at = |m: &Member| m.last_face.saturating_add(self.config.away_after);
         self.stage.ends_at().is_some()
-            || self.members.values().any(|m| m.present && self.now <= away_at(m))
+            || self.members.values().any(|m| m.present && self.now <= self.away_at(m))
+    }
+
+    /// When `m`'s face, missing since it was last seen, starts to count as away.
+    fn away_at(&self, m: &Member) -> Duration {
+        m.last_face.saturating_add(self.config.away_after)
     }
 
     /// Whether `m` counts as away now.

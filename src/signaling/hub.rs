@@ -646,12 +646,18 @@ impl Hub {
 
     /// Frees `conn`'s seat, tells the rest of the room, and drops the room when it empties.
     fn leave(&mut self, conn: ConnId, out: &mut Vec<Output>) {
-        let now = self.now;
         let Some(c) = self.conns.get_mut(&conn) else { return };
         let Some((room_id, peer)) = c.seat.take() else { return };
-        c.idle_since = now;
-        self.sweeps.unjoined.note(now + self.config.join_timeout);
+        self.unseated(conn);
         self.free_seat(&room_id, peer, out);
+    }
+
+    /// `conn` has neither a seat nor a knock from now on: the join timeout runs again.
+    fn unseated(&mut self, conn: ConnId) {
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.idle_since = self.now;
+            self.sweeps.unjoined.note(self.now + self.config.join_timeout);
+        }
     }
 
     fn free_seat(&mut self, room_id: &RoomId, peer: PeerId, out: &mut Vec<Output>) {

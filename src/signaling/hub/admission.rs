@@ -201,10 +201,7 @@ impl Hub {
         if let Some(room) = self.rooms.get_mut(&room_id) {
             room.admission.pending.remove(&id);
         }
-        if let Some(c) = self.conns.get_mut(&conn) {
-            c.idle_since = self.now;
-            self.sweeps.unjoined.note(self.now + self.config.join_timeout);
-        }
+        self.unseated(conn);
         self.tell_knocks(&room_id, out);
         true
     }
@@ -277,10 +274,7 @@ impl Hub {
     pub(super) fn room_closed(&mut self, door: Admission, out: &mut Vec<Output>) {
         for knock in door.pending.into_values() {
             self.gate.knocking.remove(&knock.conn);
-            if let Some(c) = self.conns.get_mut(&knock.conn) {
-                c.idle_since = self.now;
-                self.sweeps.unjoined.note(self.now + self.config.join_timeout);
-            }
+            self.unseated(knock.conn);
             let message = "everyone left the room before letting you in";
             out.push(refuse(knock.conn, ErrorCode::KnockDeclined, message));
         }
@@ -337,10 +331,7 @@ impl Hub {
             ));
         };
         self.gate.knocking.remove(&conn);
-        if let Some(c) = self.conns.get_mut(&conn) {
-            c.idle_since = self.now;
-            self.sweeps.unjoined.note(self.now + self.config.join_timeout);
-        }
+        self.unseated(conn);
         self.tell_knocks(room_id, out);
         if !admit {
             return out.push(refuse(
