@@ -24,6 +24,11 @@ pub struct EdgeFlags {
     /// start) minus a reserve of a tenth (at least 512); WebSockets get at most half.
     #[arg(long, env = "STRAIGHTFACE_MAX_CONNS")]
     pub max_conns: Option<usize>,
+    /// Open WebSockets in total, at most the connection cap. Default: half of it, so pages
+    /// still load when every socket is taken. A node that only carries signaling (its pages
+    /// served by another, or cached in front) may give WebSockets nearly all of it.
+    #[arg(long, env = "STRAIGHTFACE_MAX_WEBSOCKETS")]
+    pub max_websockets: Option<usize>,
     /// Seconds a client has to send its request headers (and an idle keep-alive connection
     /// stays open).
     #[arg(long, env = "STRAIGHTFACE_HEADER_TIMEOUT", default_value_t = 10)]
@@ -109,6 +114,8 @@ pub struct EdgeSettings {
     pub max_websockets_per_ip: usize,
     /// See [`EdgeFlags::max_conns`].
     pub max_conns: Option<usize>,
+    /// See [`EdgeFlags::max_websockets`].
+    pub max_websockets: Option<usize>,
     /// Header and request timeouts.
     pub timeouts: Timeouts,
     /// HTTPS, if on.
@@ -131,6 +138,7 @@ impl EdgeSettings {
             max_conns_per_ip: flags.max_conns_per_ip.max(1),
             max_websockets_per_ip: flags.max_websockets_per_ip.max(1),
             max_conns: flags.max_conns.map(|n| n.max(1)),
+            max_websockets: flags.max_websockets.map(|n| n.max(1)),
             timeouts: Timeouts {
                 header: Duration::from_secs(flags.header_timeout.max(1)),
                 request: Duration::from_secs(flags.request_timeout.max(1)),
@@ -155,7 +163,8 @@ impl EdgeSettings {
     }
 
     /// The caps for a process allowed `file_handles` open files: --max-conns if given, but
-    /// never more than the file limit leaves after its reserve.
+    /// never more than the file limit leaves after its reserve; --max-websockets (default half
+    /// of that) but never more than the connections.
     pub fn caps(&self, file_handles: u64) -> Caps {
         let derived = Caps::derive(
             self.max_conns_per_ip,
@@ -163,12 +172,10 @@ impl EdgeSettings {
             file_handles,
             reserve_for(file_handles),
         );
-        match self.max_conns {
-            Some(n) if n < derived.conns_total => {
-                Caps { conns_total: n, websockets_total: (n / 2).max(1), ..derived }
-            }
-            _ => derived,
-        }
+        let conns_total =
+            self.max_conns.map_or(derived.conns_total, |n| n.min(derived.conns_total));
+        let websockets_total = self.max_websockets.unwrap_or(conns_total / 2).clamp(1, conns_total);
+        Caps { conns_total, websockets_total, ..derived }
     }
 }
 
@@ -234,6 +241,19 @@ mod tests {
         let caps = settings(&["--max-conns", "50"]).caps(20_000);
         assert_eq!((caps.conns_total, caps.websockets_total), (50, 25));
         assert_eq!(settings(&["--max-conns", "99999"]).caps(20_000).conns_total, 18_000);
+    }
+
+    #[test]
+    fn max_websockets_may_take_every_connection_but_no_more() {
+        let caps = |args: &[&str]| {
+            let caps = settings(args).caps(20_000);
+            (caps.conns_total, caps.websockets_total)
+        };
+        assert_eq!(caps(&["--max-websockets", "17000"]), (18_000, 17_000));
+        assert_eq!(caps(&["--max-websockets", "1000000"]), (18_000, 18_000));
+        assert_eq!(caps(&["--max-websockets", "100", "--max-conns", "50"]), (50, 50));
+        assert_eq!(caps(&["--max-websockets", "10"]), (18_000, 10));
+        assert_eq!(caps(&["--max-websockets", "0"]), (18_000, 1));
     }
 
     #[test]
