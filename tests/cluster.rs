@@ -14,6 +14,7 @@ use straightface::browser::BrowserId;
 use straightface::game::{GameEvent, Reading};
 use straightface::protocol::{ClientMsg, PeerId, RoomId, SdpType, ServerMsg, Signal};
 use straightface::protocol::{GameClientMsg, GameServerMsg};
+use straightface::signaling::cluster::{Directory, Owner};
 use straightface::store::History;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -438,6 +439,31 @@ async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Ann") && html.contains("Bo"), "{html}");
     drop(ann);
+}
+
+#[tokio::test]
+async fn a_dead_owners_game_is_moved_aside_by_the_claim_so_the_new_owner_cannot_erase_it() {
+    let redis = Redis::start().await;
+    let (r, other) = (room('o'), room('p'));
+    let old = Directory::connect(&redis.url, "old".into(), "127.0.0.1:1".into()).await.unwrap();
+    assert_eq!(old.claim(&r).await.unwrap(), Owner::Me { took_over: None });
+    old.put_games(&[(r.clone(), Some("the running game".into()))]).await.unwrap();
+    // The old node dies: its key is gone (what its expiry does after NODE_TTL).
+    let mut con = redis.connection().await;
+    redis::cmd("DEL").arg("sf:node:old").query_async::<()>(&mut con).await.unwrap();
+
+    let new = Directory::connect(&redis.url, "new".into(), "127.0.0.1:2".into()).await.unwrap();
+    let took = new.claim(&r).await.unwrap();
+    assert_eq!(took, Owner::Me { took_over: Some("old".into()) });
+    // A second socket of the room claims it as well, and the new owner's hub, which has no
+    // game running there, stores that before the first socket took the dead node's game.
+    assert_eq!(new.claim(&r).await.unwrap(), Owner::Me { took_over: None });
+    new.put_games(&[(r.clone(), None)]).await.unwrap();
+    assert_eq!(new.take_orphan(&r).await.unwrap().as_deref(), Some("the running game"));
+    assert_eq!(new.take_orphan(&r).await.unwrap(), None, "only one caller gets it");
+    // A room taken over without a running game leaves nothing to take.
+    assert_eq!(new.claim(&other).await.unwrap(), Owner::Me { took_over: None });
+    assert_eq!(new.take_orphan(&other).await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -5,6 +5,8 @@
 //!   from the directory within [`NODE_TTL`].
 //! - `sf:room:{room}` → the id of the node that owns the room (its lease), refreshed by the
 //!   owner's heartbeat while it holds the room and deleted when it lets go.
+//! - `sf:game:{room}` → the running game's checkpoint ([`super::games`]), and
+//!   `sf:orphan:{room}` → that of a dead owner, moved there by the node taking the room over.
 //!
 //! A lease counts only while its node is alive: claiming a room whose owner has no `sf:node`
 //! key takes it over. Each operation is one Lua script, so two nodes claiming at once cannot
@@ -32,6 +34,7 @@ pub const GAME_TTL: Duration = Duration::from_secs(600);
 const NODE_PREFIX: &str = "sf:node:";
 const ROOM_PREFIX: &str = "sf:room:";
 const GAME_PREFIX: &str = "sf:game:";
+const ORPHAN_PREFIX: &str = "sf:orphan:";
 
 /// Who serves a room.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +63,10 @@ impl std::fmt::Debug for Directory {
     }
 }
 
-/// KEYS[1] room key; ARGV: my id, room ttl ms, node prefix. Returns {owner, addr, previous}.
+/// KEYS[1] room key, KEYS[2] its game key, KEYS[3] its orphan key; ARGV: my id, room ttl ms,
+/// node prefix. Returns {owner, addr, previous}. Taking a dead node's room moves its running
+/// game to the orphan key in the same step, so nothing the new owner stores for the room can
+/// overwrite or delete it before it is saved.
 const CLAIM: &str = r"
 local owner = redis.call('GET', KEYS[1])
 if owner and owner ~= ARGV[1] then
@@ -68,7 +74,10 @@ if owner and owner ~= ARGV[1] then
   if addr then return {owner, addr, ''} end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if owner and owner ~= ARGV[1] then return {ARGV[1], '', owner} end
+if owner and owner ~= ARGV[1] then
+  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[3]) end
+  return {ARGV[1], '', owner}
+end
 return {ARGV[1], '', ''}
 ";
 
@@ -131,6 +140,8 @@ impl Directory {
     pub async fn claim(&self, room: &RoomId) -> redis::RedisResult<Owner> {
         let (owner, addr, previous): (String, String, String) = CLAIM_SCRIPT
             .key(room_key(room))
+            .key(game_key(room))
+            .key(orphan_key(room))
             .arg(&self.node)
             .arg(millis(ROOM_TTL))
             .arg(NODE_PREFIX)
@@ -189,14 +200,19 @@ impl Directory {
         pipe.query_async::<()>(&mut self.redis.clone()).await
     }
 
-    /// Takes the checkpoint of `room`'s game, if one is stored: only one caller gets it.
-    pub async fn take_game(&self, room: &RoomId) -> redis::RedisResult<Option<String>> {
-        redis::cmd("GETDEL").arg(game_key(room)).query_async(&mut self.redis.clone()).await
+    /// Takes the last checkpoint of the game `room` had on a dead node, moved aside when this
+    /// node took the room over ([`claim`](Self::claim)): only one caller gets it.
+    pub async fn take_orphan(&self, room: &RoomId) -> redis::RedisResult<Option<String>> {
+        redis::cmd("GETDEL").arg(orphan_key(room)).query_async(&mut self.redis.clone()).await
     }
 }
 
 fn game_key(room: &RoomId) -> String {
     format!("{GAME_PREFIX}{room}")
+}
+
+fn orphan_key(room: &RoomId) -> String {
+    format!("{ORPHAN_PREFIX}{room}")
 }
 
 fn room_key(room: &RoomId) -> String {

@@ -4,7 +4,8 @@
 //! The rule: the owner's hub says how each running game stands whenever it changes (a phase, a
 //! score, an event — [`Checkpoint`]); [`keep`] stores the latest of each room at most every
 //! [`FLUSH`] and deletes it when the game ends. The node that takes a room over from a dead
-//! node takes its checkpoint (once: `GETDEL`) and saves the game as it stood, ended early, in
+//! node moves its checkpoint aside as it claims the room (so nothing the new owner stores can
+//! replace it), takes it (once: `GETDEL`) and saves the game as it stood, ended early, in
 //! the shared store — under the game's own id, so the highlights already uploaded for it stay
 //! with it and its players find it in their history. A game still in its countdown, or a
 //! change newer than the last flush, is lost with the node.
@@ -93,7 +94,7 @@ pub async fn keep(
 /// Ends the game `room` had on a node that died: saves its checkpoint, if there is one, as a
 /// game that ended early.
 pub async fn finish_orphan(directory: &Directory, store: &Store, room: &RoomId) {
-    let json = match directory.take_game(room).await {
+    let json = match directory.take_orphan(room).await {
         Ok(Some(json)) => json,
         Ok(None) => return,
         Err(e) => return tracing::warn!(%room, error = %e, "could not read the room's game"),

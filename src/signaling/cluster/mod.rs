@@ -193,9 +193,11 @@ impl Cluster {
     ) {
         if let Some(dead) = took_over {
             tracing::info!(%room, dead, "took over a room whose node stopped");
-            // Before the socket reaches the hub: the room's first game output here stores
-            // this node's (empty) game in the dead node's place, and must not win that race.
-            games::finish_orphan(&self.directory, &self.store, room).await;
+            // Its game was moved aside by the claim, so the socket need not wait for it.
+            let (cluster, room) = (self.clone(), room.clone());
+            tokio::spawn(async move {
+                games::finish_orphan(&cluster.directory, &cluster.store, &room).await;
+            });
         }
         let _held = self.hold(room);
         serve_socket(socket, hub, PING_EVERY).await;
