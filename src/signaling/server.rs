@@ -779,10 +779,10 @@ async fn send_or_stall<S: Sink<Message> + Unpin>(sink: &mut S, message: Message)
     matches!(tokio::time::timeout(WRITE_STALL, sink.send(message)).await, Ok(Ok(())))
 }
 
-/// A socket made of two halves, for driving [`serve_socket`] with channels in tests.
+/// A socket made of two halves, for driving [`serve_socket`] (and the cluster's pipe between
+/// a browser and its room's owner) with channels in tests.
 #[cfg(test)]
 pub mod testing {
-    use axum::extract::ws::Message;
     use futures::{Sink, Stream};
     use std::pin::Pin;
     use std::task::{Context, Poll};
@@ -793,12 +793,12 @@ pub mod testing {
         pub stream: R,
     }
 
-    impl<S: Sink<Message> + Unpin, R: Unpin> Sink<Message> for Joined<S, R> {
+    impl<T, S: Sink<T> + Unpin, R: Unpin> Sink<T> for Joined<S, R> {
         type Error = S::Error;
         fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
             Pin::new(&mut self.get_mut().sink).poll_ready(cx)
         }
-        fn start_send(self: Pin<&mut Self>, item: Message) -> Result<(), S::Error> {
+        fn start_send(self: Pin<&mut Self>, item: T) -> Result<(), S::Error> {
             Pin::new(&mut self.get_mut().sink).start_send(item)
         }
         fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {

@@ -21,10 +21,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use futures::{SinkExt, StreamExt};
+use futures::{Sink, SinkExt, Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame as TCloseFrame, WebSocketConfig};
@@ -91,7 +92,11 @@ pub async fn connect(
 /// close goes through as a close; a browser that drops (or falls silent) drops the owner's
 /// socket without one, so its seat is held for a resume; an owner that drops is reported to
 /// the browser as [`MOVING`].
-pub async fn pipe(client: BrowserSocket, upstream: Upstream) {
+pub async fn pipe<C, U>(client: C, upstream: U)
+where
+    C: Sink<Message> + Stream<Item = Result<Message, axum::Error>>,
+    U: Sink<TMessage> + Stream<Item = Result<TMessage, tungstenite::Error>>,
+{
     let (mut to_client, mut from_client) = client.split();
     let (mut to_owner, mut from_owner) = upstream.split();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
@@ -151,7 +156,7 @@ pub async fn pipe(client: BrowserSocket, upstream: Upstream) {
     }
 }
 
-async fn send<S: futures::Sink<Message> + Unpin>(sink: &mut S, message: Message) -> bool {
+async fn send<S: Sink<Message> + Unpin>(sink: &mut S, message: Message) -> bool {
     matches!(tokio::time::timeout(WRITE_STALL, sink.send(message)).await, Ok(Ok(())))
 }
 
@@ -161,7 +166,7 @@ pub async fn send_on(mut socket: BrowserSocket) {
 }
 
 /// Sends a close frame (code, reason).
-pub async fn close<S: futures::Sink<Message> + Unpin>(sink: &mut S, (code, reason): (u16, &str)) {
+pub async fn close<S: Sink<Message> + Unpin>(sink: &mut S, (code, reason): (u16, &str)) {
     let _ = send(sink, Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
 }
 
@@ -272,4 +277,93 @@ async fn node_upload(
     }
     let ticket = headers.get(TICKET_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
     deliver(&node.hub, seat, request_id, ticket, body).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signaling::server::testing::Joined;
+    use futures::channel::mpsc;
+    use tokio::task::JoinHandle;
+    use tokio::time::{sleep_until, Instant};
+
+    /// The far ends of a piped browser socket and owner socket.
+    struct Ends {
+        to_browser: mpsc::UnboundedReceiver<Message>,
+        browser_says: mpsc::UnboundedSender<Result<Message, axum::Error>>,
+        to_owner: mpsc::UnboundedReceiver<TMessage>,
+        owner_says: mpsc::UnboundedSender<Result<TMessage, tungstenite::Error>>,
+    }
+
+    fn piped() -> (Ends, JoinHandle<()>) {
+        let (browser_sink, to_browser) = mpsc::unbounded();
+        let (browser_says, browser_stream) = mpsc::unbounded();
+        let (owner_sink, to_owner) = mpsc::unbounded();
+        let (owner_says, owner_stream) = mpsc::unbounded();
+        let client = Joined { sink: browser_sink, stream: browser_stream };
+        let upstream = Joined { sink: owner_sink, stream: owner_stream };
+        let task = tokio::spawn(pipe(client, upstream));
+        (Ends { to_browser, browser_says, to_owner, owner_says }, task)
+    }
+
+    fn pings(to_browser: &mut mpsc::UnboundedReceiver<Message>) -> usize {
+        std::iter::from_fn(|| to_browser.try_recv().ok())
+            .filter(|m| matches!(m, Message::Ping(_)))
+            .count()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_forwarded_browser_that_falls_silent_is_dropped_without_a_close_to_the_owner() {
+        let start = Instant::now();
+        let (mut ends, task) = piped();
+        sleep_until(start + PING_EVERY + Duration::from_secs(1)).await;
+        assert!(!task.is_finished(), "dropped before its first ping");
+        assert_eq!(pings(&mut ends.to_browser), 1);
+        sleep_until(start + PING_EVERY * 2 + Duration::from_secs(1)).await;
+        assert!(task.is_finished(), "kept after a missed ping and its {SILENCE:?} of silence");
+        // No close frame went to the owner: the browser dropped, so its seat is held.
+        assert!(matches!(ends.to_owner.try_recv(), Err(mpsc::TryRecvError::Closed)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_forwarded_browser_whose_pong_comes_late_is_kept() {
+        let start = Instant::now();
+        let (mut ends, task) = piped();
+        // The pong to the first ping arrives 9 s late, within the slack.
+        sleep_until(start + PING_EVERY + Duration::from_secs(9)).await;
+        ends.browser_says.unbounded_send(Ok(Message::Pong(Default::default()))).unwrap();
+        sleep_until(start + PING_EVERY * 2 + Duration::from_secs(1)).await;
+        assert!(!task.is_finished(), "a browser that answered was dropped");
+        assert_eq!(pings(&mut ends.to_browser), 2);
+        // Then it says nothing more: gone at the first tick past SILENCE after that pong.
+        sleep_until(start + PING_EVERY * 3 + Duration::from_secs(1)).await;
+        assert!(task.is_finished());
+    }
+
+    #[tokio::test]
+    async fn frames_pass_both_ways_and_an_owner_that_drops_sends_the_browser_on() {
+        let (mut ends, task) = piped();
+        ends.browser_says.unbounded_send(Ok(Message::text("from the browser"))).unwrap();
+        assert_eq!(ends.to_owner.next().await, Some(TMessage::text("from the browser")));
+        ends.owner_says.unbounded_send(Ok(TMessage::text("from the owner"))).unwrap();
+        assert_eq!(ends.to_browser.next().await, Some(Message::text("from the owner")));
+        drop(ends.owner_says);
+        task.await.unwrap();
+        let Some(Message::Close(Some(close))) = ends.to_browser.next().await else {
+            panic!("no close frame");
+        };
+        assert_eq!((close.code, close.reason.as_str()), MOVING);
+    }
+
+    #[tokio::test]
+    async fn a_browsers_clean_close_reaches_the_owner_as_a_close() {
+        let (mut ends, task) = piped();
+        let bye = CloseFrame { code: 1000, reason: "bye".into() };
+        ends.browser_says.unbounded_send(Ok(Message::Close(Some(bye)))).unwrap();
+        task.await.unwrap();
+        let Some(TMessage::Close(Some(close))) = ends.to_owner.next().await else {
+            panic!("no close frame");
+        };
+        assert_eq!((u16::from(close.code), close.reason.as_str()), (1000, "bye"));
+    }
 }
