@@ -21,7 +21,8 @@ pub struct EdgeFlags {
     #[arg(long, env = "STRAIGHTFACE_MAX_WEBSOCKETS_PER_IP", default_value_t = 40)]
     pub max_websockets_per_ip: usize,
     /// Open connections in total. Default: the open-file limit (raised to its hard limit at
-    /// start) minus a reserve of a tenth (at least 512); WebSockets get at most half.
+    /// start) minus a reserve of a tenth (at least 512); WebSockets get half of it unless
+    /// --max-websockets says otherwise.
     #[arg(long, env = "STRAIGHTFACE_MAX_CONNS")]
     pub max_conns: Option<usize>,
     /// Open WebSockets in total, at most the connection cap. Default: half of it, so pages
