@@ -409,8 +409,7 @@ impl Game {
         if self.stage.ends_at().is_some_and(|t| t <= now) {
             return true;
         }
-        let away_at = |m: &Member| self.away_at(m);
-        self.members.values().any(|m| m.present && self.now <= away_at(m) && now > away_at(m))
+        self.members.values().any(|m| m.present && (self.now..now).contains(&self.away_at(m)))
     }
 
     /// Whether time alone could make the game [`due`](Self::due) before its next input: a
