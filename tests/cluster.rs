@@ -2,7 +2,8 @@
 //! one room connected to different nodes reach each other (the second node forwards to the
 //! room's owner); when the owner is SIGKILLed, the room's members resume on the other node with
 //! their seat tickets and keep their peer ids, and a game it was running is saved, as it stood,
-//! in the Postgres the nodes share.
+//! in the Postgres the nodes share (as it is when its node stops cleanly, or when the first
+//! request to reach the new owner is an upload).
 
 mod postgres_support;
 
@@ -372,18 +373,22 @@ async fn game_kept(redis: &Redis, room: &RoomId) -> bool {
     n == 1
 }
 
-#[tokio::test]
-async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_over() {
-    let db = postgres_support::fresh_database().await;
-    let redis = Redis::start().await;
-    // One long round, so the game is still running when its node is killed.
-    let game = ["--db", &db, "--game-countdown-secs", "0", "--laugh-round-secs", "60"];
-    let one = Node::start_with(&redis, &game).await;
-    let two = Node::start_with(&redis, &game).await;
-    let r = room('g');
-    let (ann_browser, bo_browser) = (BrowserId::random(), BrowserId::random());
-    let (mut ann, _) = Member::join_from(one.addr, &r, "Ann", Some(ann_browser)).await;
-    let (mut bo, _) = Member::join_from(two.addr, &r, "Bo", Some(bo_browser)).await;
+/// The nodes' options for a game that is still running when its node goes: one long round, no
+/// countdown, the shared Postgres.
+fn long_game(db: &str) -> [&str; 6] {
+    ["--db", db, "--game-countdown-secs", "0", "--laugh-round-secs", "60"]
+}
+
+/// Ann (on node `one`) and Bo (on node `two`) in room `r`, a game started by Ann, Ann laughing
+/// until Bo has scored, and its standing kept in Redis. Returns Ann's and Bo's browsers.
+async fn a_game_with_a_laugh(
+    redis: &Redis,
+    (one, two): (&Node, &Node),
+    r: &RoomId,
+) -> (Member, Member, BrowserId) {
+    let ann_browser = BrowserId::random();
+    let (mut ann, _) = Member::join_from(one.addr, r, "Ann", Some(ann_browser)).await;
+    let (mut bo, _) = Member::join_from(two.addr, r, "Bo", Some(BrowserId::random())).await;
     ann.send(&ClientMsg::Game(GameClientMsg::Start)).await;
     // Ann laughs until the game says so: Bo gets the points.
     let deadline = Instant::now() + WAIT;
@@ -407,20 +412,24 @@ async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_
             break;
         }
     }
-    while !game_kept(&redis, &r).await {
+    while !game_kept(redis, r).await {
         assert!(Instant::now() < deadline, "the running game was never kept in Redis");
         tokio::time::sleep(Duration::from_millis(50)).await; // polling interval
     }
-    one.kill().await;
-    assert_eq!(bo.closed().await, Some(u16::from(CloseCode::Restart)));
-    bo.resume(two.addr, &r, "Bo").await;
-    // The node that took the room over saved the game; Ann's browser finds it there.
-    let game_id = loop {
+    (ann, bo, ann_browser)
+}
+
+/// The id of the first game in `browser`'s history, read through the node at `addr`, once
+/// there is one (`poke` runs before each look).
+async fn saved_game(addr: SocketAddr, browser: BrowserId, mut poke: impl AsyncFnMut()) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        poke().await;
         let (status, body) = http(
-            two.addr,
+            addr,
             "POST /api/history",
             &[
-                ("Cookie", &format!("sf_browser={ann_browser}")),
+                ("Cookie", &format!("sf_browser={browser}")),
                 ("Content-Type", "application/x-www-form-urlencoded"),
             ],
             b"",
@@ -430,11 +439,26 @@ async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_
         assert_eq!(status, 200, "{body}");
         let history: History = serde_json::from_str(&body).unwrap();
         if let Some(game) = history.mine.games.first() {
-            break game.id.clone();
+            return game.id.clone();
         }
-        assert!(Instant::now() < deadline, "the game of the dead node was not saved");
+        assert!(Instant::now() < deadline, "the game was not saved");
         tokio::time::sleep(Duration::from_millis(50)).await; // polling interval
-    };
+    }
+}
+
+#[tokio::test]
+async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_over() {
+    let db = postgres_support::fresh_database().await;
+    let redis = Redis::start().await;
+    let one = Node::start_with(&redis, &long_game(&db)).await;
+    let two = Node::start_with(&redis, &long_game(&db)).await;
+    let r = room('g');
+    let (ann, mut bo, ann_browser) = a_game_with_a_laugh(&redis, (&one, &two), &r).await;
+    one.kill().await;
+    assert_eq!(bo.closed().await, Some(u16::from(CloseCode::Restart)));
+    bo.resume(two.addr, &r, "Bo").await;
+    // The node that took the room over saved the game; Ann's browser finds it there.
+    let game_id = saved_game(two.addr, ann_browser, async || {}).await;
     let (status, html) = http(two.addr, &format!("GET /games/{game_id}"), &[], b"").await.unwrap();
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Ann") && html.contains("Bo"), "{html}");
@@ -442,28 +466,212 @@ async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_
 }
 
 #[tokio::test]
+async fn a_game_on_a_node_that_stops_cleanly_is_saved_as_it_stood_as_the_node_leaves() {
+    let db = postgres_support::fresh_database().await;
+    let redis = Redis::start().await;
+    let one = Node::start_with(&redis, &long_game(&db)).await;
+    let two = Node::start_with(&redis, &long_game(&db)).await;
+    let r = room('c');
+    let (ann, bo, ann_browser) = a_game_with_a_laugh(&redis, (&one, &two), &r).await;
+    // SIGTERM, and nobody comes back to the room: the leaving node saves the game itself.
+    drop((ann, bo));
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &one.child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut one = one;
+    let exited = tokio::time::timeout(WAIT, one.child.wait()).await.expect("it stops").unwrap();
+    assert!(exited.success(), "{exited:?}");
+    let game_id = saved_game(two.addr, ann_browser, async || {}).await;
+    let (status, html) = http(two.addr, &format!("GET /games/{game_id}"), &[], b"").await.unwrap();
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Ann") && html.contains("Bo"), "{html}");
+    assert!(!game_kept(&redis, &r).await, "nothing is left for another node to save again");
+}
+
+#[tokio::test]
+async fn a_highlight_upload_that_makes_a_node_the_owner_saves_the_dead_nodes_game() {
+    let db = postgres_support::fresh_database().await;
+    let redis = Redis::start().await;
+    let one = Node::start_with(&redis, &long_game(&db)).await;
+    let two = Node::start_with(&redis, &long_game(&db)).await;
+    let r = room('h');
+    let (ann, bo, ann_browser) = a_game_with_a_laugh(&redis, (&one, &two), &r).await;
+    one.kill().await;
+    // No socket comes back; the first request of the room after the owner died is Bo's
+    // highlight upload, which node two routes by claiming the room once node one's key lapsed.
+    let path = format!("POST /api/highlights/1?room={r}&peer={}", bo.peer.0);
+    let ticket = bo.ticket.clone();
+    let upload = async || {
+        let headers = [("Content-Type", "image/jpeg"), ("x-seat-ticket", ticket.as_str())];
+        http(two.addr, &path, &headers, JPEG).await;
+    };
+    saved_game(two.addr, ann_browser, upload).await;
+    drop((ann, bo));
+}
+
+#[tokio::test]
 async fn a_dead_owners_game_is_moved_aside_by_the_claim_so_the_new_owner_cannot_erase_it() {
     let redis = Redis::start().await;
     let (r, other) = (room('o'), room('p'));
     let old = Directory::connect(&redis.url, "old".into(), "127.0.0.1:1".into()).await.unwrap();
-    assert_eq!(old.claim(&r).await.unwrap(), Owner::Me { took_over: None });
+    assert_eq!(old.claim(&r, false).await.unwrap(), Owner::Me { took_over: None, orphan: false });
     old.put_games(&[(r.clone(), Some("the running game".into()))]).await.unwrap();
     // The old node dies: its key is gone (what its expiry does after NODE_TTL).
     let mut con = redis.connection().await;
     redis::cmd("DEL").arg("sf:node:old").query_async::<()>(&mut con).await.unwrap();
 
     let new = Directory::connect(&redis.url, "new".into(), "127.0.0.1:2".into()).await.unwrap();
-    let took = new.claim(&r).await.unwrap();
-    assert_eq!(took, Owner::Me { took_over: Some("old".into()) });
+    let took = new.claim(&r, false).await.unwrap();
+    assert_eq!(took, Owner::Me { took_over: Some("old".into()), orphan: true });
     // A second socket of the room claims it as well, and the new owner's hub, which has no
     // game running there, stores that before the first socket took the dead node's game.
-    assert_eq!(new.claim(&r).await.unwrap(), Owner::Me { took_over: None });
+    let again = new.claim(&r, true).await.unwrap();
+    assert_eq!(again, Owner::Me { took_over: None, orphan: false });
     new.put_games(&[(r.clone(), None)]).await.unwrap();
     assert_eq!(new.take_orphan(&r).await.unwrap().as_deref(), Some("the running game"));
     assert_eq!(new.take_orphan(&r).await.unwrap(), None, "only one caller gets it");
     // A room taken over without a running game leaves nothing to take.
-    assert_eq!(new.claim(&other).await.unwrap(), Owner::Me { took_over: None });
+    let fresh = new.claim(&other, false).await.unwrap();
+    assert_eq!(fresh, Owner::Me { took_over: None, orphan: false });
     assert_eq!(new.take_orphan(&other).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_game_kept_for_a_room_without_a_lease_is_an_orphan_unless_this_node_serves_it() {
+    let redis = Redis::start().await;
+    let (r, mine) = (room('q'), room('s'));
+    let node = Directory::connect(&redis.url, "n".into(), "127.0.0.1:1".into()).await.unwrap();
+    // A game kept for a room whose lease is gone (its node left, or the lease lapsed).
+    node.put_games(&[(r.clone(), Some("left behind".into())), (mine.clone(), Some("mine".into()))])
+        .await
+        .unwrap();
+    let took = node.claim(&r, false).await.unwrap();
+    assert_eq!(took, Owner::Me { took_over: None, orphan: true });
+    assert_eq!(node.take_orphan(&r).await.unwrap().as_deref(), Some("left behind"));
+    // The node that serves the room (its lease lapsed while Redis was out of reach) keeps it.
+    let kept = node.claim(&mine, true).await.unwrap();
+    assert_eq!(kept, Owner::Me { took_over: None, orphan: false });
+    assert_eq!(node.take_orphan(&mine).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_node_that_leaves_moves_its_running_games_aside_and_frees_its_rooms() {
+    let redis = Redis::start().await;
+    let (r, idle, theirs) = (room('x'), room('y'), room('z'));
+    let node = Directory::connect(&redis.url, "n".into(), "127.0.0.1:1".into()).await.unwrap();
+    let other = Directory::connect(&redis.url, "o".into(), "127.0.0.1:2".into()).await.unwrap();
+    node.claim(&r, false).await.unwrap();
+    node.claim(&idle, false).await.unwrap();
+    other.claim(&theirs, false).await.unwrap();
+    node.put_games(&[(r.clone(), Some("running".into()))]).await.unwrap();
+    other.put_games(&[(theirs.clone(), Some("theirs".into()))]).await.unwrap();
+    // `theirs` is listed as if this node still thought it held it: it is not touched.
+    let rooms = [r.clone(), idle.clone(), theirs.clone()];
+    assert_eq!(node.release(&rooms, true).await.unwrap(), vec![r.clone()]);
+    assert_eq!(node.take_orphan(&r).await.unwrap().as_deref(), Some("running"));
+    let mut con = redis.connection().await;
+    let keys: Vec<String> = redis::cmd("KEYS").arg("sf:*").query_async(&mut con).await.unwrap();
+    let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    keys.sort();
+    let (theirs_game, theirs_lease) = (format!("sf:game:{theirs}"), format!("sf:room:{theirs}"));
+    assert_eq!(keys, vec![theirs_game.as_str(), "sf:node:o", theirs_lease.as_str()]);
+    // Without leaving (an idle room given up), a game kept there stays where it is.
+    other.put_games(&[(idle.clone(), Some("stray".into()))]).await.unwrap();
+    other.claim(&idle, true).await.unwrap();
+    assert_eq!(other.release(std::slice::from_ref(&idle), false).await.unwrap(), vec![]);
+    assert!(game_kept(&redis, &idle).await);
+}
+
+/// An nftables table dropping every packet of one TCP connection on loopback (both ways): the
+/// connection goes dark as behind a firewall that forgot it, with no reset. Removed on drop.
+struct Blackhole {
+    table: String,
+}
+
+impl Blackhole {
+    fn new(port_a: u16, port_b: u16) -> Self {
+        let table = format!("sf_blackhole_{port_a}_{port_b}");
+        let rules = format!(
+            "table inet {table} {{\n  chain out {{\n    type filter hook output priority 0;\n    \
+             tcp sport {port_a} tcp dport {port_b} drop\n    \
+             tcp sport {port_b} tcp dport {port_a} drop\n  }}\n}}\n"
+        );
+        let mut nft = std::process::Command::new("nft")
+            .args(["-f", "-"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("nft is not installed: run scripts/setup");
+        std::io::Write::write_all(nft.stdin.as_mut().unwrap(), rules.as_bytes()).unwrap();
+        let status = nft.wait().unwrap();
+        assert!(status.success(), "nft could not add a table (this test needs root): {status}");
+        Self { table }
+    }
+}
+
+impl Drop for Blackhole {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("nft")
+            .args(["delete", "table", "inet", &self.table])
+            .status();
+    }
+}
+
+/// The ports of the Redis clients other than `con` itself, from `CLIENT LIST`.
+async fn other_clients(con: &mut redis::aio::MultiplexedConnection) -> Vec<u16> {
+    let me: i64 = redis::cmd("CLIENT").arg("ID").query_async(con).await.unwrap();
+    let list: String = redis::cmd("CLIENT").arg("LIST").query_async(con).await.unwrap();
+    list.lines()
+        .filter(|line| !line.starts_with(&format!("id={me} ")))
+        .filter_map(|line| {
+            let addr = line.split(' ').find_map(|field| field.strip_prefix("addr="))?;
+            addr.rsplit_once(':')?.1.parse().ok()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_node_whose_redis_connection_goes_dark_connects_again_and_keeps_its_rooms() {
+    let redis = Redis::start().await;
+    let redis_port: u16 =
+        redis.url.rsplit_once(':').unwrap().1.trim_end_matches("/0").parse().unwrap();
+    let node = Node::start(&redis).await;
+    let r = room('d');
+    let (mut ann, _) = Member::join(node.addr, &r, "Ann").await;
+    let mut con = redis.connection().await;
+    let clients = other_clients(&mut con).await;
+    assert_eq!(clients.len(), 1, "the node holds one connection to Redis: {clients:?}");
+    let keys: Vec<String> =
+        redis::cmd("KEYS").arg("sf:node:*").query_async(&mut con).await.unwrap();
+    let node_id = keys[0].strip_prefix("sf:node:").unwrap().to_owned();
+    // The node's connection goes dark; nothing tells the node.
+    let _dark = Blackhole::new(clients[0], redis_port);
+    let cut = Instant::now();
+    loop {
+        assert!(cut.elapsed() < WAIT * 2, "the node never connected to Redis again");
+        let now = other_clients(&mut con).await;
+        let alive: i64 = redis::cmd("EXISTS")
+            .arg(format!("sf:node:{node_id}"))
+            .query_async(&mut con)
+            .await
+            .unwrap();
+        if alive == 1 && now.iter().any(|p| *p != clients[0]) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await; // polling interval
+    }
+    eprintln!(
+        "the node was back in the directory {:?} after its connection went dark",
+        cut.elapsed()
+    );
+    // Its room is still its own, and Ann is still served there.
+    let owner: Option<String> =
+        redis::cmd("GET").arg(format!("sf:room:{r}")).query_async(&mut con).await.unwrap();
+    assert_eq!(owner.as_deref(), Some(node_id.as_str()));
+    let (mut bo, peers) = Member::join(node.addr, &r, "Bo").await;
+    assert_eq!(peers, vec![ann.peer]);
+    ann.signal(&mut bo, "v=0 after the dark").await;
 }
 
 #[tokio::test]

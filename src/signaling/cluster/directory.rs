@@ -6,7 +6,8 @@
 //! - `sf:room:{room}` → the id of the node that owns the room (its lease), refreshed by the
 //!   owner's heartbeat while it holds the room and deleted when it lets go.
 //! - `sf:game:{room}` → the running game's checkpoint ([`super::games`]), and
-//!   `sf:orphan:{room}` → that of a dead owner, moved there by the node taking the room over.
+//!   `sf:orphan:{room}` → that of an owner that died or left, moved there by the node taking
+//!   the room over (or by the leaving node itself), to be saved once.
 //!
 //! A lease counts only while its node is alive: claiming a room whose owner has no `sf:node`
 //! key takes it over. Each operation is one Lua script, so two nodes claiming at once cannot
@@ -27,6 +28,11 @@ pub const NODE_TTL: Duration = Duration::from_millis(3000);
 /// heartbeat; this only bounds how long a forgotten key stays in Redis).
 pub const ROOM_TTL: Duration = Duration::from_secs(60);
 
+/// How long data sent to Redis may go unacknowledged before the connection is given up
+/// (`TCP_USER_TIMEOUT`): about [`NODE_TTL`] counted from the last heartbeat that went through,
+/// so the node is back in the directory about when the others would have seen it gone.
+const UNACKED: Duration = Duration::from_millis(1500);
+
 /// How long a running game's checkpoint outlives its last update: long enough for the room's
 /// members to come back after its node died.
 pub const GAME_TTL: Duration = Duration::from_secs(600);
@@ -39,11 +45,14 @@ const ORPHAN_PREFIX: &str = "sf:orphan:";
 /// Who serves a room.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Owner {
-    /// This node (the lease is ours now). `took_over` names the node whose lease lapsed
-    /// (it died), if there was one.
+    /// This node (the lease is ours now).
     Me {
-        /// The dead node the room was taken from.
+        /// The node the room was taken from, if it had a lease that no longer counts (the node
+        /// died).
         took_over: Option<String>,
+        /// Whether a running game of a previous owner was moved aside for this node to save
+        /// ([`Directory::take_orphan`]).
+        orphan: bool,
     },
     /// A live node at this address.
     Node(String),
@@ -64,21 +73,25 @@ impl std::fmt::Debug for Directory {
 }
 
 /// KEYS[1] room key, KEYS[2] its game key, KEYS[3] its orphan key; ARGV: my id, room ttl ms,
-/// node prefix. Returns {owner, addr, previous}. Taking a dead node's room moves its running
-/// game to the orphan key in the same step, so nothing the new owner stores for the room can
-/// overwrite or delete it before it is saved.
+/// node prefix, '1' if this node serves the room now. Returns {owner, addr, previous, moved}.
+/// Taking a room whose owner is dead, or that has no owner while this node does not serve it,
+/// moves a game still kept for it to the orphan key in the same step (moved = 1), so nothing
+/// the new owner stores for the room can overwrite or delete it before it is saved. (A room
+/// this node serves keeps its game: its lease lapsed while Redis was out of reach.)
 const CLAIM: &str = r"
 local owner = redis.call('GET', KEYS[1])
 if owner and owner ~= ARGV[1] then
   local addr = redis.call('GET', ARGV[3] .. owner)
-  if addr then return {owner, addr, ''} end
+  if addr then return {owner, addr, '', 0} end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if owner and owner ~= ARGV[1] then
-  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[3]) end
-  return {ARGV[1], '', owner}
+if owner == ARGV[1] or (not owner and ARGV[4] == '1') then return {ARGV[1], '', '', 0} end
+local moved = 0
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('RENAME', KEYS[2], KEYS[3])
+  moved = 1
 end
-return {ARGV[1], '', ''}
+return {ARGV[1], '', owner or '', moved}
 ";
 
 /// KEYS[1] node key, KEYS[2..] room keys; ARGV: my id, my address, node ttl, room ttl.
@@ -98,17 +111,28 @@ end
 return lost
 ";
 
-/// KEYS: room keys (and the node key last, when leaving); ARGV: my id, 'leave' or ''.
+/// KEYS: for each room its room key, game key and orphan key, and the node key last when
+/// leaving; ARGV: my id, 'leave' or ''. Deletes the leases still ours; when leaving, also moves
+/// the running games of those rooms aside (as a claim of a dead node's room does), and returns
+/// the indexes (1-based among the rooms) of the rooms whose game was moved.
 const RELEASE: &str = r"
 local n = #KEYS
-if ARGV[2] == 'leave' then
+local leave = ARGV[2] == 'leave'
+if leave then
   redis.call('DEL', KEYS[n])
   n = n - 1
 end
-for i = 1, n do
-  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
+local moved = {}
+for i = 1, n, 3 do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('DEL', KEYS[i])
+    if leave and redis.call('EXISTS', KEYS[i + 1]) == 1 then
+      redis.call('RENAME', KEYS[i + 1], KEYS[i + 2])
+      table.insert(moved, (i + 2) / 3)
+    end
+  end
 end
-return 0
+return moved
 ";
 
 /// The scripts, hashed once (Redis runs them by hash, loading one the first time).
@@ -120,7 +144,13 @@ impl Directory {
     /// Connects to the Redis at `url` as node `node`, reachable by other nodes at `addr`, and
     /// registers the node.
     pub async fn connect(url: &str, node: String, addr: String) -> redis::RedisResult<Self> {
-        let client = redis::Client::open(url)?;
+        use redis::IntoConnectionInfo;
+        // A connection whose packets stop being acknowledged (a dropped NAT or firewall entry,
+        // a Redis host gone without a reset) fails within UNACKED instead of the kernel's
+        // quarter of an hour, and the manager connects again. Nagle's delay buys nothing here.
+        let tcp =
+            redis::io::tcp::TcpSettings::default().set_nodelay(true).set_user_timeout(UNACKED);
+        let client = redis::Client::open(url.into_connection_info()?.set_tcp_settings(tcp))?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_secs(2)));
@@ -136,19 +166,22 @@ impl Directory {
     }
 
     /// Who serves `room`: its live owner, or this node, which takes the lease if there was
-    /// none or its owner is dead.
-    pub async fn claim(&self, room: &RoomId) -> redis::RedisResult<Owner> {
-        let (owner, addr, previous): (String, String, String) = CLAIM_SCRIPT
+    /// none or its owner is dead. `serving`: this node serves the room already (a game kept
+    /// for it is this node's own, not an orphan).
+    pub async fn claim(&self, room: &RoomId, serving: bool) -> redis::RedisResult<Owner> {
+        let (owner, addr, previous, orphan): (String, String, String, u8) = CLAIM_SCRIPT
             .key(room_key(room))
             .key(game_key(room))
             .key(orphan_key(room))
             .arg(&self.node)
             .arg(millis(ROOM_TTL))
             .arg(NODE_PREFIX)
+            .arg(if serving { "1" } else { "" })
             .invoke_async(&mut self.redis.clone())
             .await?;
         Ok(if owner == self.node {
-            Owner::Me { took_over: Some(previous).filter(|p| !p.is_empty()) }
+            let took_over = Some(previous).filter(|p| !p.is_empty());
+            Owner::Me { took_over, orphan: orphan == 1 }
         } else {
             Owner::Node(addr)
         })
@@ -172,17 +205,19 @@ impl Directory {
     }
 
     /// Gives up the leases of `rooms` (those still ours); with `leave`, also the node's own
-    /// key, so the others stop forwarding to it at once (a clean shutdown).
-    pub async fn release(&self, rooms: &[RoomId], leave: bool) -> redis::RedisResult<()> {
+    /// key, so the others stop forwarding to it at once (a clean shutdown), and the running
+    /// games of those rooms are moved aside: returns the rooms whose game is there to take.
+    pub async fn release(&self, rooms: &[RoomId], leave: bool) -> redis::RedisResult<Vec<RoomId>> {
         let mut call = RELEASE_SCRIPT.prepare_invoke();
         for room in rooms {
-            call.key(room_key(room));
+            call.key(room_key(room)).key(game_key(room)).key(orphan_key(room));
         }
         if leave {
             call.key(node_key(&self.node));
         }
         call.arg(&self.node).arg(if leave { "leave" } else { "" });
-        call.invoke_async::<i64>(&mut self.redis.clone()).await.map(drop)
+        let moved: Vec<usize> = call.invoke_async(&mut self.redis.clone()).await?;
+        Ok(moved.into_iter().filter_map(|i| rooms.get(i.checked_sub(1)?).cloned()).collect())
     }
 }
 

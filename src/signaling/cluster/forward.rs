@@ -90,8 +90,8 @@ pub async fn connect(
 
 /// Carries frames between a browser's socket and its room's owner until either ends. A clean
 /// close goes through as a close; a browser that drops (or falls silent) drops the owner's
-/// socket without one, so its seat is held for a resume; an owner that drops is reported to
-/// the browser as [`MOVING`].
+/// socket without one, so its seat is held for a resume; an owner that drops (or falls silent)
+/// is reported to the browser as [`MOVING`].
 pub async fn pipe<C, U>(client: C, upstream: U)
 where
     C: Sink<Message> + Stream<Item = Result<Message, axum::Error>>,
@@ -101,6 +101,9 @@ where
     let (mut to_owner, mut from_owner) = upstream.split();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
     let mut heard = tokio::time::Instant::now();
+    // The owner pings every PING_EVERY as it pings any socket; an owner whose host died (no
+    // reset ever comes) would otherwise leave the browser in a room nobody serves.
+    let mut owner_heard = heard;
     loop {
         tokio::select! {
             frame = from_client.next() => {
@@ -125,6 +128,7 @@ where
                 }
             }
             frame = from_owner.next() => {
+                owner_heard = tokio::time::Instant::now();
                 let frame = match frame {
                     Some(Ok(TMessage::Text(text))) => Message::text(text.as_str()),
                     Some(Ok(TMessage::Binary(bytes))) => Message::Binary(bytes),
@@ -149,6 +153,10 @@ where
             }
             _ = ping.tick() => {
                 if heard.elapsed() > SILENCE || !send(&mut to_client, Message::Ping(Default::default())).await {
+                    return;
+                }
+                if owner_heard.elapsed() > SILENCE {
+                    close(&mut to_client, MOVING).await;
                     return;
                 }
             }
@@ -254,10 +262,8 @@ async fn node_socket(
         if node.cluster.has_left() {
             return send_on(socket).await;
         }
-        match node.cluster.directory.claim(&room).await {
-            Ok(super::Owner::Me { took_over }) => {
-                node.cluster.serve_here(socket, hub, &room, took_over).await
-            }
+        match node.cluster.claim(&room).await {
+            Ok(super::Owner::Me { .. }) => node.cluster.serve_here(socket, hub, &room).await,
             Ok(super::Owner::Node(_)) | Err(_) => send_on(socket).await,
         }
     })
@@ -329,15 +335,40 @@ mod tests {
     async fn a_forwarded_browser_whose_pong_comes_late_is_kept() {
         let start = Instant::now();
         let (mut ends, task) = piped();
-        // The pong to the first ping arrives 9 s late, within the slack.
+        // The pong to the first ping arrives 9 s late, within the slack (the owner pings too).
         sleep_until(start + PING_EVERY + Duration::from_secs(9)).await;
         ends.browser_says.unbounded_send(Ok(Message::Pong(Default::default()))).unwrap();
+        ends.owner_says.unbounded_send(Ok(TMessage::Ping(Default::default()))).unwrap();
         sleep_until(start + PING_EVERY * 2 + Duration::from_secs(1)).await;
         assert!(!task.is_finished(), "a browser that answered was dropped");
         assert_eq!(pings(&mut ends.to_browser), 2);
         // Then it says nothing more: gone at the first tick past SILENCE after that pong.
         sleep_until(start + PING_EVERY * 3 + Duration::from_secs(1)).await;
         assert!(task.is_finished());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_owner_that_falls_silent_sends_the_browser_on() {
+        let start = Instant::now();
+        let (mut ends, task) = piped();
+        // The browser answers every ping; the owner pings twice (as a live owner does), then its
+        // host is gone without a reset.
+        for k in 1..=3 {
+            sleep_until(start + PING_EVERY * k + Duration::from_secs(1)).await;
+            assert!(!task.is_finished(), "sent on while the owner was still heard");
+            ends.browser_says.unbounded_send(Ok(Message::Pong(Default::default()))).unwrap();
+            if k <= 2 {
+                ends.owner_says.unbounded_send(Ok(TMessage::Ping(Default::default()))).unwrap();
+            }
+        }
+        sleep_until(start + PING_EVERY * 4 + Duration::from_secs(1)).await;
+        assert!(task.is_finished(), "kept after {SILENCE:?} without a word from the owner");
+        let close = std::iter::from_fn(|| ends.to_browser.try_recv().ok()).find_map(|m| match m {
+            Message::Close(Some(close)) => Some(close),
+            _ => None,
+        });
+        let close = close.expect("a close frame");
+        assert_eq!((close.code, close.reason.as_str()), MOVING);
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@
 //! [`FLUSH`] and deletes it when the game ends. The node that takes a room over from a dead
 //! node moves its checkpoint aside as it claims the room (so nothing the new owner stores can
 //! replace it), takes it (once: `GETDEL`) and saves the game as it stood, ended early, in
-//! the shared store — under the game's own id, so the highlights already uploaded for it stay
+//! the shared store; a node that stops cleanly does the same for its own rooms as it leaves — under the game's own id, so the highlights already uploaded for it stay
 //! with it and its players find it in their history. A game still in its countdown, or a
 //! change newer than the last flush, is lost with the node.
 
@@ -85,14 +85,18 @@ pub async fn keep(
                 let batch: Vec<_> = pending.drain().collect();
                 if let Err(e) = directory.put_games(&batch).await {
                     tracing::warn!(error = %e, games = batch.len(), "could not store running games");
+                    // Tried again at the next flush; a newer checkpoint of a room replaces it.
+                    for (room, game) in batch {
+                        pending.entry(room).or_insert(game);
+                    }
                 }
             }
         }
     }
 }
 
-/// Ends the game `room` had on a node that died: saves its checkpoint, if there is one, as a
-/// game that ended early.
+/// Ends the game `room` had on a node that died or left: saves its checkpoint, if there is one
+/// (and it was not saved already), as a game that ended early.
 pub async fn finish_orphan(directory: &Directory, store: &Store, room: &RoomId) {
     let json = match directory.take_orphan(room).await {
         Ok(Some(json)) => json,
@@ -103,6 +107,10 @@ pub async fn finish_orphan(directory: &Directory, store: &Store, room: &RoomId) 
         return tracing::error!(%room, "a stored game does not parse; it is dropped");
     };
     let game = stored.checkpoint();
+    // A game its node saved as it ended, whose last checkpoint outlived it: nothing to add.
+    if let Ok(Some(_)) = store.game(&game.game_id, None).await {
+        return tracing::info!(%room, game = game.game_id, "the kept game was saved already");
+    }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));

@@ -63,6 +63,11 @@ impl Holds {
         self.rooms.keys().cloned().collect()
     }
 
+    /// Whether `room` is held here (it has sockets, or had them within the grace).
+    pub fn serves(&self, room: &RoomId) -> bool {
+        self.rooms.contains_key(room)
+    }
+
     /// Another node owns `room` now (this node's lease lapsed): it is no longer held.
     pub fn lost(&mut self, room: &RoomId) {
         self.rooms.remove(room);
@@ -106,7 +111,9 @@ mod tests {
     fn a_lost_lease_forgets_the_room_and_a_stray_close_is_harmless() {
         let (mut holds, t0) = (Holds::new(), Instant::now());
         holds.opened(&room("c"));
+        assert!(holds.serves(&room("c")));
         holds.lost(&room("c"));
+        assert!(!holds.serves(&room("c")));
         holds.closed(&room("c"), t0);
         holds.closed(&room("d"), t0);
         assert!(holds.held().is_empty());

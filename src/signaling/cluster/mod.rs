@@ -81,6 +81,9 @@ pub struct Cluster {
     grace: Duration,
     /// Set once the node has left (a clean shutdown): it claims and renews nothing more.
     left: AtomicBool,
+    /// Held by the heartbeat's calls to the directory and by [`leave`](Self::leave), so a
+    /// heartbeat under way when the node leaves cannot renew its key and leases after it left.
+    leases: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -125,6 +128,7 @@ impl Cluster {
             token: tickets.node_token(),
             grace: resume_grace + HOLD_MARGIN,
             left: AtomicBool::new(false),
+            leases: tokio::sync::Mutex::new(()),
         });
         tokio::spawn(heartbeat(cluster.clone()));
         let router = forward::node_router(cluster.clone(), hub, Arc::new(tickets.clone()));
@@ -138,10 +142,30 @@ impl Cluster {
 
     /// Who serves `room` (this node takes it if nobody alive does).
     pub async fn route(self: &Arc<Self>, room: &RoomId) -> Result<Route, redis::RedisError> {
-        Ok(match self.directory.claim(room).await? {
+        Ok(match self.claim(room).await? {
             Owner::Me { .. } => Route::Here,
             Owner::Node(addr) => Route::There(addr),
         })
+    }
+
+    /// Asks the directory who serves `room`. When this node takes the room and a previous
+    /// owner's running game was moved aside, that game is saved, as it stood, in the background:
+    /// whatever request made this node the owner (a socket or an upload).
+    async fn claim(self: &Arc<Self>, room: &RoomId) -> redis::RedisResult<Owner> {
+        let serving = self.holds().serves(room);
+        let owner = self.directory.claim(room, serving).await?;
+        if let Owner::Me { took_over, orphan } = &owner {
+            if let Some(dead) = took_over {
+                tracing::info!(%room, dead, "took over a room whose node stopped");
+            }
+            if *orphan {
+                let (cluster, room) = (self.clone(), room.clone());
+                tokio::spawn(async move {
+                    games::finish_orphan(&cluster.directory, &cluster.store, &room).await;
+                });
+            }
+        }
+        Ok(owner)
     }
 
     /// The deployment's node token (for requests to other nodes).
@@ -163,42 +187,34 @@ impl Cluster {
             if self.has_left() {
                 return forward::send_on(socket).await;
             }
-            match self.directory.claim(&room).await {
-                Ok(Owner::Me { took_over }) => {
-                    return self.serve_here(socket, hub, &room, took_over).await
-                }
+            let mut unreachable = None;
+            match self.claim(&room).await {
+                Ok(Owner::Me { .. }) => return self.serve_here(socket, hub, &room).await,
                 Ok(Owner::Node(addr)) => {
                     match forward::connect(&addr, &room, hub.browser(), &self.token).await {
                         Ok(upstream) => return forward::pipe(socket, upstream).await,
-                        Err(e) => tracing::debug!(%room, %addr, error = %e, "owner unreachable"),
+                        Err(e) => {
+                            tracing::debug!(%room, %addr, error = %e, "owner unreachable");
+                            unreachable = Some((addr, e));
+                        }
                     }
                 }
                 Err(e) => tracing::warn!(%room, error = %e, "the room directory is unreachable"),
             }
             if Instant::now() >= give_up {
+                if let Some((addr, error)) = unreachable {
+                    // A live node that cannot be reached: a wrong --node-advertise, or a network
+                    // between the nodes that is down.
+                    tracing::warn!(%room, %addr, %error, "the room's owner could not be reached for {TAKEOVER_WAIT:?}; the browser is sent on");
+                }
                 return forward::send_on(socket).await;
             }
             tokio::time::sleep(RETRY).await;
         }
     }
 
-    /// Serves `socket` of `room`, which this node owns now (taken over from the dead node
-    /// `took_over`, if any), on its own hub.
-    async fn serve_here(
-        self: &Arc<Self>,
-        socket: BrowserSocket,
-        hub: HubHandle,
-        room: &RoomId,
-        took_over: Option<String>,
-    ) {
-        if let Some(dead) = took_over {
-            tracing::info!(%room, dead, "took over a room whose node stopped");
-            // Its game was moved aside by the claim, so the socket need not wait for it.
-            let (cluster, room) = (self.clone(), room.clone());
-            tokio::spawn(async move {
-                games::finish_orphan(&cluster.directory, &cluster.store, &room).await;
-            });
-        }
+    /// Serves `socket` of `room`, which this node owns now, on its own hub.
+    async fn serve_here(self: &Arc<Self>, socket: BrowserSocket, hub: HubHandle, room: &RoomId) {
         let _held = self.hold(room);
         serve_socket(socket, hub, PING_EVERY).await;
     }
@@ -215,16 +231,22 @@ impl Cluster {
 
     /// Leaves the deployment (a clean shutdown): this node's key and leases are deleted, and
     /// the sockets of its rooms are closed with 1012, so the browsers resume on another node at
-    /// once instead of after the key expires.
+    /// once instead of after the key expires. The games running here end as they stood, saved
+    /// by this node as a node taking them over would save them (at most [`games::FLUSH`] old).
     pub async fn leave(&self) {
         self.left.store(true, Ordering::SeqCst);
+        let _leases = self.leases.lock().await;
         let rooms = self.holds().held();
-        if let Err(e) = self.directory.release(&rooms, true).await {
+        let orphans = self.directory.release(&rooms, true).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "could not leave the deployment cleanly");
-        }
+            Vec::new()
+        });
         for room in rooms {
             self.holds().lost(&room);
             self.hub.moved(room);
+        }
+        for room in orphans {
+            games::finish_orphan(&self.directory, &self.store, &room).await;
         }
     }
 }
@@ -248,6 +270,7 @@ async fn heartbeat(cluster: Arc<Cluster>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        let _leases = cluster.leases.lock().await;
         if cluster.has_left() {
             return;
         }
@@ -255,11 +278,7 @@ async fn heartbeat(cluster: Arc<Cluster>) {
             let mut holds = cluster.holds();
             (holds.expire(Instant::now(), cluster.grace), holds.held())
         };
-        if !idle.is_empty() {
-            if let Err(e) = cluster.directory.release(&idle, false).await {
-                tracing::warn!(error = %e, "could not release idle rooms");
-            }
-        }
+        // The node's own key first: it is what tells the others this node is alive.
         match cluster.directory.renew(&held).await {
             Ok(lost) => {
                 for room in lost {
@@ -271,6 +290,11 @@ async fn heartbeat(cluster: Arc<Cluster>) {
                 }
             }
             Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
+        }
+        if !idle.is_empty() {
+            if let Err(e) = cluster.directory.release(&idle, false).await {
+                tracing::warn!(error = %e, "could not release idle rooms");
+            }
         }
     }
 }
