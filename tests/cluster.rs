@@ -530,6 +530,14 @@ async fn a_dead_owners_game_is_moved_aside_by_the_claim_so_the_new_owner_cannot_
     let again = new.claim(&r, true).await.unwrap();
     assert_eq!(again, Owner::Me { took_over: None, orphan: false });
     new.put_games(&[(r.clone(), None)]).await.unwrap();
+    // The new owner's game; the old node, back from the dead with a late checkpoint or the end
+    // of its game, cannot touch it: it no longer holds the lease.
+    new.put_games(&[(r.clone(), Some("the new game".into()))]).await.unwrap();
+    old.put_games(&[(r.clone(), Some("a late checkpoint".into()))]).await.unwrap();
+    old.put_games(&[(r.clone(), None)]).await.unwrap();
+    let kept: Option<String> =
+        redis::cmd("GET").arg(format!("sf:game:{r}")).query_async(&mut con).await.unwrap();
+    assert_eq!(kept.as_deref(), Some("the new game"));
     assert_eq!(new.take_orphan(&r).await.unwrap().as_deref(), Some("the running game"));
     assert_eq!(new.take_orphan(&r).await.unwrap(), None, "only one caller gets it");
     // A room taken over without a running game leaves nothing to take.
@@ -541,19 +549,33 @@ async fn a_dead_owners_game_is_moved_aside_by_the_claim_so_the_new_owner_cannot_
 #[tokio::test]
 async fn a_game_kept_for_a_room_without_a_lease_is_an_orphan_unless_this_node_serves_it() {
     let redis = Redis::start().await;
-    let (r, mine) = (room('q'), room('s'));
+    let (r, mine, unsaved) = (room('q'), room('s'), room('w'));
     let node = Directory::connect(&redis.url, "n".into(), "127.0.0.1:1".into()).await.unwrap();
-    // A game kept for a room whose lease is gone (its node left, or the lease lapsed).
-    node.put_games(&[(r.clone(), Some("left behind".into())), (mine.clone(), Some("mine".into()))])
+    // Games kept for rooms whose lease is gone (their node left, or the lease lapsed), and one
+    // a node moved aside but stopped before it saved it.
+    let mut con = redis.connection().await;
+    let _: () = redis::pipe()
+        .set_ex(format!("sf:game:{r}"), "left behind", 600)
+        .set_ex(format!("sf:game:{mine}"), "mine", 600)
+        .set_ex(format!("sf:orphan:{unsaved}"), "not saved yet", 600)
+        .query_async(&mut con)
         .await
         .unwrap();
+    // A node that stores a checkpoint without the room's lease stores nothing.
+    node.put_games(&[(mine.clone(), Some("overwritten".into()))]).await.unwrap();
     let took = node.claim(&r, false).await.unwrap();
     assert_eq!(took, Owner::Me { took_over: None, orphan: true });
     assert_eq!(node.take_orphan(&r).await.unwrap().as_deref(), Some("left behind"));
+    let took = node.claim(&unsaved, false).await.unwrap();
+    assert_eq!(took, Owner::Me { took_over: None, orphan: true });
+    assert_eq!(node.take_orphan(&unsaved).await.unwrap().as_deref(), Some("not saved yet"));
     // The node that serves the room (its lease lapsed while Redis was out of reach) keeps it.
     let kept = node.claim(&mine, true).await.unwrap();
     assert_eq!(kept, Owner::Me { took_over: None, orphan: false });
     assert_eq!(node.take_orphan(&mine).await.unwrap(), None);
+    let game: Option<String> =
+        redis::cmd("GET").arg(format!("sf:game:{mine}")).query_async(&mut con).await.unwrap();
+    assert_eq!(game.as_deref(), Some("mine"));
 }
 
 #[tokio::test]
@@ -578,8 +600,8 @@ async fn a_node_that_leaves_moves_its_running_games_aside_and_frees_its_rooms() 
     let (theirs_game, theirs_lease) = (format!("sf:game:{theirs}"), format!("sf:room:{theirs}"));
     assert_eq!(keys, vec![theirs_game.as_str(), "sf:node:o", theirs_lease.as_str()]);
     // Without leaving (an idle room given up), a game kept there stays where it is.
-    other.put_games(&[(idle.clone(), Some("stray".into()))]).await.unwrap();
     other.claim(&idle, true).await.unwrap();
+    other.put_games(&[(idle.clone(), Some("stray".into()))]).await.unwrap();
     assert_eq!(other.release(std::slice::from_ref(&idle), false).await.unwrap(), vec![]);
     assert!(game_kept(&redis, &idle).await);
 }

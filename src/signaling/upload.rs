@@ -85,6 +85,14 @@ async fn upload(
         return answer(StatusCode::UNSUPPORTED_MEDIA_TYPE, code.as_str(), &why);
     }
     if let Some(cluster) = cluster {
+        if cluster.has_left() {
+            // Shutting down: claiming the room now would take a lease nobody renews.
+            return answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "room_unreachable",
+                "this server is restarting; try again",
+            );
+        }
         match cluster.route(&seat.room).await {
             Ok(Route::Here) => {}
             Ok(Route::There(addr)) => {

@@ -31,6 +31,7 @@ pub const ROOM_TTL: Duration = Duration::from_secs(60);
 /// How long data sent to Redis may go unacknowledged before the connection is given up
 /// (`TCP_USER_TIMEOUT`): about [`NODE_TTL`] counted from the last heartbeat that went through,
 /// so the node is back in the directory about when the others would have seen it gone.
+#[cfg(target_os = "linux")]
 const UNACKED: Duration = Duration::from_millis(1500);
 
 /// How long a running game's checkpoint outlives its last update: long enough for the room's
@@ -75,9 +76,11 @@ impl std::fmt::Debug for Directory {
 /// KEYS[1] room key, KEYS[2] its game key, KEYS[3] its orphan key; ARGV: my id, room ttl ms,
 /// node prefix, '1' if this node serves the room now. Returns {owner, addr, previous, moved}.
 /// Taking a room whose owner is dead, or that has no owner while this node does not serve it,
-/// moves a game still kept for it to the orphan key in the same step (moved = 1), so nothing
-/// the new owner stores for the room can overwrite or delete it before it is saved. (A room
-/// this node serves keeps its game: its lease lapsed while Redis was out of reach.)
+/// moves a game still kept for it to the orphan key in the same step, so nothing the new owner
+/// stores for the room can overwrite or delete it before it is saved. moved = 1 when an orphan
+/// is there to save: that one, or one a previous owner left unsaved (it stopped before it could
+/// save it). (A room this node serves keeps its game: its lease lapsed while Redis was out of
+/// reach.)
 const CLAIM: &str = r"
 local owner = redis.call('GET', KEYS[1])
 if owner and owner ~= ARGV[1] then
@@ -86,12 +89,8 @@ if owner and owner ~= ARGV[1] then
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 if owner == ARGV[1] or (not owner and ARGV[4] == '1') then return {ARGV[1], '', '', 0} end
-local moved = 0
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('RENAME', KEYS[2], KEYS[3])
-  moved = 1
-end
-return {ARGV[1], '', owner or '', moved}
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[3]) end
+return {ARGV[1], '', owner or '', redis.call('EXISTS', KEYS[3])}
 ";
 
 /// KEYS[1] node key, KEYS[2..] room keys; ARGV: my id, my address, node ttl, room ttl.
@@ -135,10 +134,29 @@ end
 return moved
 ";
 
+/// KEYS: for each room its room key and game key; ARGV: my id, game ttl in seconds, then for
+/// each room the game's JSON, or '' when it ended. Stores (or deletes) a room's checkpoint only
+/// while this node holds the room's lease: a node that left, or lost the room, cannot write
+/// over what the room's next owner keeps there.
+const PUT_GAMES: &str = r"
+for i = 1, #KEYS, 2 do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    local game = ARGV[2 + (i + 1) / 2]
+    if game == '' then
+      redis.call('DEL', KEYS[i + 1])
+    else
+      redis.call('SET', KEYS[i + 1], game, 'EX', ARGV[2])
+    end
+  end
+end
+return 0
+";
+
 /// The scripts, hashed once (Redis runs them by hash, loading one the first time).
 static CLAIM_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CLAIM));
 static RENEW_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RENEW));
 static RELEASE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RELEASE));
+static PUT_GAMES_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(PUT_GAMES));
 
 impl Directory {
     /// Connects to the Redis at `url` as node `node`, reachable by other nodes at `addr`, and
@@ -148,8 +166,9 @@ impl Directory {
         // A connection whose packets stop being acknowledged (a dropped NAT or firewall entry,
         // a Redis host gone without a reset) fails within UNACKED instead of the kernel's
         // quarter of an hour, and the manager connects again. Nagle's delay buys nothing here.
-        let tcp =
-            redis::io::tcp::TcpSettings::default().set_nodelay(true).set_user_timeout(UNACKED);
+        let tcp = redis::io::tcp::TcpSettings::default().set_nodelay(true);
+        #[cfg(target_os = "linux")]
+        let tcp = tcp.set_user_timeout(UNACKED);
         let client = redis::Client::open(url.into_connection_info()?.set_tcp_settings(tcp))?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
@@ -223,16 +242,14 @@ impl Directory {
 
 impl Directory {
     /// Stores the checkpoints of running games (`Some`: the game's JSON) and deletes those of
-    /// games that ended (`None`), in one round trip.
+    /// games that ended (`None`), in one round trip: those of rooms whose lease this node holds.
     pub async fn put_games(&self, games: &[(RoomId, Option<String>)]) -> redis::RedisResult<()> {
-        let mut pipe = redis::pipe();
+        let mut call = PUT_GAMES_SCRIPT.prepare_invoke();
+        call.arg(&self.node).arg(GAME_TTL.as_secs());
         for (room, game) in games {
-            match game {
-                Some(json) => pipe.set_ex(game_key(room), json, GAME_TTL.as_secs()).ignore(),
-                None => pipe.del(game_key(room)).ignore(),
-            };
+            call.key(room_key(room)).key(game_key(room)).arg(game.as_deref().unwrap_or_default());
         }
-        pipe.query_async::<()>(&mut self.redis.clone()).await
+        call.invoke_async::<i64>(&mut self.redis.clone()).await.map(drop)
     }
 
     /// Takes the last checkpoint of the game `room` had on a dead node, moved aside when this

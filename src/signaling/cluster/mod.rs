@@ -40,6 +40,9 @@ use std::time::{Duration, Instant};
 const TAKEOVER_WAIT: Duration = Duration::from_secs(10);
 /// Pause between two attempts to reach a room's owner.
 const RETRY: Duration = Duration::from_millis(250);
+/// The longest a clean shutdown waits for each step of leaving: the heartbeat under way, Redis,
+/// and saving the running games.
+const LEAVE_WAIT: Duration = Duration::from_secs(5);
 /// A room stays held this much longer than its seats are (after its last socket closed).
 const HOLD_MARGIN: Duration = Duration::from_secs(5);
 
@@ -235,18 +238,34 @@ impl Cluster {
     /// by this node as a node taking them over would save them (at most [`games::FLUSH`] old).
     pub async fn leave(&self) {
         self.left.store(true, Ordering::SeqCst);
-        let _leases = self.leases.lock().await;
+        // A heartbeat stuck on an unreachable Redis is not waited for past LEAVE_WAIT: it cannot
+        // renew anything once `left` is set, whichever of the two gets the lock.
+        let _leases = tokio::time::timeout(LEAVE_WAIT, self.leases.lock()).await;
         let rooms = self.holds().held();
-        let orphans = self.directory.release(&rooms, true).await.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "could not leave the deployment cleanly");
-            Vec::new()
-        });
+        let orphans =
+            match tokio::time::timeout(LEAVE_WAIT, self.directory.release(&rooms, true)).await {
+                Ok(Ok(orphans)) => orphans,
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "could not leave the deployment cleanly");
+                    Vec::new()
+                }
+                Err(_) => {
+                    tracing::warn!("Redis did not answer; leaving without a goodbye");
+                    Vec::new()
+                }
+            };
         for room in rooms {
             self.holds().lost(&room);
             self.hub.moved(room);
         }
-        for room in orphans {
-            games::finish_orphan(&self.directory, &self.store, &room).await;
+        // Saved together, within LEAVE_WAIT; one not saved by then stays moved aside, and the
+        // room's next owner saves it when it claims the room.
+        let saves =
+            orphans.iter().map(|room| games::finish_orphan(&self.directory, &self.store, room));
+        if tokio::time::timeout(LEAVE_WAIT, futures::future::join_all(saves)).await.is_err() {
+            tracing::warn!(
+                "the running games were not all saved in time; the rooms' next owners will"
+            );
         }
     }
 }
@@ -291,6 +310,8 @@ async fn heartbeat(cluster: Arc<Cluster>) {
             }
             Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
         }
+        // A room a socket came back to while the heartbeat waited on Redis is kept.
+        let idle: Vec<RoomId> = idle.into_iter().filter(|r| !cluster.holds().serves(r)).collect();
         if !idle.is_empty() {
             if let Err(e) = cluster.directory.release(&idle, false).await {
                 tracing::warn!(error = %e, "could not release idle rooms");
