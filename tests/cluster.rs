@@ -120,6 +120,18 @@ impl Node {
         self.child.start_kill().unwrap();
         self.child.wait().await.unwrap();
     }
+
+    /// SIGTERM: a clean shutdown; it must exit, successfully, in time.
+    async fn stop(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().unwrap().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exited =
+            tokio::time::timeout(WAIT, self.child.wait()).await.expect("it stops").unwrap();
+        assert!(exited.success(), "{exited:?}");
+    }
 }
 
 /// A raw HTTP/1.1 request; `None` if nothing answers. Status and body.
@@ -379,6 +391,22 @@ fn long_game(db: &str) -> [&str; 6] {
     ["--db", db, "--game-countdown-secs", "0", "--laugh-round-secs", "60"]
 }
 
+/// A Redis, and two nodes on it sharing a fresh Postgres, set for [`long_game`]s.
+async fn game_nodes() -> (Redis, Node, Node) {
+    let db = postgres_support::fresh_database().await;
+    let redis = Redis::start().await;
+    let one = Node::start_with(&redis, &long_game(&db)).await;
+    let two = Node::start_with(&redis, &long_game(&db)).await;
+    (redis, one, two)
+}
+
+/// The results page of game `game_id`, read through the node at `addr`, names Ann and Bo.
+async fn results_name_both(addr: SocketAddr, game_id: &str) {
+    let (status, html) = http(addr, &format!("GET /games/{game_id}"), &[], b"").await.unwrap();
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Ann") && html.contains("Bo"), "{html}");
+}
+
 /// Ann (on node `one`) and Bo (on node `two`) in room `r`, a game started by Ann, Ann laughing
 /// until Bo has scored, and its standing kept in Redis. Returns Ann's and Bo's browsers.
 async fn a_game_with_a_laugh(
@@ -448,10 +476,7 @@ async fn saved_game(addr: SocketAddr, browser: BrowserId, mut poke: impl AsyncFn
 
 #[tokio::test]
 async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_over() {
-    let db = postgres_support::fresh_database().await;
-    let redis = Redis::start().await;
-    let one = Node::start_with(&redis, &long_game(&db)).await;
-    let two = Node::start_with(&redis, &long_game(&db)).await;
+    let (redis, one, two) = game_nodes().await;
     let r = room('g');
     let (ann, mut bo, ann_browser) = a_game_with_a_laugh(&redis, (&one, &two), &r).await;
     one.kill().await;
@@ -459,43 +484,26 @@ async fn a_game_on_a_node_that_dies_is_saved_as_it_stood_by_the_node_that_takes_
     bo.resume(two.addr, &r, "Bo").await;
     // The node that took the room over saved the game; Ann's browser finds it there.
     let game_id = saved_game(two.addr, ann_browser, async || {}).await;
-    let (status, html) = http(two.addr, &format!("GET /games/{game_id}"), &[], b"").await.unwrap();
-    assert_eq!(status, 200, "{html}");
-    assert!(html.contains("Ann") && html.contains("Bo"), "{html}");
+    results_name_both(two.addr, &game_id).await;
     drop(ann);
 }
 
 #[tokio::test]
 async fn a_game_on_a_node_that_stops_cleanly_is_saved_as_it_stood_as_the_node_leaves() {
-    let db = postgres_support::fresh_database().await;
-    let redis = Redis::start().await;
-    let one = Node::start_with(&redis, &long_game(&db)).await;
-    let two = Node::start_with(&redis, &long_game(&db)).await;
+    let (redis, one, two) = game_nodes().await;
     let r = room('c');
     let (ann, bo, ann_browser) = a_game_with_a_laugh(&redis, (&one, &two), &r).await;
     // SIGTERM, and nobody comes back to the room: the leaving node saves the game itself.
     drop((ann, bo));
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &one.child.id().unwrap().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut one = one;
-    let exited = tokio::time::timeout(WAIT, one.child.wait()).await.expect("it stops").unwrap();
-    assert!(exited.success(), "{exited:?}");
+    one.stop().await;
     let game_id = saved_game(two.addr, ann_browser, async || {}).await;
-    let (status, html) = http(two.addr, &format!("GET /games/{game_id}"), &[], b"").await.unwrap();
-    assert_eq!(status, 200, "{html}");
-    assert!(html.contains("Ann") && html.contains("Bo"), "{html}");
+    results_name_both(two.addr, &game_id).await;
     assert!(!game_kept(&redis, &r).await, "nothing is left for another node to save again");
 }
 
 #[tokio::test]
 async fn a_highlight_upload_that_makes_a_node_the_owner_saves_the_dead_nodes_game() {
-    let db = postgres_support::fresh_database().await;
-    let redis = Redis::start().await;
-    let one = Node::start_with(&redis, &long_game(&db)).await;
-    let two = Node::start_with(&redis, &long_game(&db)).await;
+    let (redis, one, two) = game_nodes().await;
     let r = room('h');
     let (ann, bo, ann_browser) = a_game_with_a_laugh(&redis, (&one, &two), &r).await;
     one.kill().await;
@@ -726,14 +734,7 @@ async fn a_node_that_stops_cleanly_leaves_the_directory_and_its_members_resume_e
     let (mut ann, _) = Member::join(one.addr, &r, "Ann").await;
     let (mut bo, _) = Member::join(two.addr, &r, "Bo").await;
     // SIGTERM: a clean shutdown.
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &one.child.id().unwrap().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut one = one;
-    let exited = tokio::time::timeout(WAIT, one.child.wait()).await.expect("it stops").unwrap();
-    assert!(exited.success(), "{exited:?}");
+    one.stop().await;
     // Its key and its lease are gone at once, not when they expire.
     let mut con = redis.connection().await;
     let nodes: Vec<String> =
