@@ -220,7 +220,7 @@ impl Directory {
             .arg(millis(ROOM_TTL))
             .invoke_async(&mut self.redis.clone())
             .await?;
-        Ok(lost.into_iter().filter_map(|i| rooms.get(i.checked_sub(1)?).cloned()).collect())
+        Ok(rooms_at(rooms, lost))
     }
 
     /// Gives up the leases of `rooms` (those still ours); with `leave`, also the node's own
@@ -236,7 +236,7 @@ impl Directory {
         }
         call.arg(&self.node).arg(if leave { "leave" } else { "" });
         let moved: Vec<usize> = call.invoke_async(&mut self.redis.clone()).await?;
-        Ok(moved.into_iter().filter_map(|i| rooms.get(i.checked_sub(1)?).cloned()).collect())
+        Ok(rooms_at(rooms, moved))
     }
 }
 
@@ -257,6 +257,11 @@ impl Directory {
     pub async fn take_orphan(&self, room: &RoomId) -> redis::RedisResult<Option<String>> {
         redis::cmd("GETDEL").arg(orphan_key(room)).query_async(&mut self.redis.clone()).await
     }
+}
+
+/// The rooms a script named by their 1-based indexes in `rooms`.
+fn rooms_at(rooms: &[RoomId], indexes: Vec<usize>) -> Vec<RoomId> {
+    indexes.into_iter().filter_map(|i| rooms.get(i.checked_sub(1)?).cloned()).collect()
 }
 
 fn game_key(room: &RoomId) -> String {

@@ -6,9 +6,10 @@
 //! [`FLUSH`] and deletes it when the game ends. The node that takes a room over from a dead
 //! node moves its checkpoint aside as it claims the room (so nothing the new owner stores can
 //! replace it), takes it (once: `GETDEL`) and saves the game as it stood, ended early, in
-//! the shared store; a node that stops cleanly does the same for its own rooms as it leaves — under the game's own id, so the highlights already uploaded for it stay
-//! with it and its players find it in their history. A game still in its countdown, or a
-//! change newer than the last flush, is lost with the node.
+//! the shared store — under the game's own id, so the highlights already uploaded for it stay
+//! with it and its players find it in their history. A node that stops cleanly does the same
+//! for its own rooms as it leaves. A game still in its countdown, or a change newer than the
+//! last flush, is lost with the node.
 
 use super::Directory;
 use crate::browser::{BrowserId, Owners};
@@ -86,9 +87,7 @@ pub async fn keep(
                 if let Err(e) = directory.put_games(&batch).await {
                     tracing::warn!(error = %e, games = batch.len(), "could not store running games");
                     // Tried again at the next flush; a newer checkpoint of a room replaces it.
-                    for (room, game) in batch {
-                        pending.entry(room).or_insert(game);
-                    }
+                    pending.extend(batch);
                 }
             }
         }
